@@ -1,0 +1,248 @@
+// Store: reads and proofs. Nothing here takes the commit locks; every read
+// works at a snapshot no newer than the published committed tx.
+
+#include <algorithm>
+#include <cstring>
+
+#include "storage/log_format.h"
+#include "storage/store.h"
+#include "verify/merkle.h"
+
+namespace immu {
+
+namespace {
+std::string TxName(uint64_t id) { return "tx " + std::to_string(id); }
+}  // namespace
+
+Result<std::string> Store::ReadEntryBytes(const IndexVersion& v) const {
+  std::string buf(v.len, '\0');
+  std::string_view got;
+  IMMU_RETURN_IF_ERROR(log_->Read(v.pos, v.len, &got, buf.data()));
+  if (got.data() != buf.data()) memcpy(buf.data(), got.data(), v.len);
+  return buf;
+}
+
+Result<ValueVersion> Store::ReadVersion(std::string_view key, const IndexVersion& v,
+                                        uint64_t revision) const {
+  auto bytes = ReadEntryBytes(v);
+  if (!bytes.ok()) return Status(bytes.status().code(), TxName(v.tx) + ": " + bytes.status().message());
+  logfmt::EntryView e;
+  size_t used;
+  Status s = logfmt::ParseEntry(*bytes, &e, &used);
+  if (s.ok() && e.key != key) s = Status::Corruption("entry key does not match the index");
+  EntryMetadata md;
+  if (s.ok()) {
+    auto m = EntryMetadata::Decode(e.md);
+    if (m.ok()) {
+      md = *m;
+    } else {
+      s = Status::Corruption("entry metadata: " + m.status().message());
+    }
+  }
+  if (!s.ok()) return Status::Corruption(TxName(v.tx) + ": " + s.message());
+  ValueVersion out;
+  out.key = std::string(key);
+  out.value = std::string(e.value);
+  out.md = md;
+  out.tx = v.tx;
+  out.revision = revision;
+  return out;
+}
+
+Result<ValueVersion> Store::Get(std::string_view key) const { return GetAt(key, committed_tx()); }
+
+Result<ValueVersion> Store::GetAt(std::string_view key, uint64_t tx) const {
+  IMMU_RETURN_IF_ERROR(ValidateKey(key));
+  const uint64_t snap = std::min(tx, committed_tx());
+  IndexVersion v;
+  uint64_t rev;
+  if (!index_->Get(key, snap, &v, &rev) || v.deleted()) return Status::NotFound("key not found");
+  return ReadVersion(key, v, rev);
+}
+
+Result<std::vector<ValueVersion>> Store::History(std::string_view key, uint64_t offset,
+                                                 uint64_t limit, bool desc) const {
+  IMMU_RETURN_IF_ERROR(ValidateKey(key));
+  auto versions = index_->History(key, committed_tx(), offset, limit, desc);
+  if (versions.empty() && index_->VersionCount(key, committed_tx()) == 0) {
+    return Status::NotFound("key not found");
+  }
+  std::vector<ValueVersion> out;
+  out.reserve(versions.size());
+  for (const auto& rv : versions) {
+    IMMU_ASSIGN_OR_RETURN(auto v, ReadVersion(key, rv.version, rv.revision));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<std::vector<ValueVersion>> Store::Scan(const ScanOptions& o) const {
+  const uint64_t snap = o.snapshot == 0 ? committed_tx() : std::min(o.snapshot, committed_tx());
+  std::vector<ValueVersion> out;
+  KeyIndex::Iterator it(index_.get());
+  it.Seek(std::max(o.start, o.prefix));
+  for (; it.Valid(); it.Next()) {
+    const std::string_view k = it.key();
+    if (k.substr(0, o.prefix.size()) != o.prefix) break;
+    if (!o.end.empty() && k >= std::string_view(o.end)) break;
+    IndexVersion v;
+    uint64_t rev;
+    if (!it.VersionAt(snap, &v, &rev)) continue;
+    if (v.deleted() && !o.include_deleted) continue;
+    IMMU_ASSIGN_OR_RETURN(auto vv, ReadVersion(k, v, rev));
+    out.push_back(std::move(vv));
+    if (o.limit > 0 && out.size() >= o.limit) break;
+  }
+  return out;
+}
+
+Result<TxHeader> Store::ReadTxHeader(uint64_t id) const {
+  if (id == 0 || id > committed_tx()) return Status::NotFound(TxName(id) + " does not exist");
+  IMMU_ASSIGN_OR_RETURN(uint64_t pos, tree_->RecordPos(id));
+  auto rec = log_->ReadRecord(pos);
+  if (!rec.ok()) return Status::Corruption(TxName(id) + ": " + rec.status().message());
+  logfmt::RecordView view;
+  Status s = logfmt::ParseRecord(*rec, &view);
+  if (s.ok() && view.header.id != id) s = Status::Corruption("record holds another tx");
+  if (!s.ok()) return Status::Corruption(TxName(id) + ": " + s.message());
+  return view.header;
+}
+
+Result<TxEntries> Store::ReadTx(uint64_t id) const {
+  if (id == 0 || id > committed_tx()) return Status::NotFound(TxName(id) + " does not exist");
+  IMMU_ASSIGN_OR_RETURN(uint64_t pos, tree_->RecordPos(id));
+  auto rec = log_->ReadRecord(pos);
+  if (!rec.ok()) return Status::Corruption(TxName(id) + ": " + rec.status().message());
+  logfmt::RecordView view;
+  Status s = logfmt::ParseRecord(*rec, &view);
+  if (s.ok() && view.header.id != id) s = Status::Corruption("record holds another tx");
+  TxEntries out;
+  out.header = view.header;
+  std::string_view rest = view.entries;
+  for (uint32_t i = 0; s.ok() && i < view.header.nentries; i++) {
+    logfmt::EntryView e;
+    size_t used;
+    s = logfmt::ParseEntry(rest, &e, &used);
+    if (!s.ok()) break;
+    auto md = EntryMetadata::Decode(e.md);
+    if (!md.ok()) {
+      s = Status::Corruption("entry metadata");
+      break;
+    }
+    out.entries.push_back(Entry{std::string(e.key), *md, std::string(e.value)});
+    rest.remove_prefix(used);
+  }
+  if (s.ok() && !rest.empty()) s = Status::Corruption("bytes after the last entry");
+  if (!s.ok()) return Status::Corruption(TxName(id) + ": " + s.message());
+  return out;
+}
+
+Result<DualProof> Store::ProveDual(uint64_t source_tx, uint64_t target_tx) const {
+  if (source_tx == 0 || source_tx > target_tx) {
+    return Status::InvalidArgument("dual proof needs 0 < source <= target");
+  }
+  DualProof p;
+  IMMU_ASSIGN_OR_RETURN(p.source, ReadTxHeader(source_tx));
+  IMMU_ASSIGN_OR_RETURN(p.target, ReadTxHeader(target_tx));
+  if (source_tx < target_tx) {
+    IMMU_ASSIGN_OR_RETURN(p.inclusion, merkle::InclusionProof(*tree_, source_tx - 1, target_tx - 1));
+    if (source_tx > 1) {
+      IMMU_ASSIGN_OR_RETURN(p.consistency,
+                            merkle::ConsistencyProof(*tree_, source_tx - 1, target_tx - 1));
+    }
+  }
+  return p;
+}
+
+Result<VerifiableEntry> Store::VerifiableGet(std::string_view key, uint64_t trusted_tx,
+                                             uint64_t at_tx) const {
+  IMMU_RETURN_IF_ERROR(ValidateKey(key));
+  const TxHeader target = CommittedHeader();
+  if (trusted_tx > target.id) {
+    return Status::InvalidArgument("trusted tx " + std::to_string(trusted_tx) +
+                                   " is newer than the server's state (tx " +
+                                   std::to_string(target.id) + ")");
+  }
+  const uint64_t snap = at_tx == 0 ? target.id : std::min(at_tx, target.id);
+  IndexVersion v;
+  if (!index_->Get(key, snap, &v) || v.deleted()) return Status::NotFound("key not found");
+
+  VerifiableEntry ve;
+  IMMU_ASSIGN_OR_RETURN(TxEntries tx, ReadTx(v.tx));
+  ve.tx = tx.header;
+  std::vector<Hash> digests;
+  digests.reserve(tx.entries.size());
+  int64_t index_in_tx = -1;
+  for (size_t i = 0; i < tx.entries.size(); i++) {
+    const Entry& e = tx.entries[i];
+    const std::string md = e.md.Encode();
+    digests.push_back(EntryDigest(e.key, md, e.value));
+    if (e.key == key) {
+      index_in_tx = static_cast<int64_t>(i);
+      ve.key = e.key;
+      ve.metadata = md;
+      ve.value = e.value;
+    }
+  }
+  if (index_in_tx < 0) return Status::Corruption(TxName(v.tx) + ": indexed key missing from tx");
+  if (merkle::RootOfLeafHashes(digests) != ve.tx.eh) {
+    return Status::Corruption(TxName(v.tx) + ": entries do not match Eh");
+  }
+  merkle::SpanSubtreeSource src(digests);
+  ve.entry_proof.leaf = static_cast<uint64_t>(index_in_tx);
+  ve.entry_proof.width = digests.size();
+  IMMU_ASSIGN_OR_RETURN(ve.entry_proof.terms,
+                        merkle::InclusionProof(src, ve.entry_proof.leaf, digests.size()));
+  ve.target = target;
+  if (ve.tx.id < target.id) {
+    IMMU_ASSIGN_OR_RETURN(ve.tx_inclusion, merkle::InclusionProof(*tree_, ve.tx.id - 1, target.id - 1));
+  }
+  State trusted;
+  trusted.db = options_.db_name;
+  if (trusted_tx > 0) {
+    IMMU_ASSIGN_OR_RETURN(ve.dual, ProveDual(trusted_tx, target.id));
+    trusted.tx_id = trusted_tx;
+    trusted.alh = ve.dual.source.Alh();
+  }
+  // Never hand out a proof that does not verify: that would be corruption
+  // of our own files (tree or log), reported as such.
+  State checked;
+  Status s = VerifyEntry(ve, trusted, &checked);
+  if (!s.ok()) return Status::Corruption("proof for " + TxName(ve.tx.id) + " fails: " + s.message());
+  return ve;
+}
+
+Result<VerifiableEntry> Store::VerifiableSet(std::string_view key, std::string_view value,
+                                             uint64_t trusted_tx) {
+  IMMU_ASSIGN_OR_RETURN(TxHeader h, Set(key, value));
+  return VerifiableGet(key, trusted_tx, h.id);
+}
+
+Status Store::VerifyTx(uint64_t id) const {
+  const TxHeader target = CommittedHeader();
+  if (id == 0 || id > target.id) return Status::NotFound(TxName(id) + " does not exist");
+  IMMU_ASSIGN_OR_RETURN(TxEntries tx, ReadTx(id));
+  std::vector<Hash> digests;
+  for (const auto& e : tx.entries) digests.push_back(EntryDigest(e.key, e.md.Encode(), e.value));
+  if (merkle::RootOfLeafHashes(digests) != tx.header.eh) {
+    return Status::Corruption(TxName(id) + ": entries do not match Eh");
+  }
+  const Hash alh = tx.header.Alh();
+  if (id == target.id) {
+    if (alh != target.Alh()) return Status::Corruption(TxName(id) + ": Alh differs from state");
+    return Status::Ok();
+  }
+  IMMU_ASSIGN_OR_RETURN(auto proof, merkle::InclusionProof(*tree_, id - 1, target.id - 1));
+  Status s = merkle::VerifyInclusion(merkle::LeafHash(alh), id - 1, target.id - 1, proof,
+                                     target.bl_root);
+  if (!s.ok()) return Status::Corruption(TxName(id) + ": not included in the state: " + s.message());
+  if (id > 1) {
+    IMMU_ASSIGN_OR_RETURN(TxHeader prev, ReadTxHeader(id - 1));
+    if (prev.Alh() != tx.header.prev_alh) {
+      return Status::Corruption(TxName(id) + ": prev_alh does not match tx " + std::to_string(id - 1));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace immu

@@ -1,0 +1,62 @@
+#pragma once
+// Transaction: a read snapshot plus a buffered write set, committed
+// atomically as one tx. Reads see the snapshot overlaid with the
+// transaction's own writes (read-your-own-writes).
+//
+// Isolation: snapshot isolation; at commit any key this transaction writes
+// that another transaction committed after the snapshot makes the commit
+// fail with Conflict (first committer wins). With TxOptions::serializable
+// the keys and ranges it read are validated the same way.
+//
+// Thread-safety: a Transaction is used by one thread at a time.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "storage/store.h"
+
+namespace immu {
+
+class Transaction {
+ public:
+  ~Transaction() = default;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  uint64_t snapshot() const { return snapshot_; }
+
+  Status Set(std::string_view key, std::string_view value);
+  // Writes a tombstone (whether or not the key exists).
+  Status Delete(std::string_view key);
+
+  Result<ValueVersion> Get(std::string_view key);
+  Result<std::vector<ValueVersion>> Scan(const ScanOptions& options);
+
+  // Commits the writes. A transaction with no writes commits nothing and
+  // returns a header with id 0. After Commit or Rollback the transaction is
+  // finished; further calls fail with InvalidArgument.
+  Result<TxHeader> Commit();
+  void Rollback();
+
+ private:
+  friend class Store;
+  Transaction(Store* store, uint64_t snapshot, bool serializable)
+      : store_(store), snapshot_(snapshot), serializable_(serializable) {}
+  Status CheckOpen() const;
+  // Called by the store under its sequencer lock.
+  Status CheckConflicts(const KeyIndex& index) const;
+
+  Store* store_;
+  uint64_t snapshot_;
+  bool serializable_;
+  bool done_ = false;
+  std::map<std::string, std::optional<std::string>, std::less<>> writes_;  // nullopt: delete
+  std::vector<std::string> read_keys_;
+  std::vector<std::pair<std::string, std::string>> read_ranges_;  // [start, end), "" end = open
+};
+
+}  // namespace immu

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, then the unit tests in a
+# release build, under AddressSanitizer+UBSan, and the concurrency tests
+# under ThreadSanitizer, then the crash test and a stress_tool smoke run.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/deps.sh
+jobs=$(nproc)
+
+echo "== release build + unit tests"
+scripts/build.sh build
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+echo "== ASan+UBSan build + unit tests"
+scripts/build.sh build-asan -DIMMU_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== TSan build + concurrency tests"
+scripts/build.sh build-tsan -DIMMU_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ctest --test-dir build-tsan --output-on-failure -j "$jobs" -R "concurren"
+
+echo "== crash test (SIGKILL mid-load) and stress_tool smoke"
+tools/stress_tool/crash_test.sh build/bin/stress_tool
+build/bin/stress_tool --committers 4 --tx-count 50 --kv-count 100 --verify --json --dir "$(mktemp -d)"
+echo "== all tests passed"
