@@ -191,18 +191,40 @@ Status Store::Sequence(Prepared* p, uint64_t snapshot, const Transaction* txn,
 }
 
 Status Store::SyncBatches(uint64_t id) {
-  std::lock_guard sync(sync_mu_);
-  if (durable_tx_.load(std::memory_order_acquire) >= id) return Status::Ok();
+  std::unique_lock lock(group_mu_);
+  while (durable_tx_.load(std::memory_order_acquire) < id) {
+    if (leader_active_) {
+      group_cv_.wait(lock);
+      continue;
+    }
+    leader_active_ = true;
+    lock.unlock();
+    Status s;
+    {
+      std::lock_guard sync(sync_mu_);
+      s = WriteBatch();
+    }
+    lock.lock();
+    leader_active_ = false;
+    group_cv_.notify_all();
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status Store::WriteBatch() {
   std::unique_ptr<Batch> batch;
+  TxTree::Pending tree_pending;
   {
     std::lock_guard seq(seq_mu_);
     IMMU_RETURN_IF_ERROR(failed_);
     batch = std::exchange(batch_, std::make_unique<Batch>());
+    tree_pending = tree_->TakePending();
   }
   if (batch->record_sizes.empty()) return Status::Ok();
   Status s = log_->AppendRecords(batch->bytes, batch->record_sizes);
   if (s.ok() && options_.synced) s = log_->Sync();
-  if (s.ok()) s = tree_->Flush();
+  if (s.ok()) s = tree_->WritePending(std::move(tree_pending));
   if (!s.ok()) {
     std::lock_guard seq(seq_mu_);
     failed_ = Status(s.code(), "commit failed, store is read-only until reopened: " + s.message());

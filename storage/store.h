@@ -165,7 +165,10 @@ class Store {
   // Sequences and durably commits. conflict_check runs under seq_mu_.
   Result<TxHeader> Commit(Prepared prepared, uint64_t snapshot, const Transaction* txn);
   Status Sequence(Prepared* p, uint64_t snapshot, const Transaction* txn, TxHeader* header);
+  // Returns once tx id is durable (or failed), leading batches as needed.
   Status SyncBatches(uint64_t id);
+  // Writes whatever is sequenced as one batch. Caller holds sync_mu_.
+  Status WriteBatch();
   Result<ValueVersion> ReadVersion(std::string_view key, const IndexVersion& v,
                                    uint64_t revision) const;
   Result<std::string> ReadEntryBytes(const IndexVersion& v) const;
@@ -194,8 +197,14 @@ class Store {
   Status failed_;  // once set (I/O failure), every commit fails with it
   bool accepting_ = true;  // false once Close starts
 
-  // Leader serialisation for durable writes.
+  // Group commit. sync_mu_ is held by the one thread writing a batch (and
+  // by checkpoints, which need the files quiet). Committers wait on
+  // group_cv_ under group_mu_ until their tx is durable; whoever finds no
+  // leader active becomes the leader for one batch, then wakes everyone.
   std::mutex sync_mu_;
+  std::mutex group_mu_;
+  std::condition_variable group_cv_;
+  bool leader_active_ = false;  // guarded by group_mu_
   std::atomic<uint64_t> durable_tx_{0};
 
   // Published state for readers.

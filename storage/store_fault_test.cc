@@ -191,29 +191,42 @@ TEST_CASE("corruption: every flipped byte is detected or harmless") {
   }
   restore();
   REQUIRE(expected.size() == 24);
-  int detected = 0, harmless = 0;
+  int detected = 0, harmless = 0, cut = 0;
   FaultEnv env(mem.get());
   ro.env = &env;
+  std::string log;
+  ro.info_log = [&log](const std::string& m) { log += m + "\n"; };
   for (const auto& [path, bytes] : pristine) {
     for (uint64_t off = 0; off < bytes.size(); off++) {
       REQUIRE(env.FlipByte(path, off).ok());
+      log.clear();
       bool ok = false;
+      std::map<std::string, std::string> got;
       {
         auto s = Store::Open("/db", ro);
-        std::map<std::string, std::string> got;
-        if (s.ok() && ReadEverything(s->get(), &got)) {
-          ok = true;
-          // Harmless only if the answers are exactly the original ones.
-          if (got != expected) {
-            FAIL_CHECK("flip of " << path << " at " << off << " served wrong data silently");
-          }
-        }
+        ok = s.ok() && ReadEverything(s->get(), &got);
       }
-      (ok ? harmless : detected)++;
+      if (!ok) {
+        detected++;
+      } else if (got == expected) {
+        harmless++;
+      } else if (log.find("torn write") != std::string::npos) {
+        // Damage in the last record looks exactly like a write torn by a
+        // crash: recovery cuts it and says so. What remains must be an
+        // untouched prefix of the history.
+        cut++;
+        for (const auto& [k, v] : got) {
+          CHECK_MESSAGE(expected.contains(k), "flip of " << path << " at " << off);
+          CHECK(expected[k] == v);
+        }
+      } else {
+        FAIL_CHECK("flip of " << path << " at " << off << " served wrong data silently");
+      }
       restore();
     }
   }
-  MESSAGE("flips detected: " << detected << ", harmless: " << harmless);
+  MESSAGE("flips detected: " << detected << ", harmless: " << harmless
+                             << ", cut as a reported torn tail: " << cut);
   CHECK(detected > 0);
 }
 

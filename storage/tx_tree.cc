@@ -161,22 +161,32 @@ Hash TxTree::WriterRoot() const {
   return acc;
 }
 
-Status TxTree::Flush() {
-  if (!txpos_.pending.empty()) {
-    IMMU_RETURN_IF_ERROR(txpos_.writer->Append(txpos_.pending));
-    txpos_.pending.clear();
-  }
+TxTree::Pending TxTree::TakePending() {
+  Pending p;
+  p.txpos = std::move(txpos_.pending);
+  txpos_.pending.clear();
   for (int level = 0; level < kMaxLevels; level++) {
-    Level& l = levels_[level];
-    if (l.pending.empty()) {
+    if (levels_[level].pending.empty()) {
       if ((writer_size_ >> level) == 0) break;
       continue;
     }
-    if (!l.writer) IMMU_RETURN_IF_ERROR(OpenLevel(level));
-    IMMU_RETURN_IF_ERROR(l.writer->Append(l.pending));
-    l.pending.clear();
+    p.levels[level] = std::move(levels_[level].pending);
+    levels_[level].pending.clear();
   }
-  published_.store(writer_size_, std::memory_order_release);
+  p.size = writer_size_;
+  return p;
+}
+
+Status TxTree::WritePending(Pending p) {
+  if (!p.txpos.empty()) IMMU_RETURN_IF_ERROR(txpos_.writer->Append(p.txpos));
+  for (int level = 0; level < kMaxLevels; level++) {
+    if (p.levels[level].empty()) continue;
+    if (!levels_[level].writer) IMMU_RETURN_IF_ERROR(OpenLevel(level));
+    IMMU_RETURN_IF_ERROR(levels_[level].writer->Append(p.levels[level]));
+  }
+  if (p.size > published_.load(std::memory_order_relaxed)) {
+    published_.store(p.size, std::memory_order_release);
+  }
   return Status::Ok();
 }
 

@@ -46,8 +46,19 @@ class TxTree : public merkle::SubtreeSource {
   uint64_t writer_size() const { return writer_size_; }
   // Root of the tree of writer_size() leaves: bl_root for the next tx.
   Hash WriterRoot() const;
-  // Writes the buffers to the files and publishes the new size.
-  Status Flush();
+  // Buffers filled by Append and not yet written. The sequencer takes them
+  // (under its lock, in order with Append) and the commit leader writes them
+  // (under its own lock), so appending and writing can overlap safely.
+  struct Pending {
+    std::array<std::string, kMaxLevels> levels;
+    std::string txpos;
+    uint64_t size = 0;  // tree size once written
+  };
+  Pending TakePending();
+  // Writes taken buffers (in the order they were taken) and publishes size.
+  Status WritePending(Pending pending);
+  // TakePending + WritePending, for single-threaded use (recovery, tests).
+  Status Flush() { return WritePending(TakePending()); }
   Status Sync();
 
   // Readers.
