@@ -29,14 +29,10 @@ Status AppendPath(const SubtreeSource& src, uint64_t m, uint64_t begin, uint64_t
   const uint64_t n = end - begin;
   if (n <= 1) return Status::Ok();
   const uint64_t k = SplitPoint(n);
-  Result<Hash> sibling = Status::InvalidArgument("unset");
-  if (m < k) {
-    IMMU_RETURN_IF_ERROR(AppendPath(src, m, begin, begin + k, out));
-    sibling = src.Subtree(begin + k, end);
-  } else {
-    IMMU_RETURN_IF_ERROR(AppendPath(src, m - k, begin + k, end, out));
-    sibling = src.Subtree(begin, begin + k);
-  }
+  const bool left = m < k;
+  IMMU_RETURN_IF_ERROR(left ? AppendPath(src, m, begin, begin + k, out)
+                            : AppendPath(src, m - k, begin + k, end, out));
+  Result<Hash> sibling = left ? src.Subtree(begin + k, end) : src.Subtree(begin, begin + k);
   if (!sibling.ok()) return sibling.status();
   out->push_back(*sibling);
   return Status::Ok();
@@ -54,14 +50,13 @@ Status AppendSubproof(const SubtreeSource& src, uint64_t m, uint64_t begin, uint
     return Status::Ok();
   }
   const uint64_t k = SplitPoint(n);
-  Result<Hash> sibling = Status::InvalidArgument("unset");
-  if (m <= k) {
-    IMMU_RETURN_IF_ERROR(AppendSubproof(src, m, begin, begin + k, complete, out));
-    sibling = src.Subtree(begin + k, end);
-  } else {
-    IMMU_RETURN_IF_ERROR(AppendSubproof(src, m - k, begin + k, end, false, out));
-    sibling = src.Subtree(begin, begin + k);
-  }
+  // The old tree ends in the left half: prove the left halves consistent and
+  // add the new right half. Otherwise the left half is shared by both trees
+  // and the old tree's root is no longer a node of the new one.
+  const bool left = m <= k;
+  IMMU_RETURN_IF_ERROR(left ? AppendSubproof(src, m, begin, begin + k, complete, out)
+                            : AppendSubproof(src, m - k, begin + k, end, false, out));
+  Result<Hash> sibling = left ? src.Subtree(begin + k, end) : src.Subtree(begin, begin + k);
   if (!sibling.ok()) return sibling.status();
   out->push_back(*sibling);
   return Status::Ok();
