@@ -66,6 +66,16 @@ class Env {
   // (write to path + ".tmp", sync, rename, sync dir).
   Result<std::string> ReadFileToString(const std::string& path);
   Status WriteFileAtomic(const std::string& path, std::string_view data);
+
+  // Test hook behind FaultEnv::FlipByte; storage/ code must never call it.
+  // Overwrites bytes [offset, offset + data.size()) of an existing file in
+  // place and makes them durable; fails with InvalidArgument if the range is
+  // not inside the file. Open handles see the new bytes (PosixEnv, MemEnv).
+  // The default implementation rewrites the whole file through the other
+  // methods, which replaces the file, so handles opened before keep the old
+  // bytes.
+  virtual Status OverwriteForTesting(const std::string& path, uint64_t offset,
+                                     std::string_view data);
 };
 
 // An Env that keeps every file in memory. Thread-safe.
@@ -78,21 +88,32 @@ class FaultEnv : public Env {
   ~FaultEnv() override;
 
   // Simulated power loss: every file loses what was appended after its last
-  // Sync (files created and never synced, or whose directory was never
-  // synced after creation, disappear... see DropUnsyncedData's comment in
-  // env.cc). Open handles become unusable (their operations fail).
+  // Sync; a file created through this env disappears unless it was synced at
+  // least once or its directory was SyncDir'ed after its creation (the full
+  // model and its simplifications are in fault_env.cc). Handles opened before
+  // the call become unusable (every operation fails with IOError, as if the
+  // process had died); handles opened afterwards work.
   Status DropUnsyncedData();
   // From now on, Append writes only the first `bytes` bytes of the next
-  // append then fails (a short write); -1 disables.
+  // append then fails (a short write); -1 disables. Precisely: `bytes` is a
+  // budget over the following appends (any file); the append that would
+  // exceed it writes the bytes that fit, fails with IOError and disarms the
+  // fault (one short write per call).
   void SetShortWriteAfter(int64_t bytes);
-  // From now on every Append/Sync fails with a no-space IOError once the
-  // total number of bytes appended through this env exceeds `limit`.
+  // From now on every Append/Sync fails with a no-space error
+  // (Status::ResourceExhausted, message contains "no space", like ENOSPC
+  // from PosixEnv) once the total number of bytes appended through this env
+  // (BytesAppended()) would exceed `limit`; the append that crosses the
+  // limit writes the part that fits.
   void SetSpaceLimit(uint64_t limit);
   // Sync fails (EIO) while set.
   void SetSyncFailure(bool fail);
   // Flips one byte of a file in place (corruption tests).
   Status FlipByte(const std::string& path, uint64_t offset, uint8_t mask = 0xff);
+  // Disables short writes, the space limit and sync failures.
   void ClearFaults();
+  // Bytes appended through this env since it was constructed.
+  uint64_t BytesAppended() const;
 
   Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override;
@@ -104,6 +125,8 @@ class FaultEnv : public Env {
   Status Truncate(const std::string& path, uint64_t size) override;
   Result<uint64_t> FileSize(const std::string& path) override;
   Status SyncDir(const std::string& dir) override;
+  Status OverwriteForTesting(const std::string& path, uint64_t offset,
+                             std::string_view data) override;
 
  private:
   struct Impl;

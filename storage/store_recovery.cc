@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 #include "storage/coding.h"
 #include "storage/crc32c.h"
