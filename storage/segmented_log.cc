@@ -161,6 +161,18 @@ Result<std::string> SegmentedLog::ReadRecord(uint64_t pos) const {
   std::string_view got;
   IMMU_RETURN_IF_ERROR(Read(pos, sizeof(frame), &got, frame));
   const uint64_t size = logfmt::RecordSizeFromFrame(got);
+  if (size > (uint64_t{1} << 20)) {
+    // A damaged length must not make us allocate gigabytes: big records are
+    // checked against the bytes their segment actually holds.
+    std::shared_lock lock(mu_);
+    const Segment* seg = FindSegment(pos);
+    if (seg == nullptr) return Status::Corruption("log position " + std::to_string(pos) + " unknown");
+    IMMU_ASSIGN_OR_RETURN(const uint64_t seg_size, seg->reader->Size());
+    if (size > seg_size - (pos - seg->start)) {
+      return Status::Corruption("record at log position " + std::to_string(pos) +
+                                " runs past the end of its segment");
+    }
+  }
   std::string out(size, '\0');
   IMMU_RETURN_IF_ERROR(Read(pos, size, &got, out.data()));
   if (got.data() != out.data()) memcpy(out.data(), got.data(), size);

@@ -54,6 +54,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Options
   IMMU_ASSIGN_OR_RETURN(store->log_, SegmentedLog::Open(env, dir + "/log", options.segment_size));
   IMMU_ASSIGN_OR_RETURN(store->tree_, TxTree::Open(env, dir + "/tree"));
   IMMU_RETURN_IF_ERROR(store->Recover());
+  store->opened_ = true;
   store->ckpt_thread_ = std::thread([s = store.get()] { s->CheckpointLoop(); });
   return store;
 }
@@ -75,7 +76,9 @@ Status Store::Close() {
     accepting_ = false;
     last = last_seq_tx_;
   }
-  if (log_ == nullptr || tree_ == nullptr || index_ == nullptr) return Status::Ok();
+  // A store whose Open failed has nothing acknowledged to flush, and its
+  // half-recovered state must not be written anywhere.
+  if (!opened_) return Status::Ok();
   Status s = SyncBatches(last);
   if (s.ok()) {
     std::lock_guard sync(sync_mu_);
@@ -200,14 +203,19 @@ Status Store::SyncBatches(uint64_t id) {
     leader_active_ = true;
     lock.unlock();
     Status s;
+    const uint64_t before = durable_tx_.load(std::memory_order_acquire);
     {
       std::lock_guard sync(sync_mu_);
       s = WriteBatch();
     }
+    const bool progressed = durable_tx_.load(std::memory_order_acquire) > before;
     lock.lock();
     leader_active_ = false;
     group_cv_.notify_all();
     if (!s.ok()) return s;
+    if (!progressed && durable_tx_.load(std::memory_order_acquire) < id) {
+      return Status::Closed("tx " + std::to_string(id) + " was never sequenced");
+    }
   }
   return Status::Ok();
 }

@@ -226,6 +226,7 @@ class Store {
   // there is corruption, never a torn write.
   uint64_t durable_floor_ = 0;
   bool closed_ = false;
+  bool opened_ = false;  // set once Open() fully succeeded
 };
 
 }  // namespace immu
