@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -38,6 +39,7 @@ struct Flags {
   bool synced = true;
   bool json = false;
   bool verify = false;
+  int read_bench = 0;  // verifiable gets of random keys timed after the load
   std::string dir;
   std::string ack_file;
   std::string check_acks;
@@ -48,7 +50,8 @@ struct Flags {
   fprintf(stderr,
           "usage: stress_tool [--committers N] [--kv-count N] [--tx-count N] [--key-len N]\n"
           "                   [--value-len N] [--random-keys] [--synced=true|false] [--dir PATH]\n"
-          "                   [--json] [--verify] [--ack-file PATH] [--check-acks PATH]\n");
+          "                   [--json] [--verify] [--read-bench N] [--ack-file PATH] [--check-acks PATH]\n"
+          "--tx-count 0 only opens (and with --read-bench measures) an existing store\n");
   exit(why == nullptr ? 0 : 2);
 }
 
@@ -85,13 +88,14 @@ Flags ParseFlags(int argc, char** argv) {
     };
     if (name == "--committers") f.committers = ParseInt(name, next(), 1);
     else if (name == "--kv-count") f.kv_count = ParseInt(name, next(), 1);
-    else if (name == "--tx-count") f.tx_count = ParseInt(name, next(), 1);
+    else if (name == "--tx-count") f.tx_count = ParseInt(name, next(), 0);
     else if (name == "--key-len") f.key_len = ParseInt(name, next(), 8);
     else if (name == "--value-len") f.value_len = ParseInt(name, next(), 0);
     else if (name == "--random-keys") f.random_keys = boolean();
     else if (name == "--synced") f.synced = boolean();
     else if (name == "--json") f.json = boolean();
     else if (name == "--verify") f.verify = boolean();
+    else if (name == "--read-bench") f.read_bench = ParseInt(name, next(), 0);
     else if (name == "--dir") f.dir = next();
     else if (name == "--ack-file") f.ack_file = next();
     else if (name == "--check-acks") f.check_acks = next();
@@ -206,6 +210,57 @@ int VerifyAll(immu::Store* store, double* seconds, uint64_t* checked_txs) {
   return 0;
 }
 
+// Times n verifiable gets of keys picked from random transactions (the store
+// side: lookup + entry and dual proofs), and the client-side check of each
+// proof against a trusted state, as a client holding that state would.
+struct ReadBench {
+  uint64_t n = 0;
+  double get_us_avg = 0, get_us_p99 = 0, verify_us_avg = 0, verify_us_p99 = 0;
+};
+
+int RunReadBench(immu::Store* store, int n, ReadBench* out) {
+  const uint64_t last = store->committed_tx();
+  if (last < 2 || n == 0) return 0;
+  Rng rng{0x5eed};
+  std::vector<std::pair<std::string, uint64_t>> keys;  // key, trusted tx
+  for (int i = 0; i < n; i++) {
+    const uint64_t id = 2 + rng.Next() % (last - 1);
+    auto tx = store->ReadTx(id);
+    if (!tx.ok()) return Fail("read tx " + std::to_string(id), tx.status());
+    const auto& e = tx->entries[rng.Next() % tx->entries.size()];
+    keys.emplace_back(e.key, 1 + rng.Next() % (id - 1));
+  }
+  std::vector<double> get_us, verify_us;
+  for (const auto& [key, trusted] : keys) {
+    auto h = store->ReadTxHeader(trusted);
+    if (!h.ok()) return Fail("read header", h.status());
+    immu::State trusted_state, next;
+    trusted_state.db = store->options().db_name;
+    trusted_state.tx_id = trusted;
+    trusted_state.alh = h->Alh();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto ve = store->VerifiableGet(key, trusted);
+    const auto t1 = std::chrono::steady_clock::now();
+    if (!ve.ok()) return Fail("verifiable get", ve.status());
+    immu::Status s = immu::VerifyEntry(*ve, trusted_state, &next);
+    const auto t2 = std::chrono::steady_clock::now();
+    if (!s.ok()) return Fail("client-side proof check", s);
+    get_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    verify_us.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
+  }
+  auto summarize = [](std::vector<double>& v, double* avg, double* p99) {
+    double sum = 0;
+    for (double x : v) sum += x;
+    *avg = sum / static_cast<double>(v.size());
+    std::sort(v.begin(), v.end());
+    *p99 = v[std::min(v.size() - 1, v.size() * 99 / 100)];
+  };
+  out->n = keys.size();
+  summarize(get_us, &out->get_us_avg, &out->get_us_p99);
+  summarize(verify_us, &out->verify_us_avg, &out->verify_us_p99);
+  return 0;
+}
+
 int CheckAcks(immu::Store* store, const std::string& path, uint64_t* acked) {
   std::ifstream in(path);
   std::string line;
@@ -240,7 +295,9 @@ int main(int argc, char** argv) {
   Flags f = ParseFlags(argc, argv);
   immu::Options opts;
   opts.synced = f.synced;
+  const auto open_start = std::chrono::steady_clock::now();
   auto opened = immu::Store::Open(f.dir, opts);
+  const double open_secs = Seconds(open_start);
   if (!opened.ok()) return Fail("open " + f.dir, opened.status());
   std::unique_ptr<immu::Store> store = std::move(opened).value();
 
@@ -309,6 +366,10 @@ int main(int argc, char** argv) {
   if (f.verify) {
     if (int rc = VerifyAll(store.get(), &verify_secs, &verified_txs); rc != 0) return rc;
   }
+  ReadBench rb;
+  if (f.read_bench > 0) {
+    if (int rc = RunReadBench(store.get(), f.read_bench, &rb); rc != 0) return rc;
+  }
   const auto stats = store->Stats();
   immu::Status cs = store->Close();
   if (!cs.ok()) return Fail("close", cs);
@@ -318,13 +379,19 @@ int main(int argc, char** argv) {
         "\"txs_per_sec\": %.1f, \"synced\": %s, \"committers\": %d, \"kv_count\": %d, "
         "\"tx_count\": %d, \"key_len\": %d, \"value_len\": %d, \"random_keys\": %s, "
         "\"verified\": %s, \"verify_seconds\": %.3f, \"verified_txs\": %llu, "
-        "\"index_bytes_per_version\": %.1f, \"dir\": \"%s\"}\n",
+        "\"index_bytes_per_version\": %.1f, \"open_seconds\": %.3f, \"recovered_txs\": %llu, "
+        "\"store_txs\": %llu, \"store_versions\": %llu, \"read_bench\": %llu, "
+        "\"vget_us_avg\": %.2f, \"vget_us_p99\": %.2f, \"proof_verify_us_avg\": %.2f, "
+        "\"proof_verify_us_p99\": %.2f, \"dir\": \"%s\"}\n",
         static_cast<unsigned long long>(entries), static_cast<unsigned long long>(txs), secs,
         entries / secs, txs / secs, f.synced ? "true" : "false", f.committers, f.kv_count,
         f.tx_count, f.key_len, f.value_len, f.random_keys ? "true" : "false",
         f.verify ? "true" : "false", verify_secs, static_cast<unsigned long long>(verified_txs),
         stats.versions ? static_cast<double>(stats.index_memory_bytes) / stats.versions : 0.0,
-        f.dir.c_str());
+        open_secs, static_cast<unsigned long long>(stats.recovered_txs),
+        static_cast<unsigned long long>(stats.committed_tx),
+        static_cast<unsigned long long>(stats.versions), static_cast<unsigned long long>(rb.n),
+        rb.get_us_avg, rb.get_us_p99, rb.verify_us_avg, rb.verify_us_p99, f.dir.c_str());
   } else {
     printf("committed %llu entries in %llu txs in %.3f s: %.0f entries/s, %.0f tx/s (synced=%s)\n",
            static_cast<unsigned long long>(entries), static_cast<unsigned long long>(txs), secs,
