@@ -179,6 +179,33 @@ Result<std::string> SegmentedLog::ReadRecord(uint64_t pos) const {
   return out;
 }
 
+Result<std::string> SegmentedLog::ReadRecordHead(uint64_t pos) const {
+  // One read of up to kHeadProbe bytes (fewer at the end of the segment)
+  // holds the whole head of most records.
+  std::string out(logfmt::kHeadProbe, '\0');
+  std::string_view got;
+  {
+    std::shared_lock lock(mu_);
+    const Segment* seg = FindSegment(pos);
+    if (seg == nullptr) return Status::Corruption("log position " + std::to_string(pos) + " unknown");
+    IMMU_RETURN_IF_ERROR(seg->reader->Read(pos - seg->start, out.size(), &got, out.data()));
+  }
+  if (got.size() < logfmt::kFrameSize) return Status::Corruption("short read at log position " + std::to_string(pos));
+  if (got.data() != out.data()) memcpy(out.data(), got.data(), got.size());
+  out.resize(got.size());
+  const uint64_t size = logfmt::RecordSizeFromFrame(out);
+  if (out.size() > size) out.resize(size);
+  const uint64_t head = logfmt::HeadSize(out);
+  if (head == 0 || head > size) return Status::Corruption("record header truncated");
+  if (head > out.size()) {
+    if (head > (uint64_t{1} << 26)) return Status::Corruption("record header too large");
+    out.resize(head);
+    IMMU_RETURN_IF_ERROR(Read(pos, head, &got, out.data()));
+    if (got.data() != out.data()) memcpy(out.data(), got.data(), head);
+  }
+  return out;
+}
+
 Status SegmentedLog::TruncateTo(uint64_t pos) {
   if (pos > end_) return Status::InvalidArgument("truncate beyond the end of the log");
   writer_.reset();

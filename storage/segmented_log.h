@@ -44,6 +44,9 @@ class SegmentedLog {
   Status Read(uint64_t pos, size_t n, std::string_view* result, char* scratch) const;
   // Reads the whole record starting at pos.
   Result<std::string> ReadRecord(uint64_t pos) const;
+  // Reads the frame and header part (header and hints) of the record at pos,
+  // not its entries: one read for most records.
+  Result<std::string> ReadRecordHead(uint64_t pos) const;
 
   // Drops every byte at or after pos (recovery of a torn tail).
   Status TruncateTo(uint64_t pos);

@@ -16,7 +16,7 @@ std::string Record(uint64_t id, const std::string& value) {
   h.id = id;
   h.nentries = 1;
   std::string rec;
-  logfmt::AppendRecordHead(&rec, h, entries.size());
+  logfmt::AppendRecordHead(&rec, h, logfmt::EncodeHints({}, {}), entries.size());
   rec += entries;
   return rec;
 }

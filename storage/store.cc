@@ -138,7 +138,24 @@ Result<Store::Prepared> Store::Prepare(const std::vector<Entry>& entries) const 
       return Status::InvalidArgument("duplicate key in one transaction");
     }
   }
-  p.eh = merkle::RootOfLeafHashes(digests);
+  const uint32_t nchunks = logfmt::HintChunks(static_cast<uint32_t>(n));
+  if (nchunks == 0) {
+    p.eh = merkle::RootOfLeafHashes(digests);
+    p.hints = logfmt::EncodeHints({}, {});
+  } else {
+    // Runs of kHintChunk leaves are aligned subtrees, so Eh is the root of
+    // the tree over the run roots.
+    std::vector<Hash> roots(nchunks);
+    std::vector<uint32_t> offs(nchunks);
+    for (uint32_t j = 0; j < nchunks; j++) {
+      const size_t b = size_t{j} * logfmt::kHintChunk;
+      const size_t len = std::min<size_t>(logfmt::kHintChunk, n - b);
+      roots[j] = merkle::RootOfLeafHashes(std::span<const Hash>(digests).subspan(b, len));
+      offs[j] = p.offsets[b];
+    }
+    p.eh = merkle::RootOfLeafHashes(roots);
+    p.hints = logfmt::EncodeHints(roots, offs);
+  }
   return p;
 }
 
@@ -170,7 +187,7 @@ Status Store::Sequence(Prepared* p, uint64_t snapshot, const Transaction* txn,
   Batch& b = *batch_;
   const uint64_t pos = next_pos_;
   const size_t before = b.bytes.size();
-  const size_t head = logfmt::AppendRecordHead(&b.bytes, h, p->entries_part.size());
+  const size_t head = logfmt::AppendRecordHead(&b.bytes, h, p->hints, p->entries_part.size());
   b.bytes.append(p->entries_part);
   const uint64_t rec_size = b.bytes.size() - before;
   b.record_sizes.push_back(rec_size);

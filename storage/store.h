@@ -143,6 +143,8 @@ class Store {
   const Options& options() const { return options_; }
 
  private:
+  class EntryTreeSource;
+  Status ProveEntry(std::string_view key, const IndexVersion& v, VerifiableEntry* ve) const;
   friend class Transaction;
   // What a committer computes before taking any lock.
   struct Prepared {
@@ -153,6 +155,7 @@ class Store {
     std::vector<uint8_t> flags;
     std::vector<uint32_t> order;         // entry indices sorted by key
     Hash eh{};
+    std::string hints;                   // logfmt hints (EncodeHints)
   };
   struct Batch;
 

@@ -99,10 +99,10 @@ Result<std::vector<ValueVersion>> Store::Scan(const ScanOptions& o) const {
 Result<TxHeader> Store::ReadTxHeader(uint64_t id) const {
   if (id == 0 || id > committed_tx()) return Status::NotFound(TxName(id) + " does not exist");
   IMMU_ASSIGN_OR_RETURN(uint64_t pos, tree_->RecordPos(id));
-  auto rec = log_->ReadRecord(pos);
+  auto rec = log_->ReadRecordHead(pos);
   if (!rec.ok()) return Status::Corruption(TxName(id) + ": " + rec.status().message());
   logfmt::RecordView view;
-  Status s = logfmt::ParseRecord(*rec, &view);
+  Status s = logfmt::ParseRecordHead(*rec, &view);
   if (s.ok() && view.header.id != id) s = Status::Corruption("record holds another tx");
   if (!s.ok()) return Status::Corruption(TxName(id) + ": " + s.message());
   return view.header;
@@ -143,7 +143,12 @@ Result<DualProof> Store::ProveDual(uint64_t source_tx, uint64_t target_tx) const
   }
   DualProof p;
   IMMU_ASSIGN_OR_RETURN(p.source, ReadTxHeader(source_tx));
-  IMMU_ASSIGN_OR_RETURN(p.target, ReadTxHeader(target_tx));
+  const TxHeader committed = CommittedHeader();
+  if (committed.id == target_tx) {
+    p.target = committed;  // the usual case: proving up to the current state
+  } else {
+    IMMU_ASSIGN_OR_RETURN(p.target, ReadTxHeader(target_tx));
+  }
   if (source_tx < target_tx) {
     IMMU_ASSIGN_OR_RETURN(p.inclusion, merkle::InclusionProof(*tree_, source_tx - 1, target_tx - 1));
     if (source_tx > 1) {
@@ -152,6 +157,98 @@ Result<DualProof> Store::ProveDual(uint64_t source_tx, uint64_t target_tx) const
     }
   }
   return p;
+}
+
+// Entries-tree subtrees for a proof of one entry: inside the entry's hint run
+// from the run's recomputed leaves, above it from the hinted run roots.
+class Store::EntryTreeSource : public merkle::SubtreeSource {
+ public:
+  EntryTreeSource(uint64_t n, uint64_t run_begin, std::vector<Hash> run_leaves,
+                  std::vector<Hash> run_roots)
+      : n_(n), run_begin_(run_begin), run_(std::move(run_leaves)), roots_(std::move(run_roots)) {}
+  uint64_t size() const override { return n_; }
+  Result<Hash> Subtree(uint64_t begin, uint64_t end) const override {
+    constexpr uint64_t kRun = logfmt::kHintChunk;
+    if (begin >= run_begin_ && end <= run_begin_ + run_.size()) {
+      return run_.Subtree(begin - run_begin_, end - run_begin_);
+    }
+    if (begin % kRun == 0 && (end % kRun == 0 || end == n_)) {
+      return roots_.Subtree(begin / kRun, (end + kRun - 1) / kRun);
+    }
+    return Status::InvalidArgument("entries subtree outside the loaded run");
+  }
+  Hash Root() const { return roots_.Root(); }
+
+ private:
+  uint64_t n_, run_begin_;
+  merkle::TreeLevels run_, roots_;
+};
+
+// Fills ve's entry, its tx header and its proof inside the tx, reading only the
+// record head and the entry's hint run (at most kHintChunk entries).
+Status Store::ProveEntry(std::string_view key, const IndexVersion& v, VerifiableEntry* ve) const {
+  IMMU_ASSIGN_OR_RETURN(const uint64_t rec_pos, tree_->RecordPos(v.tx));
+  auto head = log_->ReadRecordHead(rec_pos);
+  if (!head.ok()) return Status::Corruption(TxName(v.tx) + ": " + head.status().message());
+  logfmt::RecordView view;
+  Status s = logfmt::ParseRecordHead(*head, &view);
+  if (s.ok() && view.header.id != v.tx) s = Status::Corruption("record holds another tx");
+  logfmt::Hints hints;
+  if (s.ok()) s = logfmt::ParseHints(view.hints, view.header.nentries, view.entries_len, &hints);
+  if (!s.ok()) return Status::Corruption(TxName(v.tx) + ": " + s.message());
+  const uint64_t entries_pos = rec_pos + view.entries_offset;
+  if (v.pos < entries_pos || v.pos - entries_pos >= view.entries_len) {
+    return Status::Corruption(TxName(v.tx) + ": indexed entry outside its record");
+  }
+  const uint64_t rel = v.pos - entries_pos;
+  const uint32_t n = view.header.nentries;
+  // The run holding the entry: [run * kHintChunk, ...) at [run_off, run_end).
+  size_t run = 0;
+  uint64_t run_off = 0, run_end = view.entries_len;
+  if (!hints.offsets.empty()) {
+    run = std::upper_bound(hints.offsets.begin(), hints.offsets.end(), rel) - hints.offsets.begin() - 1;
+    run_off = hints.offsets[run];
+    if (run + 1 < hints.offsets.size()) run_end = hints.offsets[run + 1];
+  }
+  const uint64_t run_begin = uint64_t{run} * logfmt::kHintChunk;
+  const uint64_t run_len = std::min<uint64_t>(logfmt::kHintChunk, n - run_begin);
+  std::string bytes(run_end - run_off, '\0');
+  std::string_view got;
+  IMMU_RETURN_IF_ERROR(log_->Read(entries_pos + run_off, bytes.size(), &got, bytes.data()));
+  std::vector<Hash> leaves;
+  leaves.reserve(run_len);
+  int64_t index = -1;
+  uint64_t off = run_off;
+  for (uint64_t i = 0; i < run_len; i++) {
+    logfmt::EntryView e;
+    size_t used;
+    s = logfmt::ParseEntry(got, &e, &used);
+    if (!s.ok()) return Status::Corruption(TxName(v.tx) + ": " + s.message());
+    leaves.push_back(EntryDigest(e.key, e.md, e.value));
+    if (off == rel) {
+      if (e.key != key) return Status::Corruption(TxName(v.tx) + ": entry key does not match the index");
+      index = static_cast<int64_t>(run_begin + i);
+      ve->key = e.key;
+      ve->metadata = e.md;
+      ve->value = e.value;
+    }
+    got.remove_prefix(used);
+    off += used;
+  }
+  if (index < 0 || !got.empty()) return Status::Corruption(TxName(v.tx) + ": entry run does not parse");
+  std::vector<Hash> roots = std::move(hints.roots);
+  if (roots.empty()) {
+    roots.push_back(merkle::RootOfLeafHashes(leaves));
+  } else if (roots[run] != merkle::RootOfLeafHashes(leaves)) {
+    return Status::Corruption(TxName(v.tx) + ": entries do not match their hint");
+  }
+  EntryTreeSource src(n, run_begin, std::move(leaves), std::move(roots));
+  if (src.Root() != view.header.eh) return Status::Corruption(TxName(v.tx) + ": entries do not match Eh");
+  ve->tx = view.header;
+  ve->entry_proof.leaf = static_cast<uint64_t>(index);
+  ve->entry_proof.width = n;
+  IMMU_ASSIGN_OR_RETURN(ve->entry_proof.terms, merkle::InclusionProof(src, ve->entry_proof.leaf, n));
+  return Status::Ok();
 }
 
 Result<VerifiableEntry> Store::VerifiableGet(std::string_view key, uint64_t trusted_tx,
@@ -168,31 +265,7 @@ Result<VerifiableEntry> Store::VerifiableGet(std::string_view key, uint64_t trus
   if (!index_->Get(key, snap, &v) || v.deleted()) return Status::NotFound("key not found");
 
   VerifiableEntry ve;
-  IMMU_ASSIGN_OR_RETURN(TxEntries tx, ReadTx(v.tx));
-  ve.tx = tx.header;
-  std::vector<Hash> digests;
-  digests.reserve(tx.entries.size());
-  int64_t index_in_tx = -1;
-  for (size_t i = 0; i < tx.entries.size(); i++) {
-    const Entry& e = tx.entries[i];
-    const std::string md = e.md.Encode();
-    digests.push_back(EntryDigest(e.key, md, e.value));
-    if (e.key == key) {
-      index_in_tx = static_cast<int64_t>(i);
-      ve.key = e.key;
-      ve.metadata = md;
-      ve.value = e.value;
-    }
-  }
-  if (index_in_tx < 0) return Status::Corruption(TxName(v.tx) + ": indexed key missing from tx");
-  if (merkle::RootOfLeafHashes(digests) != ve.tx.eh) {
-    return Status::Corruption(TxName(v.tx) + ": entries do not match Eh");
-  }
-  merkle::SpanSubtreeSource src(digests);
-  ve.entry_proof.leaf = static_cast<uint64_t>(index_in_tx);
-  ve.entry_proof.width = digests.size();
-  IMMU_ASSIGN_OR_RETURN(ve.entry_proof.terms,
-                        merkle::InclusionProof(src, ve.entry_proof.leaf, digests.size()));
+  IMMU_RETURN_IF_ERROR(ProveEntry(key, v, &ve));
   ve.target = target;
   if (ve.tx.id < target.id) {
     IMMU_ASSIGN_OR_RETURN(ve.tx_inclusion, merkle::InclusionProof(*tree_, ve.tx.id - 1, target.id - 1));

@@ -56,6 +56,17 @@ Status CheckEntries(const logfmt::RecordView& rec, std::vector<Hash>* digests,
   if (merkle::RootOfLeafHashes(*digests) != rec.header.eh) {
     return Status::Corruption("entries do not match Eh");
   }
+  // Hints are checked here once, so proofs never meet wrong ones silently.
+  logfmt::Hints hints;
+  IMMU_RETURN_IF_ERROR(logfmt::ParseHints(rec.hints, rec.header.nentries, rec.entries.size(), &hints));
+  for (size_t j = 0; j < hints.roots.size(); j++) {
+    const size_t b = j * logfmt::kHintChunk;
+    const size_t len = std::min<size_t>(logfmt::kHintChunk, digests->size() - b);
+    if (hints.roots[j] != merkle::RootOfLeafHashes(std::span<const Hash>(*digests).subspan(b, len)) ||
+        hints.offsets[j] != (*items)[b].version.pos - entries_pos) {
+      return Status::Corruption("hints do not match the entries");
+    }
+  }
   std::sort(items->begin(), items->end(),
             [](const auto& a, const auto& b) { return a.key < b.key; });
   return Status::Ok();

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "storage/coding.h"
 
@@ -16,7 +17,12 @@ constexpr size_t kPosSize = 8;
 void TxTree::CachePut(int level, uint64_t index, const Hash& h) {
   if (level < kCachedLevel) return;
   CachedLevel& c = cache_[level];
-  if (!c.chunks) c.chunks.reset(new std::atomic<Hash*>[kMaxChunks]());
+  if (!c.chunks) {
+    // atomic<Hash*> of all-zero bytes is a valid nullptr (lock-free, trivial).
+    void* table = std::calloc(kMaxChunks, sizeof(std::atomic<Hash*>));
+    if (table == nullptr) throw std::bad_alloc();
+    c.chunks.reset(static_cast<std::atomic<Hash*>*>(table));
+  }
   const uint64_t chunk = index >> kChunkBits;
   if (chunk >= kMaxChunks) return;
   Hash* cells = c.chunks[chunk].load(std::memory_order_acquire);
@@ -41,7 +47,10 @@ const Hash* TxTree::CacheGet(int level, uint64_t index) const {
 TxTree::~TxTree() {
   for (auto& c : cache_) {
     if (!c.chunks) continue;
-    for (size_t i = 0; i < kMaxChunks; i++) delete[] c.chunks[i].load();
+    for (size_t i = 0; i < kMaxChunks; i++) {
+      Hash* cells = c.chunks[i].load();
+      delete[] cells;
+    }
   }
   for (auto& l : levels_) {
     if (l.writer) (void)l.writer->Close();

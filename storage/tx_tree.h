@@ -16,6 +16,7 @@
 // see only what Flush has published.
 
 #include <array>
+#include <cstdlib>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -75,15 +76,19 @@ class TxTree : public merkle::SubtreeSource {
   Env* const env_;
   const std::string dir_;
 
-  // Levels >= kCachedLevel also live in memory (1/64 of the nodes: ~1 MB per
-  // million txs), so a proof over a huge tree costs a handful of preads for
-  // the bottom levels and memory reads above. Append-only chunked arrays:
-  // chunks never move, the writer fills cells before publishing size.
-  static constexpr int kCachedLevel = 6;
-  static constexpr size_t kChunkBits = 12;
-  static constexpr size_t kMaxChunks = size_t{1} << 20;
+  // Levels >= kCachedLevel also live in memory (1/4 of the nodes: ~8 MB per
+  // million txs), so a proof costs at most a few preads for the bottom three
+  // levels and memory reads above. Append-only chunked arrays: chunks never
+  // move, the writer fills cells before publishing size. The chunk table is
+  // calloc'ed, so its untouched pages cost no memory.
+  static constexpr int kCachedLevel = 3;
+  static constexpr size_t kChunkBits = 10;
+  static constexpr size_t kMaxChunks = size_t{1} << 18;  // 2^28 nodes per level
+  struct FreeDeleter {
+    void operator()(void* p) const { std::free(p); }
+  };
   struct CachedLevel {
-    std::unique_ptr<std::atomic<Hash*>[]> chunks;  // allocated on first use (writer)
+    std::unique_ptr<std::atomic<Hash*>[], FreeDeleter> chunks;  // on first use (writer)
   };
   std::array<CachedLevel, kMaxLevels> cache_;
   void CachePut(int level, uint64_t index, const Hash& h);

@@ -87,6 +87,44 @@ Result<Hash> SpanSubtreeSource::Subtree(uint64_t begin, uint64_t end) const {
   return RootOfRange(leaves_.subspan(begin, end - begin));
 }
 
+TreeLevels::TreeLevels(std::vector<Hash> leaf_hashes) {
+  if (leaf_hashes.empty()) return;
+  levels_.push_back(std::move(leaf_hashes));
+  while (levels_.back().size() > 1) {
+    const std::vector<Hash>& below = levels_.back();
+    std::vector<Hash> up((below.size() + 1) / 2);
+    for (size_t j = 0; j < up.size(); j++) {
+      up[j] = 2 * j + 1 < below.size() ? NodeHash(below[2 * j], below[2 * j + 1]) : below[2 * j];
+    }
+    levels_.push_back(std::move(up));
+  }
+}
+
+Hash TreeLevels::Root() const { return levels_.empty() ? EmptyRoot() : levels_.back()[0]; }
+
+Result<Hash> TreeLevels::Subtree(uint64_t begin, uint64_t end) const {
+  if (begin >= end || end > size()) {
+    return Status::InvalidArgument("subtree [" + Num(begin) + ", " + Num(end) +
+                                   ") outside tree of size " + Num(size()));
+  }
+  // The node covering [begin, end) sits at the level of the smallest power
+  // of two >= end - begin when it is aligned and either full or at the
+  // right edge. Other ranges (right edges of a smaller prefix tree) are split
+  // the RFC 6962 way into nodes.
+  const uint64_t width = end - begin;
+  const int level = width == 1 ? 0 : 64 - std::countl_zero(width - 1);
+  const uint64_t span = uint64_t{1} << level;
+  if (begin % span == 0 && (width == span || end == size())) return levels_[level][begin >> level];
+  const uint64_t k = std::bit_floor(width - 1);
+  if (begin % std::bit_floor(width) != 0) {
+    return Status::InvalidArgument("subtree [" + Num(begin) + ", " + Num(end) +
+                                   ") is not aligned");
+  }
+  IMMU_ASSIGN_OR_RETURN(const Hash left, Subtree(begin, begin + k));
+  IMMU_ASSIGN_OR_RETURN(const Hash right, Subtree(begin + k, end));
+  return NodeHash(left, right);
+}
+
 Result<std::vector<Hash>> InclusionProof(const SubtreeSource& source, uint64_t index,
                                          uint64_t size) {
   if (index >= size || size > source.size()) {

@@ -51,6 +51,22 @@ class SpanSubtreeSource : public SubtreeSource {
   std::span<const Hash> leaves_;
 };
 
+// Every node of the tree over the given leaf hashes, built once in n - 1
+// hashes: level L node j covers leaves [j * 2^L, min((j + 1) * 2^L, n)) (the
+// right edge is promoted unchanged, which is exactly RFC 6962's shape).
+// Subtree() of an aligned range is then a lookup, so a proof costs no hashing.
+// Thread-safety: immutable after construction.
+class TreeLevels : public SubtreeSource {
+ public:
+  explicit TreeLevels(std::vector<Hash> leaf_hashes);
+  uint64_t size() const override { return levels_.empty() ? 0 : levels_[0].size(); }
+  Result<Hash> Subtree(uint64_t begin, uint64_t end) const override;
+  Hash Root() const;  // EmptyRoot() for no leaves
+
+ private:
+  std::vector<std::vector<Hash>> levels_;  // levels_[0] = leaves
+};
+
 // Inclusion proof of leaf `index` in the tree of the first `size` leaves.
 // Requires index < size <= source.size().
 Result<std::vector<Hash>> InclusionProof(const SubtreeSource& source, uint64_t index,

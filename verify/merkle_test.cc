@@ -354,3 +354,30 @@ TEST_CASE("exhaustive consistency proofs up to 64 leaves, every bit flip fails")
 
 }  // namespace
 }  // namespace immu::merkle
+
+namespace immu::merkle {
+namespace {
+TEST_CASE("TreeLevels answers every proof exactly as the leaf span does") {
+  for (uint64_t n = 1; n <= 70; n++) {
+    std::vector<Hash> leaves;
+    for (uint64_t i = 0; i < n; i++) {
+      const std::string d = "leaf " + std::to_string(i);
+      leaves.push_back(LeafHash(AsBytes(d)));
+    }
+    const SpanSubtreeSource span(leaves);
+    const TreeLevels levels(leaves);
+    REQUIRE(levels.Root() == RootOfLeafHashes(leaves));
+    for (uint64_t size = 1; size <= n; size++) {
+      for (uint64_t i = 0; i < size; i++) {
+        CHECK(*InclusionProof(levels, i, size) == *InclusionProof(span, i, size));
+      }
+      if (size < n) CHECK(*ConsistencyProof(levels, size, n) == *ConsistencyProof(span, size, n));
+    }
+    // Misaligned ranges are refused, not answered wrongly; prefix ranges are
+    // composed from nodes.
+    if (n >= 4) CHECK_FALSE(levels.Subtree(1, 3).ok());
+    if (n >= 5) CHECK(*levels.Subtree(0, 3) == *span.Subtree(0, 3));
+  }
+}
+}  // namespace
+}  // namespace immu::merkle
