@@ -165,7 +165,17 @@ uint64_t SkipList::AddSorted(const KeyIndex::KeyedVersion* items, size_t n) {
   const uint64_t gap = node_count_ / std::max<size_t>(n, 1);
   int group = 0;
   while (group < max_h && (uint64_t{1} << (2 * group)) <= gap) group++;
-  if (!sorted || n < 16 || group < 2) {
+  bool one_gap = false;
+  if (sorted && n >= 16 && group >= 2) {
+    // Keys that all fall between two neighbours already in the list (new
+    // keys ascending past the end, time-ordered ids, one committer's key
+    // range) are appended one after another through the finger: ~4
+    // comparisons each instead of a search per key.
+    Splice probe;
+    FindSplice(items[0].key, &probe, 0);
+    one_gap = probe.next[0] == nullptr || items[n - 1].key < probe.next[0]->key();
+  }
+  if (!sorted || n < 16 || group < 2 || one_gap) {
     Splice splice;
     uint64_t created = 0;
     for (size_t i = 0; i < n; i++) created += Add(items[i].key, items[i].version, &splice) ? 1 : 0;
