@@ -1,0 +1,149 @@
+// CastValue / CanCast (declared in sql/value_io.h): PostgreSQL's cast rules
+// for the built-in types. Numbers convert directly with range checks and
+// rounding; everything reaches text through its output function and leaves
+// text through the target's input function, as PostgreSQL's I/O casts do.
+
+#include <cmath>
+
+#include "catalog/pg_error.h"
+#include "sql/value_io.h"
+
+namespace immu::sql {
+
+namespace {
+
+bool IsIntType(uint32_t t) {
+  return t == oid::kInt2 || t == oid::kInt4 || t == oid::kInt8 || t == oid::kOid ||
+         t == oid::kRegclass || t == oid::kRegtype || t == oid::kRegproc;
+}
+bool IsFloatType(uint32_t t) { return t == oid::kFloat4 || t == oid::kFloat8; }
+bool IsNumberType(uint32_t t) { return IsIntType(t) || IsFloatType(t) || t == oid::kNumeric; }
+bool IsStringType(uint32_t t) {
+  return t == oid::kText || t == oid::kVarchar || t == oid::kBpchar || t == oid::kName ||
+         t == oid::kUnknown || t == oid::kChar;
+}
+bool IsDateTimeType(uint32_t t) {
+  return t == oid::kDate || t == oid::kTime || t == oid::kTimestamp || t == oid::kTimestampTz;
+}
+
+[[noreturn]] void NoCast(uint32_t from, uint32_t to) {
+  throw PgError(sqlstate::kCannotCoerce,
+                "cannot cast type " + FormatType(from, -1) + " to " + FormatType(to, -1));
+}
+
+int64_t RoundToInt(double d, uint32_t to) {
+  if (std::isnan(d) || std::isinf(d)) {
+    throw PgError(sqlstate::kNumericValueOutOfRange,
+                  std::string(to == oid::kInt2 ? "smallint" : to == oid::kInt4 ? "integer" : "bigint") +
+                      " out of range");
+  }
+  const double r = std::rint(d);  // PostgreSQL rounds half to even here
+  const double lo = to == oid::kInt2 ? INT16_MIN : to == oid::kInt4 ? INT32_MIN : -9223372036854775808.0;
+  const double hi = to == oid::kInt2 ? INT16_MAX : to == oid::kInt4 ? INT32_MAX : 9223372036854775807.0;
+  if (r < lo || r >= hi + (to == oid::kInt8 ? 0 : 1)) {
+    throw PgError(sqlstate::kNumericValueOutOfRange,
+                  std::string(to == oid::kInt2 ? "smallint" : to == oid::kInt4 ? "integer" : "bigint") +
+                      " out of range");
+  }
+  return static_cast<int64_t>(r);
+}
+
+int64_t CheckRange(int64_t v, uint32_t to) {
+  if ((to == oid::kInt2 && (v < INT16_MIN || v > INT16_MAX)) ||
+      (to == oid::kInt4 && (v < INT32_MIN || v > INT32_MAX))) {
+    throw PgError(sqlstate::kNumericValueOutOfRange,
+                  std::string(to == oid::kInt2 ? "smallint" : "integer") + " out of range");
+  }
+  return v;
+}
+
+}  // namespace
+
+bool CanCast(uint32_t from, uint32_t to, bool explicit_cast) {
+  if (from == to || from == oid::kUnknown) return true;
+  if (IsNumberType(from) && IsNumberType(to)) return true;
+  if (IsStringType(to)) return explicit_cast || IsStringType(from) || true;
+  if (IsStringType(from)) return explicit_cast || from == oid::kUnknown;
+  if (IsDateTimeType(from) && IsDateTimeType(to)) return !(from == oid::kTime || to == oid::kTime) || explicit_cast;
+  if (from == oid::kBool && to == oid::kInt4) return explicit_cast;
+  if (from == oid::kInt4 && to == oid::kBool) return explicit_cast;
+  if ((from == oid::kJson && to == oid::kJsonb) || (from == oid::kJsonb && to == oid::kJson)) return true;
+  return false;
+}
+
+Value CastValue(const Value& v, uint32_t to, int32_t typmod, const ValueContext& ctx,
+                bool explicit_cast) {
+  const uint32_t from = v.type;
+  if (v.null) return Value::Null(to);
+  if (from == to) return ApplyTypmod(v, typmod, explicit_cast);
+  if (IsIntType(to)) {
+    if (IsIntType(from)) return Value::Int(to, CheckRange(v.i, to));
+    if (IsFloatType(from)) return Value::Int(to, RoundToInt(v.f, to));
+    if (from == oid::kNumeric) {
+      const int64_t x = to == oid::kInt2 ? v.num->ToInt16() : to == oid::kInt4 ? v.num->ToInt32() : v.num->ToInt64();
+      return Value::Int(to, x);
+    }
+    if (from == oid::kBool && to == oid::kInt4) return Value::Int(to, v.i);
+  }
+  if (IsFloatType(to)) {
+    if (IsIntType(from)) return Value::Float(to, to == oid::kFloat4 ? static_cast<float>(v.i) : static_cast<double>(v.i));
+    if (IsFloatType(from)) {
+      if (to == oid::kFloat4 && std::isfinite(v.f) && std::isinf(static_cast<float>(v.f))) {
+        throw PgError(sqlstate::kNumericValueOutOfRange, "value out of range: overflow");
+      }
+      return Value::Float(to, to == oid::kFloat4 ? static_cast<float>(v.f) : v.f);
+    }
+    if (from == oid::kNumeric) {
+      const double d = v.num->ToDouble();
+      return Value::Float(to, to == oid::kFloat4 ? static_cast<float>(d) : d);
+    }
+  }
+  if (to == oid::kNumeric) {
+    if (IsIntType(from)) return ApplyTypmod(Value::Num(Numeric::FromInt64(v.i)), typmod, explicit_cast);
+    if (from == oid::kFloat4) return ApplyTypmod(Value::Num(Numeric::FromFloat(static_cast<float>(v.f))), typmod, explicit_cast);
+    if (from == oid::kFloat8) return ApplyTypmod(Value::Num(Numeric::FromDouble(v.f)), typmod, explicit_cast);
+  }
+  if (to == oid::kBool && from == oid::kInt4) return Value::Bool(v.i != 0);
+  if (IsDateTimeType(from) && IsDateTimeType(to)) {
+    // Through text in the session zone: exact for these conversions.
+    if (from == oid::kTimestampTz && to == oid::kTimestamp) {
+      const auto info = ctx.dt.session_zone.Lookup(v.i / kUsecsPerSec + kEpochDiffSecs - (v.i % kUsecsPerSec < 0 ? 1 : 0));
+      return Value::Int(to, v.i + int64_t{info.gmtoff} * kUsecsPerSec);
+    }
+    if (from == oid::kDate && (to == oid::kTimestamp || to == oid::kTimestampTz)) {
+      if (!DateIsFinite(static_cast<DateAdt>(v.i))) {
+        return Value::Int(to, v.i == kDateNoBegin ? kDtNoBegin : kDtNoEnd);
+      }
+      if (to == oid::kTimestamp) return Value::Int(to, v.i * kUsecsPerDay);
+    }
+    if ((from == oid::kTimestamp || from == oid::kTimestampTz) && to == oid::kDate) {
+      Value ts = from == oid::kTimestampTz ? CastValue(v, oid::kTimestamp, -1, ctx) : v;
+      if (!TimestampIsFinite(ts.i)) return Value::Int(to, ts.i == kDtNoBegin ? kDateNoBegin : kDateNoEnd);
+      int64_t days = ts.i / kUsecsPerDay;
+      if (ts.i % kUsecsPerDay < 0) days--;
+      return Value::Int(to, days);
+    }
+    if ((from == oid::kTimestamp || from == oid::kTimestampTz) && to == oid::kTime) {
+      Value ts = from == oid::kTimestampTz ? CastValue(v, oid::kTimestamp, -1, ctx) : v;
+      int64_t t = ts.i % kUsecsPerDay;
+      if (t < 0) t += kUsecsPerDay;
+      return Value::Int(to, t);
+    }
+    // date/timestamp -> timestamptz: local midnight/time in the session zone.
+    return FromText(ToText(v, ctx), to, typmod, ctx);
+  }
+  if (IsStringType(to) || from == oid::kUnknown || IsStringType(from) ||
+      (from == oid::kJson && to == oid::kJsonb) || (from == oid::kJsonb && to == oid::kJson)) {
+    if (IsStringType(to)) {
+      Value out = Value::Str(to, IsStringType(from) ? v.s : ToText(v, ctx));
+      if (from == oid::kBpchar && to != oid::kBpchar) {
+        while (!out.s.empty() && out.s.back() == ' ') out.s.pop_back();
+      }
+      return ApplyTypmod(std::move(out), typmod, explicit_cast);
+    }
+    return FromText(IsStringType(from) ? std::string_view(v.s) : std::string_view(ToText(v, ctx)), to, typmod, ctx);
+  }
+  NoCast(from, to);
+}
+
+}  // namespace immu::sql

@@ -1,0 +1,161 @@
+#include "sql/row_codec.h"
+
+#include <cstring>
+
+#include "catalog/pg_error.h"
+#include "storage/coding.h"
+
+namespace immu::sql {
+
+namespace {
+[[noreturn]] void Corrupt() { throw PgError(sqlstate::kDataCorrupted, "stored row does not decode"); }
+
+Slot SlotOf(uint32_t type) {
+  const TypeInfo* t = FindType(type);
+  return t != nullptr ? t->slot : Slot::kString;
+}
+}  // namespace
+
+void AppendKeyValue(const Value& v, std::string* out) {
+  if (v.null) {
+    out->push_back('\x02');  // after every present value: NULLS LAST
+    return;
+  }
+  out->push_back('\x01');
+  char buf[8];
+  switch (SlotOf(v.type)) {
+    case Slot::kInt:
+      EncodeFixed64BE(buf, static_cast<uint64_t>(v.i) ^ (uint64_t{1} << 63));
+      out->append(buf, 8);
+      return;
+    case Slot::kFloat: {
+      double d = v.f;
+      if (d == 0) d = 0;  // -0 == 0
+      uint64_t bits;
+      memcpy(&bits, &d, 8);
+      if (d != d) bits = ~uint64_t{0};  // NaN after everything
+      else bits = (bits & (uint64_t{1} << 63)) ? ~bits : bits | (uint64_t{1} << 63);
+      EncodeFixed64BE(buf, bits);
+      out->append(buf, 8);
+      return;
+    }
+    case Slot::kNumeric:
+      v.num->AppendKeyEncoding(out);
+      return;
+    case Slot::kInterval:
+      AppendIntervalKey(out, v.iv);
+      return;
+    case Slot::kString: {
+      std::string_view s = v.s;
+      if (v.type == oid::kBpchar) {
+        while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+      }
+      // 0x00 -> 0x00 0xff; end -> 0x00 0x01: order- and prefix-preserving.
+      for (char c : s) {
+        out->push_back(c);
+        if (c == '\0') out->push_back('\xff');
+      }
+      out->push_back('\0');
+      out->push_back('\x01');
+      return;
+    }
+  }
+}
+
+void AppendRowValues(const std::vector<Value>& values, std::string* out) {
+  PutFixed32LE(out, static_cast<uint32_t>(values.size()));
+  char buf[8];
+  for (const Value& v : values) {
+    if (v.null) {
+      out->push_back('\0');
+      continue;
+    }
+    out->push_back('\x01');
+    switch (SlotOf(v.type)) {
+      case Slot::kInt:
+        EncodeFixed64LE(buf, static_cast<uint64_t>(v.i));
+        out->append(buf, 8);
+        break;
+      case Slot::kFloat:
+        memcpy(buf, &v.f, 8);
+        out->append(buf, 8);
+        break;
+      case Slot::kNumeric:
+        v.num->EncodeValue(out);
+        break;
+      case Slot::kInterval:
+        EncodeFixed64LE(buf, static_cast<uint64_t>(v.iv.time));
+        out->append(buf, 8);
+        EncodeFixed32LE(buf, static_cast<uint32_t>(v.iv.day));
+        EncodeFixed32LE(buf + 4, static_cast<uint32_t>(v.iv.month));
+        out->append(buf, 8);
+        break;
+      case Slot::kString:
+        PutFixed32LE(out, static_cast<uint32_t>(v.s.size()));
+        out->append(v.s);
+        break;
+    }
+  }
+}
+
+void DecodeRow(std::string_view data, const std::vector<uint32_t>& types, std::vector<Value>* out) {
+  out->clear();
+  if (data.size() < 4) Corrupt();
+  const uint32_t n = DecodeFixed32LE(data.data());
+  data.remove_prefix(4);
+  out->reserve(types.size());
+  for (size_t c = 0; c < types.size(); c++) {
+    const uint32_t type = types[c];
+    if (c >= n) {
+      out->push_back(Value::Null(type));
+      continue;
+    }
+    if (data.empty()) Corrupt();
+    const char tag = data[0];
+    data.remove_prefix(1);
+    if (tag == '\0') {
+      out->push_back(Value::Null(type));
+      continue;
+    }
+    Value v;
+    v.type = type;
+    v.null = false;
+    switch (SlotOf(type)) {
+      case Slot::kInt:
+        if (data.size() < 8) Corrupt();
+        v.i = static_cast<int64_t>(DecodeFixed64LE(data.data()));
+        data.remove_prefix(8);
+        break;
+      case Slot::kFloat:
+        if (data.size() < 8) Corrupt();
+        memcpy(&v.f, data.data(), 8);
+        data.remove_prefix(8);
+        break;
+      case Slot::kNumeric: {
+        Numeric num;
+        if (!Numeric::DecodeValue(&data, &num)) Corrupt();
+        v.num = std::make_shared<const Numeric>(std::move(num));
+        break;
+      }
+      case Slot::kInterval:
+        if (data.size() < 16) Corrupt();
+        v.iv.time = static_cast<int64_t>(DecodeFixed64LE(data.data()));
+        v.iv.day = static_cast<int32_t>(DecodeFixed32LE(data.data() + 8));
+        v.iv.month = static_cast<int32_t>(DecodeFixed32LE(data.data() + 12));
+        data.remove_prefix(16);
+        break;
+      case Slot::kString: {
+        if (data.size() < 4) Corrupt();
+        const uint32_t len = DecodeFixed32LE(data.data());
+        data.remove_prefix(4);
+        if (data.size() < len) Corrupt();
+        v.s.assign(data.data(), len);
+        data.remove_prefix(len);
+        break;
+      }
+    }
+    out->push_back(std::move(v));
+  }
+}
+
+}  // namespace immu::sql

@@ -1,0 +1,565 @@
+#include "sql/value_io.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <functional>
+
+#include "catalog/pg_error.h"
+#include "storage/coding.h"
+
+namespace immu::sql {
+
+namespace {
+
+[[noreturn]] void BadInput(const char* type_name, std::string_view text) {
+  throw PgError(sqlstate::kInvalidTextRepresentation,
+                std::string("invalid input syntax for type ") + type_name + ": \"" +
+                    std::string(text) + "\"");
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+const char* IntTypeName(uint32_t type) {
+  return type == oid::kInt2 ? "smallint" : type == oid::kInt4 ? "integer" : "bigint";
+}
+
+[[noreturn]] void IntOutOfRange(uint32_t type) {
+  throw PgError(sqlstate::kNumericValueOutOfRange,
+                std::string(type == oid::kInt2   ? "smallint"
+                            : type == oid::kInt4 ? "integer"
+                                                 : "bigint") +
+                    " out of range");
+}
+
+int64_t CheckIntRange(int64_t v, uint32_t type) {
+  if (type == oid::kInt2 && (v < INT16_MIN || v > INT16_MAX)) IntOutOfRange(type);
+  if ((type == oid::kInt4 || type == oid::kOid) && (v < INT32_MIN || v > INT32_MAX)) {
+    if (type == oid::kOid && v >= 0 && v <= UINT32_MAX) return v;
+    IntOutOfRange(type);
+  }
+  return v;
+}
+
+int64_t ParseInt(std::string_view text, uint32_t type) {
+  std::string_view s = Trim(text);
+  bool neg = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    neg = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty()) BadInput(IntTypeName(type), text);
+  // Accumulate negatively so INT64_MIN parses.
+  int64_t acc = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') BadInput(IntTypeName(type), text);
+    if (acc < (INT64_MIN + (c - '0')) / 10) IntOutOfRange(type);
+    acc = acc * 10 - (c - '0');
+  }
+  if (!neg) {
+    if (acc == INT64_MIN) IntOutOfRange(type);
+    acc = -acc;
+  }
+  return CheckIntRange(acc, type);
+}
+
+double ParseFloat(std::string_view text, uint32_t type) {
+  const char* name = type == oid::kFloat4 ? "real" : "double precision";
+  std::string s(Trim(text));
+  std::string lower;
+  for (char c : s) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower == "nan") return std::nan("");
+  if (lower == "infinity" || lower == "+infinity" || lower == "inf" || lower == "+inf") {
+    return INFINITY;
+  }
+  if (lower == "-infinity" || lower == "-inf") return -INFINITY;
+  if (s.empty()) BadInput(name, text);
+  const char* begin = s.data();
+  if (*begin == '+') begin++;
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(begin, s.data() + s.size(), v);
+  if (ptr != s.data() + s.size()) BadInput(name, text);
+  if (ec == std::errc::result_out_of_range) {
+    throw PgError(sqlstate::kNumericValueOutOfRange,
+                  "\"" + s + "\" is out of range for type " + name);
+  }
+  if (ec != std::errc()) BadInput(name, text);
+  if (type == oid::kFloat4) {
+    const float f = static_cast<float>(v);
+    if ((std::isinf(f) && !std::isinf(v)) || (f == 0 && v != 0)) {
+      throw PgError(sqlstate::kNumericValueOutOfRange,
+                    "\"" + s + "\" is out of range for type real");
+    }
+    return f;
+  }
+  return v;
+}
+
+// PostgreSQL's shortest-exact float output (extra_float_digits = 1): the
+// shortest digits that round-trip, in plain notation when the decimal
+// exponent is in [-4, DIG) and in d.ddde+XX notation otherwise.
+std::string FormatFloat(double v, bool is_float4) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  if (v == 0) return std::signbit(v) ? "-0" : "0";
+  char buf[64];
+  auto r = is_float4 ? std::to_chars(buf, buf + sizeof(buf), static_cast<float>(v),
+                                     std::chars_format::scientific)
+                     : std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  std::string sci(buf, r.ptr);
+  // sci = [-]d[.ddd]e[+-]XX
+  bool neg = sci[0] == '-';
+  if (neg) sci.erase(0, 1);
+  const size_t e = sci.find('e');
+  std::string digits = sci.substr(0, e);
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  const int exp = std::stoi(sci.substr(e + 1));
+  const int dig = is_float4 ? 6 : 15;
+  std::string out = neg ? "-" : "";
+  if (exp < -4 || exp >= dig) {
+    out += digits.substr(0, 1);
+    if (digits.size() > 1) out += "." + digits.substr(1);
+    char eb[16];
+    snprintf(eb, sizeof(eb), "e%c%02d", exp < 0 ? '-' : '+', std::abs(exp));
+    return out + eb;
+  }
+  if (exp < 0) return out + "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
+  if (static_cast<int>(digits.size()) <= exp + 1) {
+    return out + digits + std::string(static_cast<size_t>(exp + 1) - digits.size(), '0');
+  }
+  return out + digits.substr(0, static_cast<size_t>(exp + 1)) + "." +
+         digits.substr(static_cast<size_t>(exp + 1));
+}
+
+bool ParseBool(std::string_view text, bool* out) {
+  std::string s;
+  for (char c : Trim(text)) s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (s.empty()) return false;
+  auto prefix_of = [&](std::string_view word, size_t min_len) {
+    return s.size() >= min_len && s.size() <= word.size() && word.substr(0, s.size()) == s;
+  };
+  if (prefix_of("true", 1) || prefix_of("yes", 1) || s == "on" || s == "1") {
+    *out = true;
+    return true;
+  }
+  if (prefix_of("false", 1) || prefix_of("no", 1) || prefix_of("off", 2) || s == "0") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+std::string ByteaToText(const std::string& s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + 2 * s.size());
+  for (unsigned char c : s) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+int HexVal(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string ByteaFromText(std::string_view text) {
+  std::string out;
+  if (text.starts_with("\\x")) {
+    for (size_t i = 2; i < text.size();) {
+      if (std::isspace(static_cast<unsigned char>(text[i]))) {
+        i++;
+        continue;
+      }
+      const int hi = HexVal(text[i]);
+      if (hi < 0) {
+        throw PgError(sqlstate::kInvalidTextRepresentation,
+                      "invalid hexadecimal digit: \"" + std::string(1, text[i]) + "\"");
+      }
+      if (i + 1 >= text.size()) {
+        throw PgError(sqlstate::kInvalidTextRepresentation, "invalid hexadecimal data: odd number of digits");
+      }
+      const int lo = HexVal(text[i + 1]);
+      if (lo < 0) {
+        throw PgError(sqlstate::kInvalidTextRepresentation,
+                      "invalid hexadecimal digit: \"" + std::string(1, text[i + 1]) + "\"");
+      }
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    }
+    return out;
+  }
+  // Escape format: \\ and \ooo.
+  for (size_t i = 0; i < text.size(); i++) {
+    if (text[i] != '\\') {
+      out.push_back(text[i]);
+    } else if (i + 1 < text.size() && text[i + 1] == '\\') {
+      out.push_back('\\');
+      i++;
+    } else if (i + 3 < text.size() + 0 && text[i + 1] >= '0' && text[i + 1] <= '3' &&
+               text[i + 2] >= '0' && text[i + 2] <= '7' && text[i + 3] >= '0' && text[i + 3] <= '7') {
+      out.push_back(static_cast<char>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 + (text[i + 3] - '0')));
+      i += 3;
+    } else {
+      BadInput("bytea", text);
+    }
+  }
+  return out;
+}
+
+std::string UuidToText(const std::string& s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < s.size(); i++) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    const auto c = static_cast<unsigned char>(s[i]);
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+std::string UuidFromText(std::string_view text) {
+  std::string_view s = Trim(text);
+  if (s.size() >= 2 && s.front() == '{' && s.back() == '}') s = s.substr(1, s.size() - 2);
+  std::string out;
+  int pending = -1;
+  for (size_t i = 0; i < s.size(); i++) {
+    if (s[i] == '-' && pending < 0 && out.size() % 2 == 0 && i > 0 && out.size() < 16) continue;
+    const int h = HexVal(s[i]);
+    if (h < 0) BadInput("uuid", text);
+    if (pending < 0) {
+      pending = h;
+    } else {
+      out.push_back(static_cast<char>(pending * 16 + h));
+      pending = -1;
+    }
+  }
+  if (out.size() != 16 || pending >= 0) BadInput("uuid", text);
+  return out;
+}
+
+// Characters, not bytes: the server encoding is UTF-8.
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+size_t Utf8PrefixBytes(std::string_view s, size_t chars) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); i++) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (n == chars) return i;
+      n++;
+    }
+  }
+  return s.size();
+}
+
+}  // namespace
+
+std::string ToText(const Value& v, const ValueContext& ctx) {
+  switch (v.type) {
+    case oid::kBool:
+      return v.i ? "t" : "f";
+    case oid::kInt2:
+    case oid::kInt4:
+    case oid::kInt8:
+    case oid::kOid:
+    case oid::kRegclass:
+    case oid::kRegtype:
+    case oid::kRegproc:
+      return std::to_string(v.i);
+    case oid::kFloat4:
+      return FormatFloat(v.f, true);
+    case oid::kFloat8:
+      return FormatFloat(v.f, false);
+    case oid::kNumeric:
+      return v.num->ToString();
+    case oid::kBytea:
+      return ByteaToText(v.s);
+    case oid::kUuid:
+      return UuidToText(v.s);
+    case oid::kDate:
+      return FormatDate(static_cast<DateAdt>(v.i));
+    case oid::kTime:
+      return FormatTime(v.i);
+    case oid::kTimestamp:
+      return FormatTimestamp(v.i);
+    case oid::kTimestampTz:
+      return FormatTimestampTz(v.i, ctx.dt.session_zone);
+    case oid::kInterval:
+      return FormatInterval(v.iv);
+    default:
+      return v.s;
+  }
+}
+
+void AppendBinary(const Value& v, std::string* out) {
+  char buf[8];
+  switch (v.type) {
+    case oid::kBool:
+      out->push_back(v.i ? 1 : 0);
+      return;
+    case oid::kInt2:
+      out->push_back(static_cast<char>((v.i >> 8) & 0xff));
+      out->push_back(static_cast<char>(v.i & 0xff));
+      return;
+    case oid::kInt4:
+    case oid::kOid:
+    case oid::kRegclass:
+    case oid::kRegtype:
+    case oid::kRegproc:
+    case oid::kDate:
+      EncodeFixed32BE(buf, static_cast<uint32_t>(v.i));
+      out->append(buf, 4);
+      return;
+    case oid::kInt8:
+    case oid::kTime:
+    case oid::kTimestamp:
+    case oid::kTimestampTz:
+      EncodeFixed64BE(buf, static_cast<uint64_t>(v.i));
+      out->append(buf, 8);
+      return;
+    case oid::kFloat4: {
+      const float f = static_cast<float>(v.f);
+      uint32_t bits;
+      memcpy(&bits, &f, 4);
+      EncodeFixed32BE(buf, bits);
+      out->append(buf, 4);
+      return;
+    }
+    case oid::kFloat8: {
+      uint64_t bits;
+      memcpy(&bits, &v.f, 8);
+      EncodeFixed64BE(buf, bits);
+      out->append(buf, 8);
+      return;
+    }
+    case oid::kNumeric:
+      out->append(v.num->ToBinary());
+      return;
+    case oid::kInterval:
+      AppendIntervalBinary(out, v.iv);
+      return;
+    case oid::kJsonb:
+      out->push_back(1);  // jsonb binary format version
+      out->append(v.s);
+      return;
+    default:
+      out->append(v.s);
+      return;
+  }
+}
+
+Value FromText(std::string_view text, uint32_t type, int32_t typmod, const ValueContext& ctx) {
+  switch (type) {
+    case oid::kBool: {
+      bool b;
+      if (!ParseBool(text, &b)) BadInput("boolean", text);
+      return Value::Bool(b);
+    }
+    case oid::kInt2:
+    case oid::kInt4:
+    case oid::kInt8:
+    case oid::kOid:
+    case oid::kRegclass:
+    case oid::kRegtype:
+    case oid::kRegproc:
+      return Value::Int(type, ParseInt(text, type));
+    case oid::kFloat4:
+    case oid::kFloat8:
+      return Value::Float(type, ParseFloat(text, type));
+    case oid::kNumeric:
+      return ApplyTypmod(Value::Num(Numeric::Parse(text)), typmod, false);
+    case oid::kBytea:
+      return Value::Str(type, ByteaFromText(text));
+    case oid::kUuid:
+      return Value::Str(type, UuidFromText(text));
+    case oid::kDate:
+      return Value::Int(type, ParseDate(text, ctx.dt));
+    case oid::kTime:
+      return Value::Int(type, ParseTime(text, ctx.dt));
+    case oid::kTimestamp:
+      return Value::Int(type, ParseTimestamp(text, ctx.dt));
+    case oid::kTimestampTz:
+      return Value::Int(type, ParseTimestampTz(text, ctx.dt));
+    case oid::kInterval:
+      return Value::Iv(ParseInterval(text));
+    case oid::kVarchar:
+    case oid::kBpchar:
+      return ApplyTypmod(Value::Str(type, std::string(text)), typmod, false);
+    default:
+      return Value::Str(type, std::string(text));
+  }
+}
+
+Value FromBinary(std::string_view data, uint32_t type, int32_t typmod) {
+  auto need = [&](size_t n) {
+    if (data.size() != n) {
+      throw PgError(sqlstate::kInvalidBinaryRepresentation,
+                    "incorrect binary data format in bind parameter");
+    }
+  };
+  switch (type) {
+    case oid::kBool:
+      need(1);
+      return Value::Bool(data[0] != 0);
+    case oid::kInt2:
+      need(2);
+      return Value::Int(type, static_cast<int16_t>((static_cast<uint8_t>(data[0]) << 8) |
+                                                   static_cast<uint8_t>(data[1])));
+    case oid::kInt4:
+    case oid::kOid:
+    case oid::kRegclass:
+    case oid::kRegtype:
+      need(4);
+      return Value::Int(type, type == oid::kInt4 ? static_cast<int32_t>(DecodeFixed32BE(data.data()))
+                                                 : int64_t{DecodeFixed32BE(data.data())});
+    case oid::kDate:
+      need(4);
+      return Value::Int(type, static_cast<int32_t>(DecodeFixed32BE(data.data())));
+    case oid::kInt8:
+    case oid::kTime:
+    case oid::kTimestamp:
+    case oid::kTimestampTz:
+      need(8);
+      return Value::Int(type, static_cast<int64_t>(DecodeFixed64BE(data.data())));
+    case oid::kFloat4: {
+      need(4);
+      const uint32_t bits = DecodeFixed32BE(data.data());
+      float f;
+      memcpy(&f, &bits, 4);
+      return Value::Float(type, f);
+    }
+    case oid::kFloat8: {
+      need(8);
+      const uint64_t bits = DecodeFixed64BE(data.data());
+      double d;
+      memcpy(&d, &bits, 8);
+      return Value::Float(type, d);
+    }
+    case oid::kNumeric:
+      return ApplyTypmod(Value::Num(Numeric::FromBinary(data)), typmod, false);
+    case oid::kInterval:
+      return Value::Iv(DecodeIntervalBinary(data));
+    case oid::kUuid:
+      need(16);
+      return Value::Str(type, std::string(data));
+    case oid::kJsonb:
+      if (data.empty() || data[0] != 1) {
+        throw PgError(sqlstate::kInvalidBinaryRepresentation, "unsupported jsonb version number");
+      }
+      return Value::Str(type, std::string(data.substr(1)));
+    case oid::kVarchar:
+    case oid::kBpchar:
+      return ApplyTypmod(Value::Str(type, std::string(data)), typmod, false);
+    default:
+      return Value::Str(type, std::string(data));
+  }
+}
+
+Value ApplyTypmod(Value v, int32_t typmod, bool explicit_cast) {
+  if (v.null || typmod < 0) return v;
+  switch (v.type) {
+    case oid::kVarchar:
+    case oid::kBpchar: {
+      const size_t max_chars = static_cast<size_t>(typmod - 4);
+      const size_t len = Utf8Length(v.s);
+      if (len > max_chars) {
+        const size_t cut = Utf8PrefixBytes(v.s, max_chars);
+        // Only trailing spaces may be cut silently on assignment.
+        const bool spaces = v.s.find_first_not_of(' ', cut) == std::string::npos;
+        if (!explicit_cast && !spaces) {
+          throw PgError(sqlstate::kStringDataRightTruncation,
+                        std::string("value too long for type ") +
+                            (v.type == oid::kVarchar ? "character varying(" : "character(") +
+                            std::to_string(max_chars) + ")");
+        }
+        v.s.resize(cut);
+      } else if (v.type == oid::kBpchar && len < max_chars) {
+        v.s.append(max_chars - len, ' ');
+      }
+      return v;
+    }
+    case oid::kNumeric: {
+      const int32_t m = typmod - 4;
+      const int precision = (m >> 16) & 0xffff;
+      const int scale = static_cast<int16_t>(m & 0xffff);
+      return Value::Num(v.num->ApplyTypmod(precision, scale));
+    }
+    default:
+      return v;
+  }
+}
+
+int CompareValues(const Value& a, const Value& b) {
+  const TypeInfo* ta = FindType(a.type);
+  const TypeInfo* tb = FindType(b.type);
+  const Slot sa = ta ? ta->slot : Slot::kString;
+  const Slot sb = tb ? tb->slot : Slot::kString;
+  if (sa == Slot::kNumeric || sb == Slot::kNumeric) {
+    if (sa == Slot::kFloat || sb == Slot::kFloat) {
+      const double x = sa == Slot::kNumeric ? a.num->ToDouble() : sa == Slot::kFloat ? a.f : static_cast<double>(a.i);
+      const double y = sb == Slot::kNumeric ? b.num->ToDouble() : sb == Slot::kFloat ? b.f : static_cast<double>(b.i);
+      if (std::isnan(x) || std::isnan(y)) return std::isnan(x) - std::isnan(y);
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    const Numeric x = sa == Slot::kNumeric ? *a.num : Numeric::FromInt64(a.i);
+    const Numeric y = sb == Slot::kNumeric ? *b.num : Numeric::FromInt64(b.i);
+    return Numeric::Compare(x, y);
+  }
+  if (sa == Slot::kFloat || sb == Slot::kFloat) {
+    const double x = sa == Slot::kFloat ? a.f : static_cast<double>(a.i);
+    const double y = sb == Slot::kFloat ? b.f : static_cast<double>(b.i);
+    if (std::isnan(x) || std::isnan(y)) return std::isnan(x) - std::isnan(y);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (sa == Slot::kInt && sb == Slot::kInt) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+  if (sa == Slot::kInterval && sb == Slot::kInterval) return CompareInterval(a.iv, b.iv);
+  if (a.type == oid::kBpchar || b.type == oid::kBpchar) {
+    // bpchar compares without trailing spaces.
+    std::string_view x = a.s, y = b.s;
+    while (!x.empty() && x.back() == ' ') x.remove_suffix(1);
+    while (!y.empty() && y.back() == ' ') y.remove_suffix(1);
+    const int c = x.compare(y);
+    return c < 0 ? -1 : c > 0;
+  }
+  const int c = a.s.compare(b.s);
+  return c < 0 ? -1 : c > 0;
+}
+
+size_t HashValue(const Value& v) {
+  if (v.null) return 0x9e3779b9;
+  const TypeInfo* t = FindType(v.type);
+  switch (t ? t->slot : Slot::kString) {
+    case Slot::kInt:
+      return std::hash<int64_t>()(v.i);
+    case Slot::kFloat:
+      // Integral floats hash like the integer so 1 = 1.0 groups together.
+      if (v.f == std::floor(v.f) && std::abs(v.f) < 9e18) return std::hash<int64_t>()(static_cast<int64_t>(v.f));
+      return std::hash<double>()(v.f);
+    case Slot::kNumeric:
+      return static_cast<size_t>(v.num->Hash());
+    case Slot::kInterval:
+      return static_cast<size_t>(HashInterval(v.iv));
+    case Slot::kString:
+      break;
+  }
+  std::string_view s = v.s;
+  if (v.type == oid::kBpchar) {
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  }
+  return std::hash<std::string_view>()(s);
+}
+
+}  // namespace immu::sql
