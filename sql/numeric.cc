@@ -164,6 +164,12 @@ bool IsIntegral(const Numeric& n) {
 
 int ClampScale(int rscale) { return std::min(std::max(rscale, 0), ni::kMaxDisplayScale); }
 
+// round()/trunc() scale limits: one digit beyond the largest weight, and the
+// largest storable dscale.
+int ClampRoundScale(int scale) {
+  return std::min(std::max(scale, -(ni::kMaxWeight + 1) * ni::kBaseDigits - 1), ni::kMaxStoredDscale);
+}
+
 // Lowest scale that shows every nonzero digit (get_min_scale).
 int MinScaleOf(const Var& v) {
   if (v.IsZero()) return 0;
@@ -488,7 +494,7 @@ int Numeric::Compare(const Numeric& a, const Numeric& b) {
 
 Numeric Numeric::Round(int scale) const {
   if (!is_finite()) return *this;
-  scale = std::min(std::max(scale, -ni::kMaxResultScale), ni::kMaxResultScale);
+  scale = ClampRoundScale(scale);
   Var v = var_;
   ni::RoundTo(&v, scale);
   if (scale < 0) v.dscale = 0;
@@ -497,7 +503,7 @@ Numeric Numeric::Round(int scale) const {
 
 Numeric Numeric::Trunc(int scale) const {
   if (!is_finite()) return *this;
-  scale = std::min(std::max(scale, -ni::kMaxResultScale), ni::kMaxResultScale);
+  scale = ClampRoundScale(scale);
   Var v = var_;
   ni::TruncTo(&v, scale);
   if (scale < 0) v.dscale = 0;

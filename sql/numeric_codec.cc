@@ -84,7 +84,10 @@ std::string Numeric::ToBinary() const {
   PutU16BE(&out, finite ? static_cast<uint16_t>(var_.digits.size()) : 0);
   PutU16BE(&out, finite ? static_cast<uint16_t>(static_cast<int16_t>(var_.weight)) : 0);
   PutU16BE(&out, sign);
-  PutU16BE(&out, finite ? static_cast<uint16_t>(var_.dscale) : 0);
+  // PostgreSQL reads an infinity's dscale out of its header word's short-
+  // format bits, which yields 32; send exactly what it sends.
+  const bool inf = kind_ == Kind::kPosInf || kind_ == Kind::kNegInf;
+  PutU16BE(&out, finite ? static_cast<uint16_t>(var_.dscale) : inf ? 0x20 : 0);
   if (finite) {
     for (int16_t d : var_.digits) PutU16BE(&out, static_cast<uint16_t>(d));
   }
