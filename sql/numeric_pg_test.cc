@@ -122,9 +122,17 @@ std::string Eval(std::string_view op, const std::string& a, const std::string& b
   }
 }
 
+// Known deviations. exp(-1e-8) is 0.99999999000000004999..., which rounds to
+// ...00; PostgreSQL's exp_var carries too few guard digits here, sees the
+// exact tie ...000005 and rounds up. We return the correctly rounded value.
+bool KnownDeviation(const PgCase& c) {
+  return std::string_view(c.op) == "exp" && std::string_view(c.a) == "-0.00000001";
+}
+
 TEST_CASE("numeric: PostgreSQL 15 reference table") {
   int failures = 0;
   for (const PgCase& c : kPgCases) {
+    if (KnownDeviation(c)) continue;
     std::string got = Eval(c.op, c.a, c.b, c.want);
     if (got != c.want) {
       failures++;
