@@ -1,5 +1,6 @@
 #include "pgwire/backend.h"
 
+#include <cassert>
 #include <cstring>
 #include <limits>
 
@@ -37,6 +38,7 @@ char* PutInt32(char* p, uint32_t v) {
 // Fills a DataRow whose total size is known: one growth, then plain copies.
 template <typename Values, typename IsNull, typename Get>
 void AppendDataRowImpl(MessageWriter* w, const Values& values, IsNull is_null, Get get) {
+  assert(!w->in_message() && "AppendDataRow inside another message");
   const int16_t n = CheckedCount(values.size(), "columns");
   size_t body = 2;
   for (const auto& v : values) body += 4 + (is_null(v) ? 0 : get(v).size());
@@ -79,8 +81,12 @@ void AppendErrorOrNotice(MessageWriter* w, char type, const ErrorFields& f) {
     w->AppendCString(value);
   };
   // S, V, C and M are mandatory for clients (libpq shows "(null)" otherwise).
-  const std::string_view severity = f.severity.empty() ? "ERROR" : f.severity;
-  const std::string_view code = f.sqlstate.empty() ? sqlstate::kInternalError : f.sqlstate;
+  // Both branches are string_views: mixing const char* and std::string in
+  // ?: would yield a temporary std::string for the view to dangle on.
+  const std::string_view severity =
+      f.severity.empty() ? std::string_view("ERROR") : std::string_view(f.severity);
+  const std::string_view code = f.sqlstate.empty() ? std::string_view(sqlstate::kInternalError)
+                                                   : std::string_view(f.sqlstate);
   w->AppendByte('S');
   w->AppendCString(severity);
   w->AppendByte('V');

@@ -185,6 +185,16 @@ TEST_CASE("backend: ErrorResponse from a PgError") {
   CHECK(OnlyBody(w, 'E') == std::string("SFATAL\0VFATAL\0C28P01\0Mbad\0\0", 27));
 }
 
+TEST_CASE("backend: an ErrorFields without severity or code still sends both") {
+  ErrorFields f;
+  f.severity.clear();
+  f.sqlstate.clear();
+  f.message = "oops";
+  MessageWriter w;
+  AppendErrorResponse(&w, f);
+  CHECK(OnlyBody(w, 'E') == std::string("SERROR\0VERROR\0CXX000\0Moops\0\0", 28));
+}
+
 TEST_CASE("backend: every error field round-trips; notices too") {
   ErrorFields f;
   f.severity = SeverityName(Severity::kWarning);
@@ -235,7 +245,8 @@ TEST_CASE("backend: empty and simple messages") {
   w.Clear();
   const std::array<uint32_t, 3> oids = {23, 25, 0xffffffffu};
   AppendParameterDescription(&w, oids);
-  CHECK(ParseParameterDescription(OnlyBody(w, 't')) == std::vector<uint32_t>(oids.begin(), oids.end()));
+  CHECK(ParseParameterDescription(OnlyBody(w, 't')) ==
+        std::vector<uint32_t>(oids.begin(), oids.end()));
   w.Clear();
   AppendNotificationResponse(&w, 9, "chan", "payload");
   const std::string nr = OnlyBody(w, 'A');

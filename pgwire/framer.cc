@@ -99,7 +99,8 @@ std::optional<Frame> FrameSplitter::Next() {
   size_t needed = 0;
   std::optional<Frame> f = SplitFrame(rest, phase_, limits_, &needed);
   if (!f) {
-    pending_size_ = needed > (phase_ == FramePhase::kStartup ? 4u : kMessageHeaderSize) ? needed : 0;
+    const size_t header = phase_ == FramePhase::kStartup ? 4 : kMessageHeaderSize;
+    pending_size_ = needed > header ? needed : 0;
     if (consumed_ == buf_.size()) {
       buf_.clear();
       consumed_ = 0;
