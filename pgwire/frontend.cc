@@ -55,19 +55,6 @@ std::vector<int16_t> ReadFormats(MessageReader* r) {
   return formats;
 }
 
-// Int16 count, then per value Int32 length (-1 = NULL) and the bytes.
-std::vector<std::optional<std::string_view>> ReadValues(MessageReader* r) {
-  const uint16_t n = r->ReadUInt16();
-  if (static_cast<size_t>(n) * 4 > r->remaining()) r->ReadBytes(static_cast<size_t>(n) * 4);
-  std::vector<std::optional<std::string_view>> values(n);
-  for (auto& v : values) {
-    bool is_null = false;
-    std::string_view s = r->ReadLengthPrefixed(&is_null);
-    if (!is_null) v = s;
-  }
-  return values;
-}
-
 // PostgreSQL's wording, e.g. "bind message has 2 parameter formats but 3
 // parameters".
 void CheckFormatCount(const char* prefix, const char* formats_noun, const char* values_noun,
@@ -76,6 +63,25 @@ void CheckFormatCount(const char* prefix, const char* formats_noun, const char* 
     ThrowProtocolViolation(std::string(prefix) + " " + std::to_string(formats) + " " +
                            formats_noun + " but " + std::to_string(values) + " " + values_noun);
   }
+}
+
+// Int16 count, then per value Int32 length (-1 = NULL) and the bytes. The
+// format count is checked against the value count before the values are
+// read, in PostgreSQL's order, so a doubly malformed message gets its error.
+std::vector<std::optional<std::string_view>> ReadValues(MessageReader* r, size_t formats,
+                                                        const char* mismatch_prefix,
+                                                        const char* formats_noun,
+                                                        const char* values_noun) {
+  const uint16_t n = r->ReadUInt16();
+  CheckFormatCount(mismatch_prefix, formats_noun, values_noun, formats, n);
+  if (static_cast<size_t>(n) * 4 > r->remaining()) r->ReadBytes(static_cast<size_t>(n) * 4);
+  std::vector<std::optional<std::string_view>> values(n);
+  for (auto& v : values) {
+    bool is_null = false;
+    std::string_view s = r->ReadLengthPrefixed(&is_null);
+    if (!is_null) v = s;
+  }
+  return values;
 }
 
 TargetKind ReadTarget(MessageReader* r, const char* what) {
@@ -90,9 +96,8 @@ BindMessage ParseBind(MessageReader* r) {
   m.portal = r->ReadCString();
   m.statement = r->ReadCString();
   m.param_formats = ReadFormats(r);
-  m.values = ReadValues(r);
-  CheckFormatCount("bind message has", "parameter formats", "parameters",
-                   m.param_formats.size(), m.values.size());
+  m.values = ReadValues(r, m.param_formats.size(), "bind message has", "parameter formats",
+                        "parameters");
   m.result_formats = ReadFormats(r);
   return m;
 }
@@ -101,9 +106,8 @@ FunctionCallMessage ParseFunctionCall(MessageReader* r) {
   FunctionCallMessage m;
   m.function_oid = r->ReadUInt32();
   m.arg_formats = ReadFormats(r);
-  m.args = ReadValues(r);
-  CheckFormatCount("function call message contains", "argument formats", "arguments",
-                   m.arg_formats.size(), m.args.size());
+  m.args = ReadValues(r, m.arg_formats.size(), "function call message contains",
+                      "argument formats", "arguments");
   m.result_format = r->ReadInt16();
   if (m.result_format != kFormatText && m.result_format != kFormatBinary) {
     throw PgError(sqlstate::kInvalidParameterValue,
