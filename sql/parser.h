@@ -47,3 +47,9 @@ std::string_view NodeString(const PgNode* n);
 std::string JoinNames(PgNode* const* names, size_t n);
 
 }  // namespace immu::sql
+
+namespace immu::sql {
+// SQL text of an expression node (libpg_query's deparser), e.g. for storing
+// a column DEFAULT. Throws PgError when the node cannot be deparsed.
+std::string DeparseExpr(PgNode* expr);
+}  // namespace immu::sql

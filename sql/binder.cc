@@ -1,0 +1,679 @@
+#include "sql/binder.h"
+
+#include "catalog/pg_error.h"
+
+namespace immu::sql {
+
+namespace {
+
+PgError WithPos(PgError e, int location) {
+  if (location >= 0 && e.position() == 0) e.set_position(location + 1);
+  return e;
+}
+
+bool IsAggregateName(std::string_view n) {
+  return n == "count" || n == "sum" || n == "avg" || n == "min" || n == "max" || n == "bool_and" ||
+         n == "bool_or" || n == "every" || n == "string_agg";
+}
+
+std::unique_ptr<Expr> MakeFunc(const ResolvedFn& r, std::vector<std::unique_ptr<Expr>> args, std::string name) {
+  auto e = std::make_unique<Expr>();
+  e->kind = Expr::Kind::kFunc;
+  e->fn = r.fn;
+  e->type = r.result_type;
+  e->strict = r.strict;
+  e->name = std::move(name);
+  e->args = std::move(args);
+  return e;
+}
+
+}  // namespace
+
+void ResolveTypeName(const PgQuery__TypeName* tn, uint32_t* type, int32_t* typmod, bool* serial) {
+  std::string name;
+  for (size_t i = 0; i < tn->n_names; i++) {
+    std::string_view part = NodeString(tn->names[i]);
+    if (i == 0 && tn->n_names > 1 && part == "pg_catalog") continue;
+    if (!name.empty()) name += ".";
+    name += part;
+  }
+  if (tn->n_array_bounds > 0) {
+    throw WithPos(PgError(sqlstate::kFeatureNotSupported, "array types are not supported yet"), tn->location);
+  }
+  *type = TypeOidByName(name, serial);
+  if (*type == 0) {
+    // Aliases libpg_query produces for SQL-standard spellings.
+    if (name == "timestamp with time zone") *type = oid::kTimestampTz;
+    if (*type == 0) {
+      throw WithPos(PgError(sqlstate::kUndefinedObject, "type \"" + name + "\" does not exist"), tn->location);
+    }
+  }
+  *typmod = -1;
+  std::vector<int64_t> mods;
+  for (size_t i = 0; i < tn->n_typmods; i++) {
+    const PgNode* m = tn->typmods[i];
+    if (m->node_case == PG_QUERY__NODE__NODE_A_CONST && m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+      mods.push_back(m->a_const->ival->ival);
+    } else {
+      throw WithPos(PgError(sqlstate::kSyntaxError, "type modifiers must be simple constants or identifiers"), tn->location);
+    }
+  }
+  if (mods.empty()) return;
+  switch (*type) {
+    case oid::kVarchar:
+    case oid::kBpchar:
+      if (mods.size() != 1 || mods[0] < 1 || mods[0] > 10485760) {
+        throw WithPos(PgError(sqlstate::kInvalidParameterValue,
+                              std::string("length for type ") + (*type == oid::kVarchar ? "varchar" : "char") +
+                                  " must be at least 1"),
+                      tn->location);
+      }
+      *typmod = static_cast<int32_t>(mods[0] + 4);
+      return;
+    case oid::kNumeric: {
+      const int64_t precision = mods[0];
+      const int64_t scale = mods.size() > 1 ? mods[1] : 0;
+      if (precision < 1 || precision > 1000) {
+        throw WithPos(PgError(sqlstate::kInvalidParameterValue,
+                              "NUMERIC precision " + std::to_string(precision) + " must be between 1 and 1000"),
+                      tn->location);
+      }
+      *typmod = static_cast<int32_t>(((precision << 16) | (scale & 0xffff)) + 4);
+      return;
+    }
+    case oid::kTimestamp:
+    case oid::kTimestampTz:
+    case oid::kTime:
+      *typmod = static_cast<int32_t>(std::min<int64_t>(mods[0], 6));
+      return;
+    default:
+      return;  // float(p), int(n) ... accepted and ignored as PostgreSQL does for most
+  }
+}
+
+std::unique_ptr<Expr> Binder::Coerce(std::unique_ptr<Expr> e, uint32_t type, int32_t typmod, bool explicit_cast,
+                                     const char* context) {
+  if (type == 0 || type == oid::kUnknown) return e;
+  if (e->kind == Expr::Kind::kParam && e->type == oid::kUnknown) {
+    if (params_ != nullptr && static_cast<size_t>(e->index) < params_->size()) (*params_)[e->index] = type;
+    e->type = type;
+    e->typmod = typmod;
+    return e;
+  }
+  if (e->type == type && (typmod < 0 || e->typmod == typmod)) return e;
+  if (e->kind == Expr::Kind::kConst) {
+    // Literals convert now, so errors point at the literal.
+    try {
+      Value v = e->value.type == oid::kUnknown && !e->value.null
+                    ? FromText(e->value.s, type, typmod, ctx_.vc)
+                    : CastValue(e->value, type, typmod, ctx_.vc, explicit_cast);
+      auto c = Expr::Const(std::move(v));
+      c->typmod = typmod;
+      c->name = e->name;
+      return c;
+    } catch (PgError& err) {
+      throw WithPos(std::move(err), e->location);
+    }
+  }
+  if (!explicit_cast && !CanCast(e->type, type, false)) {
+    std::string msg = context != nullptr ? context : "";
+    throw WithPos(PgError(sqlstate::kDatatypeMismatch,
+                          msg.empty() ? "cannot cast type " + FormatType(e->type, -1) + " to " + FormatType(type, -1)
+                                      : msg + " is of type " + FormatType(type, typmod) +
+                                            " but expression is of type " + FormatType(e->type, e->typmod),
+                          "", "You will need to rewrite or cast the expression."),
+                  e->location);
+  }
+  auto c = std::make_unique<Expr>();
+  c->kind = Expr::Kind::kCast;
+  c->type = type;
+  c->typmod = typmod;
+  c->location = e->location;
+  c->name = e->name;
+  c->args.push_back(std::move(e));
+  // Assignment casts keep PostgreSQL's rules (e.g. 22001 for too-long text).
+  c->negate = !explicit_cast;
+  return c;
+}
+
+std::unique_ptr<Expr> Binder::BindCondition(const PgNode* node, const Scope& scope, const char* clause) {
+  auto e = Bind(node, scope);
+  if (e->type == oid::kUnknown) return Coerce(std::move(e), oid::kBool, -1, false);
+  if (e->type != oid::kBool) {
+    throw WithPos(PgError(sqlstate::kDatatypeMismatch,
+                          std::string("argument of ") + clause + " must be type boolean, not type " +
+                              FormatType(e->type, e->typmod)),
+                  e->location);
+  }
+  return e;
+}
+
+std::unique_ptr<Expr> Binder::BindConst(const PgQuery__AConst* c) {
+  std::unique_ptr<Expr> e;
+  if (c->isnull) {
+    e = Expr::Const(Value::Null(oid::kUnknown));
+  } else {
+    switch (c->val_case) {
+      case PG_QUERY__A__CONST__VAL_IVAL:
+        e = Expr::Const(Value::Int(oid::kInt4, c->ival->ival));
+        break;
+      case PG_QUERY__A__CONST__VAL_FVAL: {
+        // Integers too large for int4 arrive here; int8 when they fit.
+        std::string_view text = c->fval->fval;
+        bool integral = text.find_first_of(".eE") == std::string_view::npos;
+        if (integral) {
+          try {
+            e = Expr::Const(FromText(text, oid::kInt8, -1, ctx_.vc));
+            break;
+          } catch (const PgError&) {
+          }
+        }
+        e = Expr::Const(Value::Num(Numeric::Parse(text)));
+        break;
+      }
+      case PG_QUERY__A__CONST__VAL_BOOLVAL:
+        e = Expr::Const(Value::Bool(c->boolval->boolval));
+        break;
+      case PG_QUERY__A__CONST__VAL_SVAL:
+        e = Expr::Const(Value::Str(oid::kUnknown, c->sval->sval));
+        break;
+      default:
+        throw WithPos(PgError(sqlstate::kFeatureNotSupported, "bit string literals are not supported"), c->location);
+    }
+  }
+  e->location = c->location;
+  return e;
+}
+
+std::unique_ptr<Expr> Binder::BindColumnRef(const PgQuery__ColumnRef* ref, const Scope& scope) {
+  std::string qualifier, name;
+  if (ref->n_fields == 1) {
+    name = NodeString(ref->fields[0]);
+  } else if (ref->n_fields == 2) {
+    qualifier = NodeString(ref->fields[0]);
+    name = NodeString(ref->fields[1]);
+  } else if (ref->n_fields == 3) {
+    qualifier = NodeString(ref->fields[1]);
+    name = NodeString(ref->fields[2]);
+  }
+  if (ref->n_fields > 0 && ref->fields[ref->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR) {
+    throw WithPos(PgError(sqlstate::kSyntaxError, "* is not allowed here"), ref->location);
+  }
+  int level = 0;
+  for (const Scope* s = &scope; s != nullptr; s = s->parent, level++) {
+    int found = -1;
+    bool qualifier_seen = false;
+    for (size_t i = 0; i < s->columns.size(); i++) {
+      const ScopeColumn& c = s->columns[i];
+      if (!qualifier.empty() && c.qualifier != qualifier) continue;
+      qualifier_seen = true;
+      if (c.name != name) continue;
+      if (found >= 0) {
+        throw WithPos(PgError(sqlstate::kAmbiguousColumn, "column reference \"" + name + "\" is ambiguous"),
+                      ref->location);
+      }
+      found = static_cast<int>(i);
+    }
+    if (found >= 0) {
+      const ScopeColumn& c = s->columns[static_cast<size_t>(found)];
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kColumn;
+      e->index = found;
+      e->outer_level = level;
+      e->type = c.type;
+      e->typmod = c.typmod;
+      e->name = name;
+      e->location = ref->location;
+      return e;
+    }
+    if (!qualifier.empty() && !qualifier_seen && s->parent == nullptr) {
+      throw WithPos(PgError(sqlstate::kUndefinedTable,
+                            "missing FROM-clause entry for table \"" + qualifier + "\""),
+                    ref->location);
+    }
+  }
+  if (!qualifier.empty()) {
+    throw WithPos(PgError(sqlstate::kUndefinedColumn, "column " + qualifier + "." + name + " does not exist"),
+                  ref->location);
+  }
+  throw WithPos(PgError(sqlstate::kUndefinedColumn, "column \"" + name + "\" does not exist"), ref->location);
+}
+
+std::unique_ptr<Expr> Binder::BindOperator(const std::string& op, std::unique_ptr<Expr> l,
+                                           std::unique_ptr<Expr> r, int location) {
+  ResolvedFn fn;
+  try {
+    fn = ResolveOperator(op, l ? l->type : 0, r->type);
+  } catch (PgError& e) {
+    throw WithPos(std::move(e), location);
+  }
+  std::vector<std::unique_ptr<Expr>> args;
+  if (l) {
+    args.push_back(Coerce(std::move(l), fn.arg_types[0], -1, false));
+    args.push_back(Coerce(std::move(r), fn.arg_types[1], -1, false));
+  } else {
+    args.push_back(Coerce(std::move(r), fn.arg_types[0], -1, false));
+  }
+  auto e = MakeFunc(fn, std::move(args), op);
+  e->location = location;
+  return e;
+}
+
+std::unique_ptr<Expr> Binder::BindAExpr(const PgQuery__AExpr* a, const Scope& scope) {
+  const std::string op = a->n_name > 0 ? std::string(NodeString(a->name[a->n_name - 1])) : "";
+  switch (a->kind) {
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP: {
+      auto l = a->lexpr != nullptr ? Bind(a->lexpr, scope) : nullptr;
+      auto r = Bind(a->rexpr, scope);
+      // Both sides untyped parameters/literals in a comparison: text.
+      return BindOperator(op, std::move(l), std::move(r), a->location);
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE: {
+      auto l = Bind(a->lexpr, scope);
+      auto r = Bind(a->rexpr, scope);
+      return BindOperator(op, std::move(l), std::move(r), a->location);
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_IN: {
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kInList;
+      e->type = oid::kBool;
+      e->negate = op == "<>";
+      e->location = a->location;
+      auto probe = Bind(a->lexpr, scope);
+      std::vector<std::unique_ptr<Expr>> items;
+      const PgNode* list = a->rexpr;
+      uint32_t t = probe->type;
+      if (list->node_case == PG_QUERY__NODE__NODE_LIST) {
+        for (size_t i = 0; i < list->list->n_items; i++) {
+          items.push_back(Bind(list->list->items[i], scope));
+          t = CommonType(t, items.back()->type, "IN");
+        }
+      }
+      e->args.push_back(Coerce(std::move(probe), t, -1, false));
+      for (auto& it : items) e->args.push_back(Coerce(std::move(it), t, -1, false));
+      return e;
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN: {
+      const PgNode* list = a->rexpr;
+      auto lo = Bind(list->list->items[0], scope);
+      auto hi = Bind(list->list->items[1], scope);
+      auto x1 = Bind(a->lexpr, scope);
+      auto x2 = Bind(a->lexpr, scope);
+      const bool neg = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN;
+      auto e = std::make_unique<Expr>();
+      e->kind = neg ? Expr::Kind::kOr : Expr::Kind::kAnd;
+      e->type = oid::kBool;
+      e->args.push_back(BindOperator(neg ? "<" : ">=", std::move(x1), std::move(lo), a->location));
+      e->args.push_back(BindOperator(neg ? ">" : "<=", std::move(x2), std::move(hi), a->location));
+      return e;
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF: {
+      // NULLIF(a, b) = CASE WHEN a = b THEN NULL ELSE a END
+      auto l = Bind(a->lexpr, scope);
+      auto l2 = Bind(a->lexpr, scope);
+      auto r = Bind(a->rexpr, scope);
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kCase;
+      e->type = l->type == oid::kUnknown ? oid::kText : l->type;
+      e->has_else = true;
+      e->args.push_back(BindOperator("=", std::move(l), std::move(r), a->location));
+      e->args.push_back(Expr::Const(Value::Null(e->type)));
+      e->args.push_back(Coerce(std::move(l2), e->type, -1, false));
+      return e;
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_DISTINCT:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT: {
+      // a IS DISTINCT FROM b: (a IS NULL) <> (b IS NULL) OR (both non-null AND a <> b)
+      auto l = Bind(a->lexpr, scope);
+      auto r = Bind(a->rexpr, scope);
+      const uint32_t t = CommonType(l->type, r->type, "IS DISTINCT FROM");
+      auto cmp = BindOperator("=", Coerce(std::move(l), t, -1, false), Coerce(std::move(r), t, -1, false), a->location);
+      cmp->strict = false;
+      // A non-strict equality: NULL = NULL is true, NULL = x false.
+      cmp->fn = +[](std::span<const Value> v, EvalContext&) {
+        if (v[0].null || v[1].null) return Value::Bool(v[0].null && v[1].null);
+        return Value::Bool(CompareValues(v[0], v[1]) == 0);
+      };
+      if (a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT) return cmp;
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kNot;
+      e->type = oid::kBool;
+      e->args.push_back(std::move(cmp));
+      return e;
+    }
+    default:
+      throw WithPos(PgError(sqlstate::kFeatureNotSupported, "this kind of expression is not supported yet"),
+                    a->location);
+  }
+}
+
+std::unique_ptr<Expr> Binder::BindFuncCall(const PgQuery__FuncCall* f, const Scope& scope) {
+  std::string name = std::string(NodeString(f->funcname[f->n_funcname - 1]));
+  if (f->n_funcname == 2 && NodeString(f->funcname[0]) != "pg_catalog") {
+    throw WithPos(PgError(sqlstate::kUndefinedFunction, "function " + JoinNames(f->funcname, f->n_funcname) + " does not exist"),
+                  f->location);
+  }
+  if (f->over != nullptr) {
+    throw WithPos(PgError(sqlstate::kFeatureNotSupported, "window functions are not supported yet"), f->location);
+  }
+  if (IsAggregateName(name) || f->agg_star) {
+    if (aggs == nullptr) {
+      throw WithPos(PgError(sqlstate::kGroupingError,
+                            std::string("aggregate functions are not allowed in ") + no_agg_clause),
+                    f->location);
+    }
+    AggCall call;
+    call.name = name == "every" ? "bool_and" : name;
+    call.distinct = f->agg_distinct;
+    // Arguments are bound outside aggregate collection (no nesting).
+    std::vector<AggCall>* saved = aggs;
+    aggs = nullptr;
+    no_agg_clause = "aggregate function calls";
+    if (!f->agg_star) {
+      if (f->n_args < 1) {
+        aggs = saved;
+        throw WithPos(PgError(sqlstate::kUndefinedFunction, "function " + name + "() does not exist"), f->location);
+      }
+      call.arg = Bind(f->args[0], scope);
+      if (f->n_args > 1) call.arg2 = Coerce(Bind(f->args[1], scope), oid::kText, -1, false);
+    }
+    aggs = saved;
+    const uint32_t t = call.arg ? call.arg->type : 0;
+    if (call.name == "count") {
+      call.result_type = oid::kInt8;
+    } else if (call.name == "sum") {
+      call.result_type = (t == oid::kInt2 || t == oid::kInt4) ? oid::kInt8
+                         : (t == oid::kFloat4 || t == oid::kFloat8) ? t
+                         : t == oid::kInterval ? oid::kInterval : oid::kNumeric;
+      if (!IsNumericCategory(t) && t != oid::kInterval && t != oid::kUnknown) {
+        throw WithPos(PgError(sqlstate::kUndefinedFunction, "function sum(" + FormatType(t, -1) + ") does not exist"), f->location);
+      }
+    } else if (call.name == "avg") {
+      call.result_type = (t == oid::kFloat4 || t == oid::kFloat8) ? oid::kFloat8 : t == oid::kInterval ? oid::kInterval : oid::kNumeric;
+      if (!IsNumericCategory(t) && t != oid::kInterval && t != oid::kUnknown) {
+        throw WithPos(PgError(sqlstate::kUndefinedFunction, "function avg(" + FormatType(t, -1) + ") does not exist"), f->location);
+      }
+    } else if (call.name == "min" || call.name == "max") {
+      call.result_type = t == oid::kUnknown ? oid::kText : t;
+    } else if (call.name == "bool_and" || call.name == "bool_or") {
+      call.arg = Coerce(std::move(call.arg), oid::kBool, -1, false);
+      call.result_type = oid::kBool;
+    } else if (call.name == "string_agg") {
+      call.arg = Coerce(std::move(call.arg), oid::kText, -1, false);
+      call.result_type = oid::kText;
+    }
+    if (call.arg && (call.arg->type == oid::kUnknown)) call.arg = Coerce(std::move(call.arg), oid::kText, -1, false);
+    aggs->push_back(std::move(call));
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::kAggRef;
+    e->index = agg_base + static_cast<int>(aggs->size()) - 1;
+    e->type = aggs->back().result_type;
+    e->name = name;
+    e->location = f->location;
+    return e;
+  }
+  std::vector<std::unique_ptr<Expr>> args;
+  std::vector<uint32_t> types;
+  for (size_t i = 0; i < f->n_args; i++) {
+    args.push_back(Bind(f->args[i], scope));
+    types.push_back(args.back()->type);
+  }
+  ResolvedFn fn;
+  try {
+    fn = ResolveFunction(name, types);
+  } catch (PgError& e) {
+    throw WithPos(std::move(e), f->location);
+  }
+  for (size_t i = 0; i < args.size(); i++) {
+    if (i < fn.arg_types.size() && fn.arg_types[i] != 0) args[i] = Coerce(std::move(args[i]), fn.arg_types[i], -1, false);
+  }
+  auto e = MakeFunc(fn, std::move(args), name);
+  e->location = f->location;
+  return e;
+}
+
+std::unique_ptr<Expr> Binder::BindSubLink(const PgQuery__SubLink* s, const Scope& scope) {
+  if (!bind_subquery) {
+    throw WithPos(PgError(sqlstate::kFeatureNotSupported, "subqueries are not supported here"), s->location);
+  }
+  auto e = std::make_unique<Expr>();
+  e->kind = Expr::Kind::kSubquery;
+  e->location = s->location;
+  uint32_t type = 0;
+  switch (s->sub_link_type) {
+    case PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK:
+      e->subquery = bind_subquery(s->subselect, scope, SubqueryRunner::Mode::kExists, &type);
+      e->type = oid::kBool;
+      return e;
+    case PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK:
+      e->subquery = bind_subquery(s->subselect, scope, SubqueryRunner::Mode::kScalar, &type);
+      e->type = type;
+      return e;
+    case PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK: {
+      std::string op = s->n_oper_name > 0 ? std::string(NodeString(s->oper_name[0])) : "=";
+      if (op != "=") {
+        throw WithPos(PgError(sqlstate::kFeatureNotSupported, "only = ANY (subquery) is supported"), s->location);
+      }
+      e->subquery = bind_subquery(s->subselect, scope, SubqueryRunner::Mode::kAny, &type);
+      auto probe = Bind(s->testexpr, scope);
+      e->args.push_back(Coerce(std::move(probe), type, -1, false));
+      e->type = oid::kBool;
+      return e;
+    }
+    default:
+      throw WithPos(PgError(sqlstate::kFeatureNotSupported, "this kind of subquery is not supported yet"), s->location);
+  }
+}
+
+std::unique_ptr<Expr> Binder::Bind(const PgNode* n, const Scope& scope) {
+  CheckCancel(ctx_);
+  switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_A_CONST:
+      return BindConst(n->a_const);
+    case PG_QUERY__NODE__NODE_COLUMN_REF:
+      return BindColumnRef(n->column_ref, scope);
+    case PG_QUERY__NODE__NODE_PARAM_REF: {
+      const int idx = n->param_ref->number - 1;
+      if (idx < 0 || idx >= 65535) {
+        throw WithPos(PgError(sqlstate::kUndefinedParameter, "there is no parameter $" + std::to_string(idx + 1)),
+                      n->param_ref->location);
+      }
+      if (params_ != nullptr && static_cast<size_t>(idx) >= params_->size()) params_->resize(static_cast<size_t>(idx) + 1, 0);
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kParam;
+      e->index = idx;
+      e->type = params_ != nullptr && (*params_)[idx] != 0 ? (*params_)[idx] : oid::kUnknown;
+      e->location = n->param_ref->location;
+      return e;
+    }
+    case PG_QUERY__NODE__NODE_A_EXPR:
+      return BindAExpr(n->a_expr, scope);
+    case PG_QUERY__NODE__NODE_BOOL_EXPR: {
+      auto e = std::make_unique<Expr>();
+      e->type = oid::kBool;
+      e->location = n->bool_expr->location;
+      switch (n->bool_expr->boolop) {
+        case PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR: e->kind = Expr::Kind::kAnd; break;
+        case PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR: e->kind = Expr::Kind::kOr; break;
+        default: e->kind = Expr::Kind::kNot; break;
+      }
+      const char* what = e->kind == Expr::Kind::kAnd ? "AND" : e->kind == Expr::Kind::kOr ? "OR" : "NOT";
+      for (size_t i = 0; i < n->bool_expr->n_args; i++) {
+        e->args.push_back(BindCondition(n->bool_expr->args[i], scope, what));
+      }
+      return e;
+    }
+    case PG_QUERY__NODE__NODE_NULL_TEST: {
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kIsNull;
+      e->type = oid::kBool;
+      e->negate = n->null_test->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL;
+      e->args.push_back(Bind(n->null_test->arg, scope));
+      return e;
+    }
+    case PG_QUERY__NODE__NODE_BOOLEAN_TEST: {
+      // IS [NOT] TRUE/FALSE/UNKNOWN never yield NULL.
+      auto arg = Coerce(Bind(n->boolean_test->arg, scope), oid::kBool, -1, false);
+      const int kind = n->boolean_test->booltesttype;
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kFunc;
+      e->type = oid::kBool;
+      e->strict = false;
+      static constexpr ScalarFn kTests[] = {
+          nullptr,
+          +[](std::span<const Value> v, EvalContext&) { return Value::Bool(!v[0].null && v[0].i); },
+          +[](std::span<const Value> v, EvalContext&) { return Value::Bool(v[0].null || !v[0].i); },
+          +[](std::span<const Value> v, EvalContext&) { return Value::Bool(!v[0].null && !v[0].i); },
+          +[](std::span<const Value> v, EvalContext&) { return Value::Bool(v[0].null || v[0].i); },
+          +[](std::span<const Value> v, EvalContext&) { return Value::Bool(v[0].null); },
+          +[](std::span<const Value> v, EvalContext&) { return Value::Bool(!v[0].null); },
+      };
+      e->fn = kTests[std::clamp(kind, 1, 6)];
+      e->args.push_back(std::move(arg));
+      return e;
+    }
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+      uint32_t type;
+      int32_t typmod;
+      ResolveTypeName(n->type_cast->type_name, &type, &typmod);
+      auto arg = Bind(n->type_cast->arg, scope);
+      arg->location = n->type_cast->location >= 0 && arg->location < 0 ? n->type_cast->location : arg->location;
+      return Coerce(std::move(arg), type, typmod, true);
+    }
+    case PG_QUERY__NODE__NODE_FUNC_CALL:
+      return BindFuncCall(n->func_call, scope);
+    case PG_QUERY__NODE__NODE_CASE_EXPR: {
+      const auto* c = n->case_expr;
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kCase;
+      e->location = c->location;
+      std::unique_ptr<Expr> operand;
+      if (c->arg != nullptr) operand = Bind(c->arg, scope);
+      std::vector<std::unique_ptr<Expr>> whens, thens;
+      uint32_t t = oid::kUnknown;
+      uint32_t wt = operand ? operand->type : oid::kBool;
+      for (size_t i = 0; i < c->n_args; i++) {
+        const auto* w = c->args[i]->case_when;
+        if (operand) {
+          whens.push_back(Bind(w->expr, scope));
+          wt = CommonType(wt, whens.back()->type, "CASE");
+        } else {
+          whens.push_back(BindCondition(w->expr, scope, "CASE/WHEN"));
+        }
+        thens.push_back(Bind(w->result, scope));
+        t = CommonType(t, thens.back()->type, "CASE");
+      }
+      std::unique_ptr<Expr> def;
+      if (c->defresult != nullptr) {
+        def = Bind(c->defresult, scope);
+        t = CommonType(t, def->type, "CASE");
+      }
+      if (t == oid::kUnknown) t = oid::kText;
+      e->type = t;
+      if (operand) {
+        e->has_operand = true;
+        e->args.push_back(Coerce(std::move(operand), wt, -1, false));
+      }
+      for (size_t i = 0; i < whens.size(); i++) {
+        e->args.push_back(operand || e->has_operand ? Coerce(std::move(whens[i]), wt, -1, false) : std::move(whens[i]));
+        e->args.push_back(Coerce(std::move(thens[i]), t, -1, false));
+      }
+      if (def) {
+        e->has_else = true;
+        e->args.push_back(Coerce(std::move(def), t, -1, false));
+      }
+      return e;
+    }
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR: {
+      const bool coalesce = n->node_case == PG_QUERY__NODE__NODE_COALESCE_EXPR;
+      const size_t na = coalesce ? n->coalesce_expr->n_args : n->min_max_expr->n_args;
+      PgNode** an = coalesce ? n->coalesce_expr->args : n->min_max_expr->args;
+      std::vector<std::unique_ptr<Expr>> args;
+      uint32_t t = oid::kUnknown;
+      for (size_t i = 0; i < na; i++) {
+        args.push_back(Bind(an[i], scope));
+        t = CommonType(t, args.back()->type, coalesce ? "COALESCE" : "GREATEST/LEAST");
+      }
+      if (t == oid::kUnknown) t = oid::kText;
+      auto e = std::make_unique<Expr>();
+      e->type = t;
+      for (auto& a : args) e->args.push_back(Coerce(std::move(a), t, -1, false));
+      if (coalesce) {
+        e->kind = Expr::Kind::kCoalesce;
+      } else {
+        e->kind = Expr::Kind::kFunc;
+        e->strict = false;
+        e->fn = n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST
+                    ? +[](std::span<const Value> v, EvalContext&) {
+                        const Value* best = nullptr;
+                        for (const auto& x : v) {
+                          if (!x.null && (best == nullptr || CompareValues(x, *best) > 0)) best = &x;
+                        }
+                        return best ? *best : Value::Null(v.empty() ? oid::kText : v[0].type);
+                      }
+                    : +[](std::span<const Value> v, EvalContext&) {
+                        const Value* best = nullptr;
+                        for (const auto& x : v) {
+                          if (!x.null && (best == nullptr || CompareValues(x, *best) < 0)) best = &x;
+                        }
+                        return best ? *best : Value::Null(v.empty() ? oid::kText : v[0].type);
+                      };
+      }
+      return e;
+    }
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: {
+      const auto op = n->sqlvalue_function->op;
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kFunc;
+      e->strict = false;
+      e->location = n->sqlvalue_function->location;
+      switch (op) {
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE:
+          e->type = oid::kDate;
+          e->name = "current_date";
+          e->fn = +[](std::span<const Value>, EvalContext& c) {
+            return CastValue(Value::Int(oid::kTimestampTz, c.vc.dt.now), oid::kDate, -1, c.vc);
+          };
+          return e;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N:
+          e->type = oid::kTimestampTz;
+          e->name = "current_timestamp";
+          e->fn = +[](std::span<const Value>, EvalContext& c) { return Value::Int(oid::kTimestampTz, c.vc.dt.now); };
+          return e;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N:
+          e->type = oid::kTimestamp;
+          e->name = "localtimestamp";
+          e->fn = +[](std::span<const Value>, EvalContext& c) {
+            return CastValue(Value::Int(oid::kTimestampTz, c.vc.dt.now), oid::kTimestamp, -1, c.vc);
+          };
+          return e;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG:
+          e->type = oid::kName;
+          e->name = "current_catalog";
+          e->fn = +[](std::span<const Value>, EvalContext& c) { return Value::Str(oid::kName, c.database); };
+          return e;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA:
+          e->type = oid::kName;
+          e->name = "current_schema";
+          e->fn = +[](std::span<const Value>, EvalContext&) { return Value::Str(oid::kName, "public"); };
+          return e;
+        default:
+          e->type = oid::kName;
+          e->name = op == PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER ? "session_user" : "current_user";
+          e->fn = +[](std::span<const Value>, EvalContext& c) { return Value::Str(oid::kName, c.user); };
+          return e;
+      }
+    }
+    case PG_QUERY__NODE__NODE_SUB_LINK:
+      return BindSubLink(n->sub_link, scope);
+    default:
+      throw PgError(sqlstate::kFeatureNotSupported, "this expression is not supported yet");
+  }
+}
+
+}  // namespace immu::sql

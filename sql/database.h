@@ -1,0 +1,58 @@
+#pragma once
+// One SQL database: its store, its latest committed catalog and its
+// sequences. Shared by every session connected to it.
+//
+// Thread-safety: all methods are thread-safe. DDL commits are serialised by
+// ddl_mu() so the published catalog always matches the store.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "catalog/catalog.h"
+#include "storage/store.h"
+
+namespace immu::sql {
+
+class Database {
+ public:
+  // Throws PgError when the store cannot be opened.
+  static std::unique_ptr<Database> Open(const std::string& name, const std::string& dir, bool synced);
+  ~Database();
+
+  const std::string& name() const { return name_; }
+  Store* store() const { return store_.get(); }
+
+  std::shared_ptr<const Catalog> catalog() const;
+  void PublishCatalog(std::shared_ptr<const Catalog> catalog);
+  std::mutex& ddl_mu() { return ddl_mu_; }
+
+  // Next value of a sequence (serial column, or the hidden row id of a table
+  // without primary key when column == kRowIdColumn). Non-transactional like
+  // PostgreSQL's nextval: values are never handed out twice, even after a
+  // crash, because a high-water mark 32 values ahead is committed first.
+  int64_t NextSequenceValue(uint32_t table_oid, uint16_t column);
+  static constexpr uint16_t kRowIdColumn = 0xffff;
+
+  // Allocates a fresh object id (persisted).
+  uint32_t AllocateOid();
+
+ private:
+  Database() = default;
+  std::string name_;
+  std::unique_ptr<Store> store_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const Catalog> catalog_;
+  std::mutex ddl_mu_;
+  struct Seq {
+    int64_t next = 1;
+    int64_t limit = 0;  // values < limit are covered by the persisted mark
+  };
+  std::mutex seq_mu_;
+  std::map<std::pair<uint32_t, uint16_t>, Seq> seqs_;
+  uint32_t next_oid_ = 0;
+};
+
+}  // namespace immu::sql

@@ -1,0 +1,96 @@
+#pragma once
+// Bound expressions: what the binder makes of a parse-tree expression once
+// names, types, operators and functions are resolved, and their evaluator.
+//
+// An Expr tree is immutable after binding and may be evaluated by one thread
+// at a time per EvalContext. Columns are read from the current input row by
+// position; parameters from the bound parameter values.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sql/value.h"
+#include "sql/value_io.h"
+
+namespace immu::sql {
+
+using Row = std::vector<Value>;
+class SubqueryRunner;
+
+struct EvalContext {
+  ValueContext vc;
+  const std::vector<Value>* params = nullptr;
+  const std::atomic<bool>* cancel = nullptr;
+  // Outer rows for correlated subqueries, innermost last.
+  std::vector<const Row*> outer;
+  std::string database;
+  std::string user;
+  std::string application_name;
+};
+
+using ScalarFn = Value (*)(std::span<const Value> args, EvalContext& ctx);
+
+struct Expr {
+  enum class Kind {
+    kConst,
+    kColumn,     // input row column `index` (outer_level > 0: an enclosing query's row)
+    kParam,      // $index+1
+    kFunc,       // fn(args); strict: any NULL argument gives NULL without calling fn
+    kAnd,
+    kOr,
+    kNot,
+    kIsNull,     // negate: IS NOT NULL
+    kCase,       // args: [operand?] when1 then1 ... [else]; has_operand, has_else
+    kCoalesce,
+    kCast,       // args[0] cast to type/typmod
+    kInList,     // args[0] IN (args[1..]); negate for NOT IN
+    kSubquery,   // scalar / EXISTS / IN subquery, run by runner
+    kAggRef,     // aggregate result slot `index` of the grouped row
+  };
+  Kind kind = Kind::kConst;
+  uint32_t type = oid::kUnknown;
+  int32_t typmod = -1;
+  Value value;                 // kConst
+  int index = -1;              // kColumn, kParam, kAggRef
+  int outer_level = 0;         // kColumn
+  bool negate = false;         // kIsNull, kInList; kCast: assignment (not explicit) cast
+  bool has_operand = false;    // kCase
+  bool has_else = false;       // kCase
+  bool strict = true;          // kFunc
+  ScalarFn fn = nullptr;       // kFunc
+  std::string name;            // function or column name (for messages and output names)
+  std::vector<std::unique_ptr<Expr>> args;
+  std::shared_ptr<SubqueryRunner> subquery;  // kSubquery
+  int location = -1;
+
+  static std::unique_ptr<Expr> Const(Value v) {
+    auto e = std::make_unique<Expr>();
+    e->kind = Kind::kConst;
+    e->type = v.type;
+    e->value = std::move(v);
+    return e;
+  }
+};
+
+// Runs a subquery on behalf of an expression (defined by the planner).
+class SubqueryRunner {
+ public:
+  enum class Mode { kScalar, kExists, kAny };
+  virtual ~SubqueryRunner() = default;
+  // kScalar: the single value (NULL if no row; 21000 if several).
+  // kExists: bool. kAny: probe IN (subquery) with `probe`.
+  virtual Value Run(EvalContext& ctx, const Row& current, const Value* probe) = 0;
+};
+
+Value Eval(const Expr& e, const Row& row, EvalContext& ctx);
+// WHERE/HAVING/JOIN ON semantics: NULL counts as false.
+bool EvalPredicate(const Expr& e, const Row& row, EvalContext& ctx);
+
+// Throws 57014 if the statement was cancelled.
+void CheckCancel(const EvalContext& ctx);
+
+}  // namespace immu::sql

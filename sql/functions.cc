@@ -1,0 +1,523 @@
+#include "sql/functions.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "catalog/pg_error.h"
+
+namespace immu::sql {
+
+namespace {
+
+int NumRank(uint32_t t) {
+  switch (t) {
+    case oid::kInt2: return 1;
+    case oid::kInt4: return 2;
+    case oid::kInt8: return 3;
+    case oid::kNumeric: return 4;
+    case oid::kFloat4: return 5;
+    case oid::kFloat8: return 6;
+    default: return 0;
+  }
+}
+
+[[noreturn]] void IntOverflow(uint32_t t) {
+  throw PgError(sqlstate::kNumericValueOutOfRange,
+                std::string(t == oid::kInt2 ? "smallint" : t == oid::kInt4 ? "integer" : "bigint") +
+                    " out of range");
+}
+
+Value IntResult(uint32_t t, __int128 v) {
+  if ((t == oid::kInt2 && (v < INT16_MIN || v > INT16_MAX)) ||
+      (t == oid::kInt4 && (v < INT32_MIN || v > INT32_MAX)) ||
+      (t == oid::kInt8 && (v < INT64_MIN || v > INT64_MAX))) {
+    IntOverflow(t);
+  }
+  return Value::Int(t, static_cast<int64_t>(v));
+}
+
+[[noreturn]] void DivByZero() { throw PgError(sqlstate::kDivisionByZero, "division by zero"); }
+
+Value FloatResult(uint32_t t, double v, bool inputs_finite) {
+  if (std::isinf(v) && inputs_finite) throw PgError(sqlstate::kNumericValueOutOfRange, "value out of range: overflow");
+  return Value::Float(t, t == oid::kFloat4 ? static_cast<float>(v) : v);
+}
+
+// ---- arithmetic --------------------------------------------------------------
+Value IntAdd(std::span<const Value> a, EvalContext&) { return IntResult(a[0].type, __int128(a[0].i) + a[1].i); }
+Value IntSub(std::span<const Value> a, EvalContext&) { return IntResult(a[0].type, __int128(a[0].i) - a[1].i); }
+Value IntMul(std::span<const Value> a, EvalContext&) { return IntResult(a[0].type, __int128(a[0].i) * a[1].i); }
+Value IntDiv(std::span<const Value> a, EvalContext&) {
+  if (a[1].i == 0) DivByZero();
+  return IntResult(a[0].type, __int128(a[0].i) / a[1].i);
+}
+Value IntMod(std::span<const Value> a, EvalContext&) {
+  if (a[1].i == 0) DivByZero();
+  if (a[1].i == -1) return Value::Int(a[0].type, 0);
+  return Value::Int(a[0].type, a[0].i % a[1].i);
+}
+Value IntNeg(std::span<const Value> a, EvalContext&) { return IntResult(a[0].type, -__int128(a[0].i)); }
+Value Identity(std::span<const Value> a, EvalContext&) { return a[0]; }
+
+bool Finite2(std::span<const Value> a) { return std::isfinite(a[0].f) && std::isfinite(a[1].f); }
+Value FltAdd(std::span<const Value> a, EvalContext&) { return FloatResult(a[0].type, a[0].f + a[1].f, Finite2(a)); }
+Value FltSub(std::span<const Value> a, EvalContext&) { return FloatResult(a[0].type, a[0].f - a[1].f, Finite2(a)); }
+Value FltMul(std::span<const Value> a, EvalContext&) { return FloatResult(a[0].type, a[0].f * a[1].f, Finite2(a)); }
+Value FltDiv(std::span<const Value> a, EvalContext&) {
+  if (a[1].f == 0) DivByZero();
+  return FloatResult(a[0].type, a[0].f / a[1].f, Finite2(a));
+}
+Value FltNeg(std::span<const Value> a, EvalContext&) { return Value::Float(a[0].type, -a[0].f); }
+Value FltMod(std::span<const Value> a, EvalContext&) {
+  if (a[1].f == 0) DivByZero();
+  return Value::Float(a[0].type, std::fmod(a[0].f, a[1].f));
+}
+
+Value NumAdd(std::span<const Value> a, EvalContext&) { return Value::Num(Numeric::Add(*a[0].num, *a[1].num)); }
+Value NumSub(std::span<const Value> a, EvalContext&) { return Value::Num(Numeric::Sub(*a[0].num, *a[1].num)); }
+Value NumMul(std::span<const Value> a, EvalContext&) { return Value::Num(Numeric::Mul(*a[0].num, *a[1].num)); }
+Value NumDiv(std::span<const Value> a, EvalContext&) { return Value::Num(Numeric::Div(*a[0].num, *a[1].num)); }
+Value NumMod(std::span<const Value> a, EvalContext&) { return Value::Num(Numeric::Mod(*a[0].num, *a[1].num)); }
+Value NumNeg(std::span<const Value> a, EvalContext&) { return Value::Num(a[0].num->Negate()); }
+
+// ---- comparison ----------------------------------------------------------------
+Value CmpEq(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareValues(a[0], a[1]) == 0); }
+Value CmpNe(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareValues(a[0], a[1]) != 0); }
+Value CmpLt(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareValues(a[0], a[1]) < 0); }
+Value CmpLe(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareValues(a[0], a[1]) <= 0); }
+Value CmpGt(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareValues(a[0], a[1]) > 0); }
+Value CmpGe(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareValues(a[0], a[1]) >= 0); }
+
+// ---- strings -------------------------------------------------------------------
+Value Concat2(std::span<const Value> a, EvalContext& ctx) {
+  std::string s = IsStringCategory(a[0].type) ? a[0].s : ToText(a[0], ctx.vc);
+  s += IsStringCategory(a[1].type) ? a[1].s : ToText(a[1], ctx.vc);
+  return Value::Str(oid::kText, std::move(s));
+}
+Value Like(std::span<const Value> a, EvalContext&) { return Value::Bool(LikeMatch(a[0].s, a[1].s, false)); }
+Value NotLike(std::span<const Value> a, EvalContext&) { return Value::Bool(!LikeMatch(a[0].s, a[1].s, false)); }
+Value ILike(std::span<const Value> a, EvalContext&) { return Value::Bool(LikeMatch(a[0].s, a[1].s, true)); }
+Value NotILike(std::span<const Value> a, EvalContext&) { return Value::Bool(!LikeMatch(a[0].s, a[1].s, true)); }
+
+size_t Utf8Chars(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+Value Lower(std::span<const Value> a, EvalContext&) {
+  std::string s = a[0].s;
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return Value::Str(oid::kText, std::move(s));
+}
+Value Upper(std::span<const Value> a, EvalContext&) {
+  std::string s = a[0].s;
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return Value::Str(oid::kText, std::move(s));
+}
+Value Length(std::span<const Value> a, EvalContext&) {
+  std::string_view s = a[0].s;
+  if (a[0].type == oid::kBpchar) {
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  }
+  return Value::Int(oid::kInt4, static_cast<int64_t>(a[0].type == oid::kBytea ? s.size() : Utf8Chars(s)));
+}
+Value OctetLength(std::span<const Value> a, EvalContext&) { return Value::Int(oid::kInt4, static_cast<int64_t>(a[0].s.size())); }
+Value Concat(std::span<const Value> a, EvalContext& ctx) {
+  std::string s;
+  for (const auto& v : a) {
+    if (!v.null) s += IsStringCategory(v.type) ? v.s : ToText(v, ctx.vc);
+  }
+  return Value::Str(oid::kText, std::move(s));
+}
+Value Replace(std::span<const Value> a, EvalContext&) {
+  std::string s = a[0].s;
+  const std::string& from = a[1].s;
+  if (from.empty()) return Value::Str(oid::kText, s);
+  std::string out;
+  size_t pos = 0, hit;
+  while ((hit = s.find(from, pos)) != std::string::npos) {
+    out.append(s, pos, hit - pos);
+    out += a[2].s;
+    pos = hit + from.size();
+  }
+  out.append(s, pos);
+  return Value::Str(oid::kText, std::move(out));
+}
+Value Btrim(std::span<const Value> a, EvalContext&) {
+  const std::string chars = a.size() > 1 ? a[1].s : " ";
+  const size_t b = a[0].s.find_first_not_of(chars);
+  if (b == std::string::npos) return Value::Str(oid::kText, "");
+  const size_t e = a[0].s.find_last_not_of(chars);
+  return Value::Str(oid::kText, a[0].s.substr(b, e - b + 1));
+}
+Value Ltrim(std::span<const Value> a, EvalContext&) {
+  const std::string chars = a.size() > 1 ? a[1].s : " ";
+  const size_t b = a[0].s.find_first_not_of(chars);
+  return Value::Str(oid::kText, b == std::string::npos ? "" : a[0].s.substr(b));
+}
+Value Rtrim(std::span<const Value> a, EvalContext&) {
+  const std::string chars = a.size() > 1 ? a[1].s : " ";
+  const size_t e = a[0].s.find_last_not_of(chars);
+  return Value::Str(oid::kText, e == std::string::npos ? "" : a[0].s.substr(0, e + 1));
+}
+// Byte offset of character index i (0-based) in UTF-8 text.
+size_t CharOffset(std::string_view s, int64_t i) {
+  size_t n = 0;
+  for (size_t b = 0; b < s.size(); b++) {
+    if ((static_cast<unsigned char>(s[b]) & 0xC0) != 0x80) {
+      if (static_cast<int64_t>(n) == i) return b;
+      n++;
+    }
+  }
+  return s.size();
+}
+Value Substr(std::span<const Value> a, EvalContext&) {
+  const std::string& s = a[0].s;
+  int64_t start = a[1].i;  // 1-based
+  int64_t end = INT64_MAX;
+  if (a.size() > 2) {
+    if (a[2].i < 0) throw PgError(sqlstate::kDataException, "negative substring length not allowed");
+    end = start + a[2].i;
+  }
+  start = std::max<int64_t>(start, 1);
+  if (end <= start) return Value::Str(oid::kText, "");
+  const size_t b = CharOffset(s, start - 1);
+  const size_t e = end == INT64_MAX ? s.size() : CharOffset(s, end - 1);
+  return Value::Str(oid::kText, s.substr(b, e > b ? e - b : 0));
+}
+Value Position(std::span<const Value> a, EvalContext&) {
+  const size_t p = a[0].s.find(a[1].s);
+  if (p == std::string::npos) return Value::Int(oid::kInt4, 0);
+  return Value::Int(oid::kInt4, static_cast<int64_t>(Utf8Chars(std::string_view(a[0].s).substr(0, p)) + 1));
+}
+Value Repeat(std::span<const Value> a, EvalContext&) {
+  std::string out;
+  for (int64_t i = 0; i < a[1].i; i++) out += a[0].s;
+  return Value::Str(oid::kText, std::move(out));
+}
+Value Left(std::span<const Value> a, EvalContext&) {
+  const int64_t n = a[1].i, len = static_cast<int64_t>(Utf8Chars(a[0].s));
+  const int64_t keep = n >= 0 ? std::min(n, len) : std::max<int64_t>(0, len + n);
+  return Value::Str(oid::kText, a[0].s.substr(0, CharOffset(a[0].s, keep)));
+}
+Value Right(std::span<const Value> a, EvalContext&) {
+  const int64_t n = a[1].i, len = static_cast<int64_t>(Utf8Chars(a[0].s));
+  const int64_t keep = n >= 0 ? std::min(n, len) : std::max<int64_t>(0, len + n);
+  return Value::Str(oid::kText, a[0].s.substr(CharOffset(a[0].s, len - keep)));
+}
+
+// ---- math ----------------------------------------------------------------------
+Value AbsFn(std::span<const Value> a, EvalContext&) {
+  switch (a[0].type) {
+    case oid::kNumeric: return Value::Num(a[0].num->Abs());
+    case oid::kFloat4:
+    case oid::kFloat8: return Value::Float(a[0].type, std::fabs(a[0].f));
+    default: return IntResult(a[0].type, a[0].i < 0 ? -__int128(a[0].i) : __int128(a[0].i));
+  }
+}
+Value RoundNum(std::span<const Value> a, EvalContext&) {
+  return Value::Num(a[0].num->Round(a.size() > 1 ? static_cast<int>(a[1].i) : 0));
+}
+Value RoundFlt(std::span<const Value> a, EvalContext&) { return Value::Float(oid::kFloat8, std::nearbyint(a[0].f)); }
+Value TruncNum(std::span<const Value> a, EvalContext&) {
+  return Value::Num(a[0].num->Trunc(a.size() > 1 ? static_cast<int>(a[1].i) : 0));
+}
+Value CeilNum(std::span<const Value> a, EvalContext&) { return Value::Num(a[0].num->Ceil()); }
+Value FloorNum(std::span<const Value> a, EvalContext&) { return Value::Num(a[0].num->Floor()); }
+Value CeilFlt(std::span<const Value> a, EvalContext&) { return Value::Float(oid::kFloat8, std::ceil(a[0].f)); }
+Value FloorFlt(std::span<const Value> a, EvalContext&) { return Value::Float(oid::kFloat8, std::floor(a[0].f)); }
+Value SqrtFlt(std::span<const Value> a, EvalContext&) {
+  if (a[0].f < 0) throw PgError("2201F", "cannot take square root of a negative number");
+  return Value::Float(oid::kFloat8, std::sqrt(a[0].f));
+}
+Value SqrtNum(std::span<const Value> a, EvalContext&) { return Value::Num(a[0].num->Sqrt()); }
+Value PowerFlt(std::span<const Value> a, EvalContext&) { return Value::Float(oid::kFloat8, std::pow(a[0].f, a[1].f)); }
+Value PowerNum(std::span<const Value> a, EvalContext&) { return Value::Num(Numeric::Power(*a[0].num, *a[1].num)); }
+Value Random(std::span<const Value>, EvalContext&) {
+  return Value::Float(oid::kFloat8, static_cast<double>(std::rand()) / (static_cast<double>(RAND_MAX) + 1.0));
+}
+
+// ---- date/time -------------------------------------------------------------------
+Value Now(std::span<const Value>, EvalContext& ctx) { return Value::Int(oid::kTimestampTz, ctx.vc.dt.now); }
+Value TsPlusIv(std::span<const Value> a, EvalContext& ctx) {
+  if (a[0].type == oid::kTimestampTz) {
+    return Value::Int(oid::kTimestampTz, TimestampTzPlusInterval(a[0].i, a[1].iv, ctx.vc.dt.session_zone));
+  }
+  return Value::Int(oid::kTimestamp, TimestampPlusInterval(a[0].i, a[1].iv));
+}
+Value TsMinusIv(std::span<const Value> a, EvalContext& ctx) {
+  if (a[0].type == oid::kTimestampTz) {
+    return Value::Int(oid::kTimestampTz, TimestampTzMinusInterval(a[0].i, a[1].iv, ctx.vc.dt.session_zone));
+  }
+  return Value::Int(oid::kTimestamp, TimestampMinusInterval(a[0].i, a[1].iv));
+}
+Value TsMinusTs(std::span<const Value> a, EvalContext&) { return Value::Iv(TimestampMinus(a[0].i, a[1].i)); }
+Value DatePlusInt(std::span<const Value> a, EvalContext&) {
+  return Value::Int(oid::kDate, DatePlusDays(static_cast<DateAdt>(a[0].i), static_cast<int32_t>(a[1].i)));
+}
+Value DateMinusInt(std::span<const Value> a, EvalContext&) {
+  return Value::Int(oid::kDate, DatePlusDays(static_cast<DateAdt>(a[0].i), -static_cast<int32_t>(a[1].i)));
+}
+Value DateMinusDateFn(std::span<const Value> a, EvalContext&) {
+  return Value::Int(oid::kInt4, DateMinusDate(static_cast<DateAdt>(a[0].i), static_cast<DateAdt>(a[1].i)));
+}
+Value DatePlusIv(std::span<const Value> a, EvalContext&) {
+  return Value::Int(oid::kTimestamp, TimestampPlusInterval(DateToTimestamp(static_cast<DateAdt>(a[0].i)), a[1].iv));
+}
+Value DateMinusIv(std::span<const Value> a, EvalContext&) {
+  return Value::Int(oid::kTimestamp, TimestampMinusInterval(DateToTimestamp(static_cast<DateAdt>(a[0].i)), a[1].iv));
+}
+Value IvPlusIv(std::span<const Value> a, EvalContext&) { return Value::Iv(IntervalPlus(a[0].iv, a[1].iv)); }
+Value IvMinusIv(std::span<const Value> a, EvalContext&) { return Value::Iv(IntervalMinus(a[0].iv, a[1].iv)); }
+Value IvNeg(std::span<const Value> a, EvalContext&) { return Value::Iv(IntervalNegate(a[0].iv)); }
+
+// ---- session information ------------------------------------------------------------
+Value Version(std::span<const Value>, EvalContext&) {
+  return Value::Str(oid::kText,
+                    "PostgreSQL 15.0 (immudb-cpp 0.1.0: immutable, verifiable storage) on "
+                    "x86_64-pc-linux-gnu, compiled by g++, 64-bit");
+}
+Value CurrentDatabase(std::span<const Value>, EvalContext& ctx) { return Value::Str(oid::kName, ctx.database); }
+Value CurrentUser(std::span<const Value>, EvalContext& ctx) { return Value::Str(oid::kName, ctx.user); }
+Value CurrentSchema(std::span<const Value>, EvalContext&) { return Value::Str(oid::kName, "public"); }
+
+struct Entry {
+  const char* name;
+  ScalarFn fn;
+  uint32_t result;
+  std::vector<uint32_t> args;  // 0 = any type, as given
+  bool strict = true;
+};
+
+const std::vector<Entry>& Functions() {
+  static const std::vector<Entry> kFns = {
+      {"lower", Lower, oid::kText, {oid::kText}},
+      {"upper", Upper, oid::kText, {oid::kText}},
+      {"length", Length, oid::kInt4, {oid::kText}},
+      {"char_length", Length, oid::kInt4, {oid::kText}},
+      {"character_length", Length, oid::kInt4, {oid::kText}},
+      {"octet_length", OctetLength, oid::kInt4, {oid::kText}},
+      {"replace", Replace, oid::kText, {oid::kText, oid::kText, oid::kText}},
+      {"btrim", Btrim, oid::kText, {oid::kText}},
+      {"btrim", Btrim, oid::kText, {oid::kText, oid::kText}},
+      {"ltrim", Ltrim, oid::kText, {oid::kText}},
+      {"ltrim", Ltrim, oid::kText, {oid::kText, oid::kText}},
+      {"rtrim", Rtrim, oid::kText, {oid::kText}},
+      {"rtrim", Rtrim, oid::kText, {oid::kText, oid::kText}},
+      {"substr", Substr, oid::kText, {oid::kText, oid::kInt8}},
+      {"substr", Substr, oid::kText, {oid::kText, oid::kInt8, oid::kInt8}},
+      {"substring", Substr, oid::kText, {oid::kText, oid::kInt8}},
+      {"substring", Substr, oid::kText, {oid::kText, oid::kInt8, oid::kInt8}},
+      {"strpos", Position, oid::kInt4, {oid::kText, oid::kText}},
+      {"repeat", Repeat, oid::kText, {oid::kText, oid::kInt8}},
+      {"left", Left, oid::kText, {oid::kText, oid::kInt8}},
+      {"right", Right, oid::kText, {oid::kText, oid::kInt8}},
+      {"round", RoundNum, oid::kNumeric, {oid::kNumeric, oid::kInt4}},
+      {"trunc", TruncNum, oid::kNumeric, {oid::kNumeric}},
+      {"trunc", TruncNum, oid::kNumeric, {oid::kNumeric, oid::kInt4}},
+      {"sqrt", SqrtFlt, oid::kFloat8, {oid::kFloat8}},
+      {"power", PowerFlt, oid::kFloat8, {oid::kFloat8, oid::kFloat8}},
+      {"pow", PowerFlt, oid::kFloat8, {oid::kFloat8, oid::kFloat8}},
+      {"random", Random, oid::kFloat8, {}},
+      {"now", Now, oid::kTimestampTz, {}},
+      {"transaction_timestamp", Now, oid::kTimestampTz, {}},
+      {"statement_timestamp", Now, oid::kTimestampTz, {}},
+      {"version", Version, oid::kText, {}},
+      {"current_database", CurrentDatabase, oid::kName, {}},
+      {"current_schema", CurrentSchema, oid::kName, {}},
+      {"current_user", CurrentUser, oid::kName, {}},
+      {"session_user", CurrentUser, oid::kName, {}},
+  };
+  return kFns;
+}
+
+}  // namespace
+
+bool IsNumericCategory(uint32_t t) { return NumRank(t) > 0; }
+bool IsStringCategory(uint32_t t) {
+  return t == oid::kText || t == oid::kVarchar || t == oid::kBpchar || t == oid::kName ||
+         t == oid::kUnknown || t == oid::kChar;
+}
+
+uint32_t CommonType(uint32_t a, uint32_t b, const char* context) {
+  if (a == b) return a == oid::kUnknown ? oid::kText : a;
+  if (a == oid::kUnknown) return b;
+  if (b == oid::kUnknown) return a;
+  if (IsNumericCategory(a) && IsNumericCategory(b)) return NumRank(a) > NumRank(b) ? a : b;
+  if (IsStringCategory(a) && IsStringCategory(b)) {
+    if (a == oid::kBpchar && b == oid::kBpchar) return oid::kBpchar;
+    return (a == oid::kVarchar && b == oid::kVarchar) ? oid::kVarchar : oid::kText;
+  }
+  auto is_ts = [](uint32_t t) { return t == oid::kDate || t == oid::kTimestamp || t == oid::kTimestampTz; };
+  if (is_ts(a) && is_ts(b)) {
+    if (a == oid::kTimestampTz || b == oid::kTimestampTz) return oid::kTimestampTz;
+    return oid::kTimestamp;
+  }
+  if ((a == oid::kJson || a == oid::kJsonb) && (b == oid::kJson || b == oid::kJsonb)) return oid::kJsonb;
+  throw PgError(sqlstate::kDatatypeMismatch,
+                std::string(context) + " types " + FormatType(a, -1) + " and " + FormatType(b, -1) +
+                    " cannot be matched");
+}
+
+ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
+  auto fail = [&]() -> ResolvedFn {
+    std::string msg = "operator does not exist: ";
+    if (left != 0) msg += FormatType(left, -1) + " ";
+    msg += std::string(op) + " " + FormatType(right, -1);
+    PgError e(sqlstate::kUndefinedFunction, msg, "",
+              "No operator matches the given name and argument types. You might need to add explicit type casts.");
+    throw e;
+  };
+  if (left == 0) {  // prefix
+    uint32_t t = right == oid::kUnknown ? oid::kNumeric : right;
+    if (op == "-") {
+      if (t == oid::kInt2 || t == oid::kInt4 || t == oid::kInt8) return {IntNeg, t, {t}};
+      if (t == oid::kFloat4 || t == oid::kFloat8) return {FltNeg, t, {t}};
+      if (t == oid::kNumeric) return {NumNeg, t, {t}};
+      if (t == oid::kInterval) return {IvNeg, t, {t}};
+    }
+    if (op == "+" && IsNumericCategory(t)) return {Identity, t, {t}};
+    return fail();
+  }
+  const bool cmp = op == "=" || op == "<>" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=";
+  if (cmp) {
+    // unknown vs unknown compares as text; otherwise the common type.
+    const uint32_t t = CommonType(left, right, "operator");
+    ScalarFn f = op == "=" ? CmpEq : (op == "<>" || op == "!=") ? CmpNe : op == "<" ? CmpLt
+               : op == "<=" ? CmpLe : op == ">" ? CmpGt : CmpGe;
+    // Numbers compare across their own types without coercion (exactly).
+    if (IsNumericCategory(left) && IsNumericCategory(right)) return {f, oid::kBool, {0, 0}};
+    return {f, oid::kBool, {t, t}};
+  }
+  if (op == "||") {
+    if (IsStringCategory(left) || IsStringCategory(right)) {
+      return {Concat2, oid::kText, {IsStringCategory(left) ? oid::kText : 0u, IsStringCategory(right) ? oid::kText : 0u}};
+    }
+    return fail();
+  }
+  if (op == "~~" || op == "!~~" || op == "~~*" || op == "!~~*") {
+    if (!IsStringCategory(left) || !IsStringCategory(right)) return fail();
+    ScalarFn f = op == "~~" ? Like : op == "!~~" ? NotLike : op == "~~*" ? ILike : NotILike;
+    return {f, oid::kBool, {oid::kText, oid::kText}};
+  }
+  // Date/time arithmetic.
+  const uint32_t l = left, r = right;
+  auto is_ts = [](uint32_t t) { return t == oid::kTimestamp || t == oid::kTimestampTz; };
+  if (op == "+" || op == "-") {
+    if (is_ts(l) && (r == oid::kInterval || r == oid::kUnknown)) return {op == "+" ? TsPlusIv : TsMinusIv, l, {l, oid::kInterval}};
+    if (op == "+" && l == oid::kInterval && is_ts(r)) return {TsPlusIv, r, {r, oid::kInterval}};
+    if (op == "-" && is_ts(l) && is_ts(r)) {
+      const uint32_t t = CommonType(l, r, "operator");
+      return {TsMinusTs, oid::kInterval, {t, t}};
+    }
+    if (l == oid::kDate && (r == oid::kInt4 || r == oid::kInt2 || r == oid::kInt8)) {
+      return {op == "+" ? DatePlusInt : DateMinusInt, oid::kDate, {oid::kDate, oid::kInt4}};
+    }
+    if (l == oid::kDate && r == oid::kInterval) return {op == "+" ? DatePlusIv : DateMinusIv, oid::kTimestamp, {oid::kDate, oid::kInterval}};
+    if (op == "-" && l == oid::kDate && (r == oid::kDate || r == oid::kUnknown)) return {DateMinusDateFn, oid::kInt4, {oid::kDate, oid::kDate}};
+    if (l == oid::kInterval && (r == oid::kInterval || r == oid::kUnknown)) {
+      return {op == "+" ? IvPlusIv : IvMinusIv, oid::kInterval, {oid::kInterval, oid::kInterval}};
+    }
+    if (l == oid::kDate && r == oid::kUnknown) return {op == "+" ? DatePlusInt : DateMinusInt, oid::kDate, {oid::kDate, oid::kInt4}};
+  }
+  // Arithmetic on numbers (unknown literals become the other side's type,
+  // or numeric when both are unknown).
+  uint32_t lt = l == oid::kUnknown ? (r == oid::kUnknown || !IsNumericCategory(r) ? oid::kNumeric : r) : l;
+  uint32_t rt = r == oid::kUnknown ? lt : r;
+  if (!IsNumericCategory(lt) || !IsNumericCategory(rt)) return fail();
+  uint32_t t = NumRank(lt) >= NumRank(rt) ? lt : rt;
+  // float4 with numeric/int8 widens to float8 as in PostgreSQL.
+  if (t == oid::kFloat4 && (lt != rt)) t = oid::kFloat8;
+  const bool is_int = t == oid::kInt2 || t == oid::kInt4 || t == oid::kInt8;
+  const bool is_flt = t == oid::kFloat4 || t == oid::kFloat8;
+  ScalarFn f = nullptr;
+  if (op == "+") f = is_int ? IntAdd : is_flt ? FltAdd : NumAdd;
+  else if (op == "-") f = is_int ? IntSub : is_flt ? FltSub : NumSub;
+  else if (op == "*") f = is_int ? IntMul : is_flt ? FltMul : NumMul;
+  else if (op == "/") f = is_int ? IntDiv : is_flt ? FltDiv : NumDiv;
+  else if (op == "%") f = is_int ? IntMod : is_flt ? FltMod : NumMod;
+  else if (op == "^") return {is_flt || is_int ? PowerFlt : PowerNum, is_flt || is_int ? oid::kFloat8 : oid::kNumeric,
+                              {is_flt || is_int ? oid::kFloat8 : oid::kNumeric, is_flt || is_int ? oid::kFloat8 : oid::kNumeric}};
+  if (f == nullptr) return fail();
+  return {f, t, {t, t}};
+}
+
+ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_types) {
+  // Type-generic functions first.
+  if (name == "abs" && arg_types.size() == 1) {
+    const uint32_t t = arg_types[0] == oid::kUnknown ? oid::kFloat8 : arg_types[0];
+    if (IsNumericCategory(t)) return {AbsFn, t, {t}};
+  }
+  if ((name == "round" || name == "ceil" || name == "ceiling" || name == "floor" || name == "sqrt") &&
+      arg_types.size() == 1) {
+    const uint32_t t = arg_types[0];
+    const bool num = t == oid::kNumeric || t == oid::kInt2 || t == oid::kInt4 || t == oid::kInt8;
+    if (name == "round") return num ? ResolvedFn{RoundNum, oid::kNumeric, {oid::kNumeric}} : ResolvedFn{RoundFlt, oid::kFloat8, {oid::kFloat8}};
+    if (name == "floor") return num ? ResolvedFn{FloorNum, oid::kNumeric, {oid::kNumeric}} : ResolvedFn{FloorFlt, oid::kFloat8, {oid::kFloat8}};
+    if (name == "sqrt") return t == oid::kNumeric ? ResolvedFn{SqrtNum, oid::kNumeric, {oid::kNumeric}} : ResolvedFn{SqrtFlt, oid::kFloat8, {oid::kFloat8}};
+    return num ? ResolvedFn{CeilNum, oid::kNumeric, {oid::kNumeric}} : ResolvedFn{CeilFlt, oid::kFloat8, {oid::kFloat8}};
+  }
+  if ((name == "power" || name == "pow") && arg_types.size() == 2 &&
+      (arg_types[0] == oid::kNumeric || arg_types[1] == oid::kNumeric)) {
+    return {PowerNum, oid::kNumeric, {oid::kNumeric, oid::kNumeric}};
+  }
+  if (name == "concat") {
+    return {Concat, oid::kText, std::vector<uint32_t>(arg_types.size(), 0), false};
+  }
+  if (name == "position" && arg_types.size() == 2) return {Position, oid::kInt4, {oid::kText, oid::kText}};
+  for (const auto& e : Functions()) {
+    if (name != e.name || e.args.size() != arg_types.size()) continue;
+    bool ok = true;
+    for (size_t i = 0; i < arg_types.size() && ok; i++) {
+      const uint32_t want = e.args[i], got = arg_types[i];
+      ok = want == 0 || got == want || got == oid::kUnknown ||
+           (IsStringCategory(want) && IsStringCategory(got)) ||
+           (IsNumericCategory(want) && IsNumericCategory(got) && (NumRank(got) <= NumRank(want) || want == oid::kInt8 || want == oid::kInt4));
+    }
+    if (ok) return {e.fn, e.result, e.args, e.strict};
+  }
+  std::string sig = std::string(name) + "(";
+  for (size_t i = 0; i < arg_types.size(); i++) sig += (i ? ", " : "") + FormatType(arg_types[i], -1);
+  throw PgError(sqlstate::kUndefinedFunction, "function " + sig + ") does not exist", "",
+                "No function matches the given name and argument types. You might need to add explicit type casts.");
+}
+
+bool LikeMatch(std::string_view text, std::string_view pattern, bool ci) {
+  auto eq = [ci](char a, char b) {
+    return ci ? std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)) : a == b;
+  };
+  // Iterative matcher with backtracking to the last '%'.
+  size_t t = 0, p = 0, star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '%') {
+      star_p = ++p;
+      star_t = t;
+      continue;
+    }
+    if (p < pattern.size()) {
+      char pc = pattern[p];
+      bool escaped = false;
+      if (pc == '\\' && p + 1 < pattern.size()) {
+        pc = pattern[p + 1];
+        escaped = true;
+      }
+      if ((!escaped && pc == '_') || eq(pc, text[t])) {
+        // '_' matches one whole UTF-8 character.
+        size_t step = 1;
+        if (!escaped && pc == '_') {
+          while (t + step < text.size() && (static_cast<unsigned char>(text[t + step]) & 0xC0) == 0x80) step++;
+        }
+        t += step;
+        p += escaped ? 2 : 1;
+        continue;
+      }
+    }
+    if (star_p == std::string_view::npos) return false;
+    p = star_p;
+    t = ++star_t;
+  }
+  while (p < pattern.size() && pattern[p] == '%') p++;
+  return p == pattern.size();
+}
+
+}  // namespace immu::sql

@@ -1,0 +1,41 @@
+#pragma once
+// Operator and function resolution: (name, argument types) -> the
+// implementation, the types the arguments are coerced to, and the result
+// type, following PostgreSQL's rules closely enough that clients see the
+// same result types (integer + integer is integer, integer / numeric is
+// numeric, text || integer is text, ...).
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sql/expr.h"
+
+namespace immu::sql {
+
+struct ResolvedFn {
+  ScalarFn fn = nullptr;
+  uint32_t result_type = 0;
+  std::vector<uint32_t> arg_types;  // coerce each argument to this type (0: leave)
+  bool strict = true;
+};
+
+// Binary (left != 0) or prefix (left == 0) operator. Throws 42883
+// "operator does not exist: integer + text" when none applies.
+ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right);
+// A scalar function by (lower-case) name. Throws 42883 when unknown.
+ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_types);
+
+// Type categories used by resolution.
+bool IsNumericCategory(uint32_t t);
+bool IsStringCategory(uint32_t t);
+// The common type of two types for arithmetic, comparison, UNION, CASE...
+// (unknown adopts the other side). Throws 42804 when there is none.
+uint32_t CommonType(uint32_t a, uint32_t b, const char* context);
+
+// LIKE with a backslash escape (PostgreSQL's default).
+bool LikeMatch(std::string_view text, std::string_view pattern, bool case_insensitive);
+
+}  // namespace immu::sql

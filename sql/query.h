@@ -1,0 +1,44 @@
+#pragma once
+// Statement execution: SELECT, INSERT, UPDATE, DELETE, CREATE/DROP TABLE
+// over one database's store, inside one storage transaction.
+//
+// The executor materialises results (rows are produced in full, then handed
+// to the session, which streams them to the client and keeps the rest for a
+// suspended portal). Reads see the transaction's snapshot plus its own
+// writes; every write becomes a versioned entry of the transaction.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "sql/binder.h"
+#include "sql/database.h"
+#include "sql/session.h"
+#include "storage/transaction.h"
+
+namespace immu::sql {
+
+struct QueryResult {
+  bool returns_rows = false;
+  std::vector<ResultColumn> columns;
+  std::vector<Row> rows;
+  std::string tag;  // command tag without row count for SELECT (filled by the session)
+};
+
+struct StmtContext {
+  Database* db = nullptr;
+  // Catalog the statement binds against; DDL replaces *catalog.
+  std::shared_ptr<const Catalog>* catalog = nullptr;
+  bool catalog_changed = false;
+  Transaction* txn = nullptr;
+  EvalContext* eval = nullptr;
+  std::vector<uint32_t>* param_types = nullptr;
+  // Describe only: bind and compute the result columns, touch no data.
+  bool describe_only = false;
+};
+
+// Runs one statement (a parse-tree node of the kinds above).
+QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc);
+
+}  // namespace immu::sql

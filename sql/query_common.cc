@@ -1,0 +1,174 @@
+// Helpers shared by the statement executors (query_internal.h).
+
+#include "catalog/pg_error.h"
+#include "sql/query_internal.h"
+#include "sql/row_codec.h"
+
+namespace immu::sql {
+
+const TableDef& LookupTable(const Catalog& catalog, const PgQuery__RangeVar* rv) {
+  const std::string schema = rv->schemaname != nullptr ? rv->schemaname : "";
+  const TableDef* t = catalog.Find(schema, rv->relname);
+  if (t == nullptr) {
+    PgError e(sqlstate::kUndefinedTable, "relation \"" + (schema.empty() ? "" : schema + ".") +
+                                             std::string(rv->relname) + "\" does not exist");
+    if (rv->location >= 0) e.set_position(rv->location + 1);
+    throw e;
+  }
+  return *t;
+}
+
+std::vector<uint32_t> ColumnTypes(const TableDef& t) {
+  std::vector<uint32_t> types;
+  types.reserve(t.columns.size());
+  for (const auto& c : t.columns) types.push_back(c.type_oid);
+  return types;
+}
+
+void ScanTable(StmtContext& sc, const TableDef& t, std::vector<Row>* rows, std::vector<std::string>* keys) {
+  if (sc.describe_only) return;
+  ScanOptions o;
+  o.prefix = RowPrefix(t.oid);
+  auto got = sc.txn->Scan(o);
+  ThrowIfError(got.status());
+  const std::vector<uint32_t> types = ColumnTypes(t);
+  rows->reserve(rows->size() + got->size());
+  for (auto& vv : *got) {
+    CheckCancel(*sc.eval);
+    Row r;
+    DecodeRow(vv.value, types, &r);
+    rows->push_back(std::move(r));
+    if (keys != nullptr) keys->push_back(std::move(vv.key));
+  }
+}
+
+std::string RowKey(const TableDef& t, const Row& row, int64_t row_id) {
+  std::string key = RowPrefix(t.oid);
+  if (t.pk.empty()) {
+    AppendKeyValue(Value::Int(oid::kInt8, row_id), &key);
+  } else {
+    for (int c : t.pk) AppendKeyValue(row[static_cast<size_t>(c)], &key);
+  }
+  return key;
+}
+
+void AddTableScope(const TableDef& t, const std::string& qualifier, Scope* scope) {
+  for (size_t i = 0; i < t.columns.size(); i++) {
+    const ColumnDef& c = t.columns[i];
+    ScopeColumn sc;
+    sc.qualifier = qualifier;
+    sc.name = c.dropped ? "" : c.name;
+    sc.type = c.type_oid;
+    sc.typmod = c.typmod;
+    sc.table_oid = t.oid;
+    sc.attnum = static_cast<int16_t>(i + 1);
+    scope->columns.push_back(std::move(sc));
+  }
+}
+
+ResultColumn MakeResultColumn(const std::string& name, const Expr& e) {
+  ResultColumn c;
+  c.name = name;
+  c.type_oid = e.type == oid::kUnknown ? oid::kText : e.type;
+  c.type_mod = e.typmod;
+  const TypeInfo* ti = FindType(c.type_oid);
+  c.type_len = ti != nullptr ? ti->len : -1;
+  if (c.type_len == -2) c.type_len = -1;
+  return c;
+}
+
+std::string DefaultColumnName(const PgNode* n) {
+  switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_COLUMN_REF: {
+      const auto* r = n->column_ref;
+      const PgNode* last = r->fields[r->n_fields - 1];
+      return last->node_case == PG_QUERY__NODE__NODE_STRING ? std::string(NodeString(last)) : "?column?";
+    }
+    case PG_QUERY__NODE__NODE_FUNC_CALL:
+      return std::string(NodeString(n->func_call->funcname[n->func_call->n_funcname - 1]));
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+      const std::string inner = DefaultColumnName(n->type_cast->arg);
+      if (inner != "?column?") return inner;
+      const auto* tn = n->type_cast->type_name;
+      std::string name(NodeString(tn->names[tn->n_names - 1]));
+      return name;
+    }
+    case PG_QUERY__NODE__NODE_CASE_EXPR:
+      return "case";
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+      return "coalesce";
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
+      return n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "greatest" : "least";
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION:
+      switch (n->sqlvalue_function->op) {
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE: return "current_date";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N: return "current_timestamp";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N: return "localtimestamp";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: return "session_user";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG: return "current_catalog";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: return "current_schema";
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER: return "current_user";
+        default: return "current_user";
+      }
+    case PG_QUERY__NODE__NODE_SUB_LINK:
+      return n->sub_link->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK ? "exists" : "?column?";
+    default:
+      return "?column?";
+  }
+}
+
+void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out) {
+  for (size_t i = 0; i < n; i++) {
+    const PgQuery__ResTarget* rt = targets[i]->res_target;
+    const PgNode* val = rt->val;
+    // * and t.*
+    if (val->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
+      const auto* cr = val->column_ref;
+      if (cr->fields[cr->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR) {
+        const std::string qualifier = cr->n_fields >= 2 ? std::string(NodeString(cr->fields[cr->n_fields - 2])) : "";
+        bool any = false;
+        for (size_t c = 0; c < scope.columns.size(); c++) {
+          const ScopeColumn& col = scope.columns[c];
+          if (col.name.empty() || (!qualifier.empty() && col.qualifier != qualifier)) continue;
+          any = true;
+          auto e = std::make_unique<Expr>();
+          e->kind = Expr::Kind::kColumn;
+          e->index = static_cast<int>(c);
+          e->type = col.type;
+          e->typmod = col.typmod;
+          ResultColumn rc = MakeResultColumn(col.name, *e);
+          rc.table_oid = col.table_oid;
+          rc.column_attnum = col.attnum;
+          out->columns.push_back(rc);
+          out->exprs.push_back(std::move(e));
+        }
+        if (!qualifier.empty() && !any) {
+          PgError e(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + qualifier + "\"");
+          e.set_position(cr->location + 1);
+          throw e;
+        }
+        if (qualifier.empty() && scope.columns.empty()) {
+          PgError e(sqlstate::kSyntaxError, "SELECT * with no tables specified is not valid");
+          e.set_position(cr->location + 1);
+          throw e;
+        }
+        continue;
+      }
+    }
+    auto e = binder.Bind(val, scope);
+    if (e->type == oid::kUnknown) e = binder.Coerce(std::move(e), oid::kText, -1, false);
+    const std::string name = rt->name != nullptr ? std::string(rt->name) : DefaultColumnName(val);
+    ResultColumn rc = MakeResultColumn(name, *e);
+    if (e->kind == Expr::Kind::kColumn && e->outer_level == 0) {
+      const ScopeColumn& col = scope.columns[static_cast<size_t>(e->index)];
+      rc.table_oid = col.table_oid;
+      rc.column_attnum = col.attnum;
+    }
+    out->columns.push_back(rc);
+    out->exprs.push_back(std::move(e));
+  }
+}
+
+}  // namespace immu::sql

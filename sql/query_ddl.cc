@@ -1,0 +1,205 @@
+// CREATE TABLE and DROP TABLE. Definitions are versioned entries of the
+// store written in the statement's transaction, so schema history is kept
+// and DDL is transactional; dropping hides a table without erasing its rows'
+// history (the oid is never reused).
+
+#include <algorithm>
+
+#include "catalog/pg_error.h"
+#include "sql/query_internal.h"
+
+namespace immu::sql {
+
+namespace {
+
+[[noreturn]] void Throw(const char* state, std::string msg, int location = -1) {
+  PgError e(state, std::move(msg));
+  if (location >= 0) e.set_position(location + 1);
+  throw e;
+}
+
+void SetPrimaryKey(TableDef* t, PgNode* const* keys, size_t n, const char* conname, int location) {
+  if (!t->pk.empty()) {
+    Throw(sqlstate::kInvalidTableDefinition,
+          "multiple primary keys for table \"" + t->name + "\" are not allowed", location);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const std::string name(NodeString(keys[i]));
+    const int c = t->FindColumn(name);
+    if (c < 0) Throw(sqlstate::kUndefinedColumn, "column \"" + name + "\" named in key does not exist", location);
+    t->pk.push_back(c);
+    t->columns[static_cast<size_t>(c)].not_null = true;
+  }
+  t->pk_name = conname != nullptr && *conname ? conname : t->name + "_pkey";
+}
+
+}  // namespace
+
+QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
+  QueryResult out;
+  out.tag = "CREATE TABLE";
+  const std::string schema = s->relation->schemaname != nullptr ? s->relation->schemaname : "public";
+  if (schema != "public") {
+    Throw(sqlstate::kInvalidSchemaName, "schema \"" + schema + "\" does not exist", s->relation->location);
+  }
+  const std::string name = s->relation->relname;
+  if ((*sc.catalog)->Find(schema, name) != nullptr) {
+    if (s->if_not_exists) {
+      out.tag = "CREATE TABLE";
+      return out;  // PostgreSQL sends a NOTICE; the session adds it
+    }
+    Throw(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists", s->relation->location);
+  }
+  if (s->n_inh_relations > 0 || s->partspec != nullptr || s->of_typename != nullptr) {
+    throw PgError(sqlstate::kFeatureNotSupported, "inheritance, partitioning and typed tables are not supported");
+  }
+  TableDef t;
+  t.schema = schema;
+  t.name = name;
+  struct PendingPk {
+    std::vector<PgNode*> keys;
+    const char* conname;
+    int location;
+  };
+  std::vector<PendingPk> pks;
+  for (size_t i = 0; i < s->n_table_elts; i++) {
+    const PgNode* elt = s->table_elts[i];
+    if (elt->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+      const PgQuery__ColumnDef* cd = elt->column_def;
+      ColumnDef col;
+      col.name = cd->colname;
+      if (t.FindColumn(col.name) >= 0) {
+        Throw(sqlstate::kDuplicateColumn, "column \"" + col.name + "\" specified more than once", cd->location);
+      }
+      bool serial = false;
+      ResolveTypeName(cd->type_name, &col.type_oid, &col.typmod, &serial);
+      col.serial = serial;
+      col.not_null = cd->is_not_null || serial;
+      if (cd->raw_default != nullptr) col.default_expr = DeparseExpr(cd->raw_default);
+      bool column_pk = false;
+      const char* column_pk_name = nullptr;
+      int column_pk_location = -1;
+      for (size_t k = 0; k < cd->n_constraints; k++) {
+        const PgQuery__Constraint* con = cd->constraints[k]->constraint;
+        switch (con->contype) {
+          case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+            col.not_null = true;
+            break;
+          case PG_QUERY__CONSTR_TYPE__CONSTR_NULL:
+            break;
+          case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+            col.default_expr = DeparseExpr(con->raw_expr);
+            break;
+          case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+            col.serial = true;
+            col.not_null = true;
+            col.identity_always = con->generated_when != nullptr && std::string_view(con->generated_when) == "a";
+            break;
+          case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+            column_pk = true;
+            column_pk_name = con->conname;
+            column_pk_location = con->location;
+            break;
+          default:
+            throw PgError(sqlstate::kFeatureNotSupported, "this column constraint is not supported yet");
+        }
+      }
+      t.columns.push_back(std::move(col));
+      if (column_pk) {
+        if (!t.pk.empty()) {
+          Throw(sqlstate::kInvalidTableDefinition,
+                "multiple primary keys for table \"" + t.name + "\" are not allowed", column_pk_location);
+        }
+        t.pk.push_back(static_cast<int>(t.columns.size() - 1));
+        t.columns.back().not_null = true;
+        t.pk_name = column_pk_name != nullptr && *column_pk_name ? column_pk_name : t.name + "_pkey";
+      }
+    } else if (elt->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+      const PgQuery__Constraint* con = elt->constraint;
+      if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+        throw PgError(sqlstate::kFeatureNotSupported, "this table constraint is not supported yet");
+      }
+      PendingPk pk;
+      pk.keys.assign(con->keys, con->keys + con->n_keys);
+      pk.conname = con->conname;
+      pk.location = con->location;
+      pks.push_back(std::move(pk));
+    } else {
+      throw PgError(sqlstate::kFeatureNotSupported, "this table element is not supported yet");
+    }
+  }
+  for (const auto& pk : pks) SetPrimaryKey(&t, pk.keys.data(), pk.keys.size(), pk.conname, pk.location);
+  if (sc.describe_only) return out;
+  for (const auto& c : t.columns) {
+    if (!c.default_expr.empty()) {
+      // Check the default binds and has a compatible type now.
+      Binder binder(*sc.eval, nullptr);
+      auto tree = ParseTree::Parse("SELECT " + c.default_expr);
+      auto e = binder.Bind(tree->stmt(0)->select_stmt->target_list[0]->res_target->val, Scope{});
+      (void)binder.Coerce(std::move(e), c.type_oid, c.typmod, false, ("column \"" + c.name + "\"").c_str());
+    }
+  }
+  t.oid = sc.db->AllocateOid();
+  ThrowIfError(sc.txn->Set(TableDefKey(t.oid), t.ToJson()));
+  *sc.catalog = (*sc.catalog)->WithTable(t);
+  sc.catalog_changed = true;
+  return out;
+}
+
+QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
+  QueryResult out;
+  if (s->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+    throw PgError(sqlstate::kFeatureNotSupported, "only DROP TABLE is supported yet");
+  }
+  out.tag = "DROP TABLE";
+  std::vector<const TableDef*> victims;
+  for (size_t i = 0; i < s->n_objects; i++) {
+    const PgQuery__List* names = s->objects[i]->list;
+    std::string schema, name;
+    if (names->n_items == 1) {
+      name = NodeString(names->items[0]);
+    } else {
+      schema = NodeString(names->items[names->n_items - 2]);
+      name = NodeString(names->items[names->n_items - 1]);
+    }
+    const TableDef* t = (*sc.catalog)->Find(schema, name);
+    if (t == nullptr) {
+      if (s->missing_ok) continue;
+      Throw(sqlstate::kUndefinedTable, "table \"" + name + "\" does not exist");
+    }
+    victims.push_back(t);
+  }
+  if (sc.describe_only) return out;
+  std::vector<uint32_t> oids;
+  for (const TableDef* t : victims) oids.push_back(t->oid);
+  for (uint32_t oid : oids) {
+    ThrowIfError(sc.txn->Delete(TableDefKey(oid)));
+    *sc.catalog = (*sc.catalog)->WithoutTable(oid);
+  }
+  sc.catalog_changed = !oids.empty() || sc.catalog_changed;
+  return out;
+}
+
+QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
+  switch (stmt->node_case) {
+    case PG_QUERY__NODE__NODE_SELECT_STMT: {
+      QueryResult r = RunSelect(stmt->select_stmt, sc, nullptr);
+      r.tag = "SELECT " + std::to_string(r.rows.size());
+      return r;
+    }
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+      return RunInsert(stmt->insert_stmt, sc);
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+      return RunUpdate(stmt->update_stmt, sc);
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+      return RunDelete(stmt->delete_stmt, sc);
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+      return RunCreateTable(stmt->create_stmt, sc);
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+      return RunDrop(stmt->drop_stmt, sc);
+    default:
+      throw PgError(sqlstate::kFeatureNotSupported, "this statement is not supported yet");
+  }
+}
+
+}  // namespace immu::sql

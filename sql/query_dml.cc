@@ -1,0 +1,309 @@
+// INSERT, UPDATE, DELETE: every written row is a new version of its key in
+// the transaction; DELETE writes a tombstone. Nothing is overwritten.
+
+#include "catalog/pg_error.h"
+#include "sql/query_internal.h"
+#include "sql/row_codec.h"
+
+namespace immu::sql {
+
+namespace {
+
+[[noreturn]] void Throw(const char* state, std::string msg, int location = -1, std::string detail = {}) {
+  PgError e(state, std::move(msg), std::move(detail));
+  if (location >= 0) e.set_position(location + 1);
+  throw e;
+}
+
+std::string RowText(const Row& row, EvalContext& ctx) {
+  std::string s = "(";
+  for (size_t i = 0; i < row.size(); i++) {
+    if (i > 0) s += ", ";
+    s += row[i].null ? "null" : ToText(row[i], ctx.vc);
+  }
+  return s + ")";
+}
+
+void CheckNotNull(const TableDef& t, const Row& row, EvalContext& ctx) {
+  for (size_t c = 0; c < t.columns.size(); c++) {
+    if (t.columns[c].not_null && row[c].null) {
+      PgError e(sqlstate::kNotNullViolation,
+                "null value in column \"" + t.columns[c].name + "\" of relation \"" + t.name +
+                    "\" violates not-null constraint",
+                "Failing row contains " + RowText(row, ctx) + ".");
+      e.table_name = t.name;
+      e.column_name = t.columns[c].name;
+      e.schema_name = t.schema;
+      throw e;
+    }
+  }
+}
+
+[[noreturn]] void DuplicateKey(const TableDef& t, const Row& row, EvalContext& ctx) {
+  std::string cols, vals;
+  for (size_t i = 0; i < t.pk.size(); i++) {
+    const size_t c = static_cast<size_t>(t.pk[i]);
+    cols += (i ? ", " : "") + t.columns[c].name;
+    vals += (i ? ", " : "") + (row[c].null ? std::string("null") : ToText(row[c], ctx.vc));
+  }
+  PgError e(sqlstate::kUniqueViolation, "duplicate key value violates unique constraint \"" + t.pk_name + "\"",
+            "Key (" + cols + ")=(" + vals + ") already exists.");
+  e.table_name = t.name;
+  e.schema_name = t.schema;
+  e.constraint_name = t.pk_name;
+  throw e;
+}
+
+bool KeyExists(StmtContext& sc, const std::string& key) {
+  auto got = sc.txn->Get(key);
+  if (got.ok()) return !got->md.deleted();
+  if (got.status().code() == StatusCode::kNotFound) return false;
+  ThrowIfError(got.status());
+  return false;
+}
+
+// Binds the DEFAULT expression of a column (stored as SQL text).
+std::unique_ptr<Expr> BindDefault(const TableDef& t, size_t c, Binder& binder) {
+  const ColumnDef& col = t.columns[c];
+  if (col.default_expr.empty()) return Expr::Const(Value::Null(col.type_oid));
+  auto tree = ParseTree::Parse("SELECT " + col.default_expr);
+  const PgNode* val = tree->stmt(0)->select_stmt->target_list[0]->res_target->val;
+  auto e = binder.Bind(val, Scope{});
+  return binder.Coerce(std::move(e), col.type_oid, col.typmod, false, ("column \"" + col.name + "\"").c_str());
+}
+
+QueryResult Returning(PgNode* const* list, size_t n, const TableDef& t, Binder& binder, StmtContext& sc,
+                      const std::vector<Row>& rows) {
+  QueryResult out;
+  if (n == 0) return out;
+  Scope scope;
+  AddTableScope(t, t.name, &scope);
+  Projection proj;
+  BindTargetList(list, n, scope, binder, &proj);
+  out.returns_rows = true;
+  out.columns = proj.columns;
+  for (const Row& r : rows) {
+    Row o;
+    for (const auto& e : proj.exprs) o.push_back(Eval(*e, r, *sc.eval));
+    out.rows.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace
+
+QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
+  if (s->with_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "WITH in INSERT is not supported yet");
+  const TableDef& t = LookupTable(**sc.catalog, s->relation);
+  Binder binder(*sc.eval, sc.param_types);
+  InstallSubqueryBinder(binder, sc);
+  // Target columns.
+  std::vector<int> targets;
+  if (s->n_cols == 0) {
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      if (!t.columns[c].dropped) targets.push_back(static_cast<int>(c));
+    }
+  } else {
+    for (size_t i = 0; i < s->n_cols; i++) {
+      const auto* rt = s->cols[i]->res_target;
+      const int c = t.FindColumn(rt->name);
+      if (c < 0) {
+        Throw(sqlstate::kUndefinedColumn,
+              "column \"" + std::string(rt->name) + "\" of relation \"" + t.name + "\" does not exist", rt->location);
+      }
+      for (int prev : targets) {
+        if (prev == c) Throw(sqlstate::kDuplicateColumn, "column \"" + std::string(rt->name) + "\" specified more than once", rt->location);
+      }
+      targets.push_back(c);
+    }
+  }
+  // Source rows as expressions (VALUES) or values (SELECT).
+  std::vector<std::vector<std::unique_ptr<Expr>>> exprs;  // per row; nullptr = DEFAULT
+  std::vector<Row> selected;
+  bool from_select = false;
+  const PgQuery__SelectStmt* sel = s->select_stmt != nullptr ? s->select_stmt->select_stmt : nullptr;
+  if (sel == nullptr) {
+    exprs.emplace_back();  // DEFAULT VALUES
+    exprs.back().resize(targets.size());
+    targets.clear();
+    exprs.back().clear();
+  } else if (sel->n_values_lists > 0 && sel->op <= PG_QUERY__SET_OPERATION__SETOP_NONE) {
+    for (size_t r = 0; r < sel->n_values_lists; r++) {
+      const PgQuery__List* l = sel->values_lists[r]->list;
+      if (l->n_items > targets.size()) Throw(sqlstate::kSyntaxError, "INSERT has more expressions than target columns");
+      if (l->n_items < targets.size()) Throw(sqlstate::kSyntaxError, "INSERT has more target columns than expressions");
+      std::vector<std::unique_ptr<Expr>> row;
+      for (size_t c = 0; c < l->n_items; c++) {
+        const PgNode* item = l->items[c];
+        if (item->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) {
+          row.push_back(nullptr);
+          continue;
+        }
+        const ColumnDef& col = t.columns[static_cast<size_t>(targets[c])];
+        row.push_back(binder.Coerce(binder.Bind(item, Scope{}), col.type_oid, col.typmod, false,
+                                    ("column \"" + col.name + "\"").c_str()));
+      }
+      exprs.push_back(std::move(row));
+    }
+  } else {
+    from_select = true;
+    QueryResult q = RunSelect(sel, sc, nullptr);
+    if (q.columns.size() > targets.size()) Throw(sqlstate::kSyntaxError, "INSERT has more expressions than target columns");
+    if (q.columns.size() < targets.size()) Throw(sqlstate::kSyntaxError, "INSERT has more target columns than expressions");
+    for (size_t c = 0; c < targets.size(); c++) {
+      const ColumnDef& col = t.columns[static_cast<size_t>(targets[c])];
+      if (!CanCast(q.columns[c].type_oid, col.type_oid, false)) {
+        Throw(sqlstate::kDatatypeMismatch, "column \"" + col.name + "\" is of type " + FormatType(col.type_oid, col.typmod) +
+                                               " but expression is of type " + FormatType(q.columns[c].type_oid, -1));
+      }
+    }
+    selected = std::move(q.rows);
+  }
+  if (s->on_conflict_clause != nullptr) {
+    throw PgError(sqlstate::kFeatureNotSupported, "ON CONFLICT is not supported yet");
+  }
+  std::vector<std::unique_ptr<Expr>> defaults(t.columns.size());
+  std::vector<bool> targeted(t.columns.size(), false);
+  for (int c : targets) targeted[static_cast<size_t>(c)] = true;
+  for (size_t c = 0; c < t.columns.size(); c++) {
+    if (!t.columns[c].serial && (!targeted[c] || !from_select)) defaults[c] = BindDefault(t, c, binder);
+  }
+  QueryResult probe = Returning(s->returning_list, s->n_returning_list, t, binder, sc, {});
+  if (sc.describe_only) return probe;
+
+  std::vector<Row> written;
+  const size_t nrows = from_select ? selected.size() : exprs.size();
+  for (size_t r = 0; r < nrows; r++) {
+    CheckCancel(*sc.eval);
+    Row row(t.columns.size());
+    std::vector<bool> given(t.columns.size(), false);
+    for (size_t i = 0; i < targets.size(); i++) {
+      const size_t c = static_cast<size_t>(targets[i]);
+      const ColumnDef& col = t.columns[c];
+      if (from_select) {
+        row[c] = CastValue(selected[r][i], col.type_oid, col.typmod, sc.eval->vc, false);
+        given[c] = true;
+      } else if (exprs[r][i] != nullptr) {
+        row[c] = Eval(*exprs[r][i], Row{}, *sc.eval);
+        given[c] = true;
+      }
+    }
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      if (given[c]) continue;
+      const ColumnDef& col = t.columns[c];
+      if (col.serial) {
+        row[c] = CastValue(Value::Int(oid::kInt8, sc.db->NextSequenceValue(t.oid, static_cast<uint16_t>(c))),
+                           col.type_oid, col.typmod, sc.eval->vc, false);
+      } else {
+        row[c] = Eval(*defaults[c], Row{}, *sc.eval);
+      }
+    }
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      if (t.columns[c].dropped) row[c] = Value::Null(t.columns[c].type_oid);
+      row[c].type = t.columns[c].type_oid;
+    }
+    CheckNotNull(t, row, *sc.eval);
+    int64_t row_id = 0;
+    if (t.pk.empty()) row_id = sc.db->NextSequenceValue(t.oid, Database::kRowIdColumn);
+    const std::string key = RowKey(t, row, row_id);
+    if (!t.pk.empty() && KeyExists(sc, key)) DuplicateKey(t, row, *sc.eval);
+    std::string value;
+    AppendRowValues(row, &value);
+    ThrowIfError(sc.txn->Set(key, value));
+    written.push_back(std::move(row));
+  }
+  QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, written);
+  out.tag = "INSERT 0 " + std::to_string(written.size());
+  return out;
+}
+
+QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
+  if (s->n_from_clause > 0 || s->with_clause != nullptr) {
+    throw PgError(sqlstate::kFeatureNotSupported, "UPDATE ... FROM and WITH are not supported yet");
+  }
+  const TableDef& t = LookupTable(**sc.catalog, s->relation);
+  Binder binder(*sc.eval, sc.param_types);
+  InstallSubqueryBinder(binder, sc);
+  Scope scope;
+  AddTableScope(t, s->relation->alias != nullptr ? s->relation->alias->aliasname : t.name, &scope);
+  std::vector<std::pair<size_t, std::unique_ptr<Expr>>> sets;
+  for (size_t i = 0; i < s->n_target_list; i++) {
+    const auto* rt = s->target_list[i]->res_target;
+    const int c = t.FindColumn(rt->name);
+    if (c < 0) {
+      Throw(sqlstate::kUndefinedColumn,
+            "column \"" + std::string(rt->name) + "\" of relation \"" + t.name + "\" does not exist", rt->location);
+    }
+    const ColumnDef& col = t.columns[static_cast<size_t>(c)];
+    std::unique_ptr<Expr> e = rt->val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT
+                                  ? BindDefault(t, static_cast<size_t>(c), binder)
+                                  : binder.Coerce(binder.Bind(rt->val, scope), col.type_oid, col.typmod, false,
+                                                  ("column \"" + col.name + "\"").c_str());
+    sets.emplace_back(static_cast<size_t>(c), std::move(e));
+  }
+  std::unique_ptr<Expr> cond;
+  if (s->where_clause != nullptr) cond = binder.BindCondition(s->where_clause, scope, "WHERE");
+  QueryResult probe = Returning(s->returning_list, s->n_returning_list, t, binder, sc, {});
+  if (sc.describe_only) return probe;
+
+  std::vector<Row> rows;
+  std::vector<std::string> keys;
+  ScanTable(sc, t, &rows, &keys);
+  std::vector<Row> written;
+  for (size_t r = 0; r < rows.size(); r++) {
+    CheckCancel(*sc.eval);
+    if (cond && !EvalPredicate(*cond, rows[r], *sc.eval)) continue;
+    Row updated = rows[r];
+    for (const auto& [c, e] : sets) {
+      updated[c] = Eval(*e, rows[r], *sc.eval);
+      updated[c].type = t.columns[c].type_oid;
+    }
+    CheckNotNull(t, updated, *sc.eval);
+    std::string key = keys[r];
+    if (!t.pk.empty()) {
+      const std::string new_key = RowKey(t, updated, 0);
+      if (new_key != key) {
+        if (KeyExists(sc, new_key)) DuplicateKey(t, updated, *sc.eval);
+        ThrowIfError(sc.txn->Delete(key));
+        key = new_key;
+      }
+    }
+    std::string value;
+    AppendRowValues(updated, &value);
+    ThrowIfError(sc.txn->Set(key, value));
+    written.push_back(std::move(updated));
+  }
+  QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, written);
+  out.tag = "UPDATE " + std::to_string(written.size());
+  return out;
+}
+
+QueryResult RunDelete(const PgQuery__DeleteStmt* s, StmtContext& sc) {
+  if (s->n_using_clause > 0 || s->with_clause != nullptr) {
+    throw PgError(sqlstate::kFeatureNotSupported, "DELETE ... USING and WITH are not supported yet");
+  }
+  const TableDef& t = LookupTable(**sc.catalog, s->relation);
+  Binder binder(*sc.eval, sc.param_types);
+  InstallSubqueryBinder(binder, sc);
+  Scope scope;
+  AddTableScope(t, s->relation->alias != nullptr ? s->relation->alias->aliasname : t.name, &scope);
+  std::unique_ptr<Expr> cond;
+  if (s->where_clause != nullptr) cond = binder.BindCondition(s->where_clause, scope, "WHERE");
+  QueryResult probe = Returning(s->returning_list, s->n_returning_list, t, binder, sc, {});
+  if (sc.describe_only) return probe;
+  std::vector<Row> rows;
+  std::vector<std::string> keys;
+  ScanTable(sc, t, &rows, &keys);
+  std::vector<Row> deleted;
+  for (size_t r = 0; r < rows.size(); r++) {
+    CheckCancel(*sc.eval);
+    if (cond && !EvalPredicate(*cond, rows[r], *sc.eval)) continue;
+    ThrowIfError(sc.txn->Delete(keys[r]));
+    deleted.push_back(std::move(rows[r]));
+  }
+  QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, deleted);
+  out.tag = "DELETE " + std::to_string(deleted.size());
+  return out;
+}
+
+}  // namespace immu::sql

@@ -1,0 +1,53 @@
+#pragma once
+// Pieces shared by the statement executors (query_*.cc). Not a public API.
+
+#include <string>
+#include <vector>
+
+#include "sql/query.h"
+
+namespace immu::sql {
+
+// A relation in FROM, materialised: its scope and rows.
+struct Relation {
+  Scope scope;
+  std::vector<Row> rows;
+};
+
+// Looks a table up by (schema-qualified) RangeVar; 42P01 when missing.
+const TableDef& LookupTable(const Catalog& catalog, const PgQuery__RangeVar* rv);
+// Rows of a table visible to the transaction, each with its storage key.
+void ScanTable(StmtContext& sc, const TableDef& t, std::vector<Row>* rows, std::vector<std::string>* keys);
+// The storage key of a row of t.
+std::string RowKey(const TableDef& t, const Row& row, int64_t row_id);
+// Column types of a table definition.
+std::vector<uint32_t> ColumnTypes(const TableDef& t);
+// Scope columns of a table under a qualifier.
+void AddTableScope(const TableDef& t, const std::string& qualifier, Scope* scope);
+
+// SELECT (also used for INSERT ... SELECT and subqueries). outer: the scope
+// of the enclosing query for correlated subqueries (nullptr at top level).
+QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope* outer);
+
+// The RETURNING list / select list: expands *, binds, names the columns.
+struct Projection {
+  std::vector<std::unique_ptr<Expr>> exprs;
+  std::vector<ResultColumn> columns;
+};
+void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out);
+
+// Output name PostgreSQL gives an unnamed select-list expression.
+std::string DefaultColumnName(const PgNode* n);
+
+// Binder wired for subqueries of this statement.
+void InstallSubqueryBinder(Binder& binder, StmtContext& sc);
+
+QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc);
+QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc);
+QueryResult RunDelete(const PgQuery__DeleteStmt* s, StmtContext& sc);
+QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc);
+QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc);
+
+ResultColumn MakeResultColumn(const std::string& name, const Expr& e);
+
+}  // namespace immu::sql
