@@ -247,7 +247,9 @@ class FakeSession : public sql::Session {
     std::istringstream in(p->text);
     std::string word;
     in >> word;
-    if (word == "SELECT") {
+    if (word.empty()) {
+      r.empty_query = true;
+    } else if (word == "SELECT") {
       std::string v;
       in >> v;
       std::optional<std::string_view> cell = std::string_view(v);
