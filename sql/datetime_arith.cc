@@ -226,13 +226,24 @@ Interval TimestampMinus(Timestamp a, Timestamp b) {
 
 namespace {
 
-Interval AgeImpl(Timestamp dt1, Timestamp dt2, const TimeZone* zone) {
-  if (!TimestampIsFinite(dt1) || !TimestampIsFinite(dt2)) {
-    throw PgError(sqlstate::kDatetimeFieldOverflow, "cannot subtract infinite timestamps");
+// Like timestamp2tm, PostgreSQL 15's age() treats +infinity as a large
+// finite value (and fails on -infinity); we do the same.
+void AgeTm(Timestamp t, const TimeZone* zone, PgTm* tm) {
+  if (t != kDtNoEnd) {
+    TimestampToTm(t, zone, tm);
+    return;
   }
+  SplitTimestamp(t, tm);
+  if (zone != nullptr) {
+    int64_t secs = (t - tm->fsec) / kUsecsPerSec + kEpochDiffSecs;
+    SplitTimestamp(t + int64_t{zone->Lookup(secs).gmtoff} * kUsecsPerSec, tm);
+  }
+}
+
+Interval AgeImpl(Timestamp dt1, Timestamp dt2, const TimeZone* zone) {
   PgTm tm1, tm2;
-  TimestampToTm(dt1, zone, &tm1);
-  TimestampToTm(dt2, zone, &tm2);
+  AgeTm(dt1, zone, &tm1);
+  AgeTm(dt2, zone, &tm2);
   int64_t fsec = tm1.fsec - tm2.fsec;
   int sec = tm1.sec - tm2.sec, min = tm1.min - tm2.min, hour = tm1.hour - tm2.hour;
   int mday = tm1.mday - tm2.mday, mon = tm1.mon - tm2.mon, year = tm1.year - tm2.year;
@@ -434,7 +445,9 @@ std::string YmdText(int year, int month, int day) {
 }
 
 // Validates y/m/d as make_date does; returns days since 2000-01-01.
-int64_t MakeDateDays(int year, int month, int day) {
+// PostgreSQL's make_date reports the BC-adjusted year, make_timestamp the
+// year as given.
+int64_t MakeDateDays(int year, int month, int day, bool report_adjusted = false) {
   PgTm tm;
   tm.year = year;
   tm.mon = month;
@@ -454,12 +467,13 @@ int64_t MakeDateDays(int year, int month, int day) {
   if (!bad && (tm.mon < 1 || tm.mon > 12 || tm.mday < 1 || tm.mday > 31 ||
                tm.mday > DaysInMonth(tm.year, tm.mon)))
     bad = true;
+  int shown = report_adjusted ? tm.year : year;
   if (bad) {
     throw PgError(sqlstate::kDatetimeFieldOverflow,
-                  "date field value out of range: " + YmdText(year, month, day));
+                  "date field value out of range: " + YmdText(shown, month, day));
   }
   if (!IsValidJulian(tm.year, tm.mon)) {
-    throw PgError(sqlstate::kDatetimeFieldOverflow, "date out of range: " + YmdText(year, month, day));
+    throw PgError(sqlstate::kDatetimeFieldOverflow, "date out of range: " + YmdText(shown, month, day));
   }
   return int64_t{Date2J(tm.year, tm.mon, tm.mday)} - kPostgresEpochJdate;
 }
@@ -467,9 +481,10 @@ int64_t MakeDateDays(int year, int month, int day) {
 }  // namespace
 
 DateAdt MakeDate(int year, int month, int day) {
-  int64_t d = MakeDateDays(year, month, day);
+  int64_t d = MakeDateDays(year, month, day, true);
   if (!IsValidDate(d)) {
-    throw PgError(sqlstate::kDatetimeFieldOverflow, "date out of range: " + YmdText(year, month, day));
+    int shown = year < 0 ? year + 1 : year;
+    throw PgError(sqlstate::kDatetimeFieldOverflow, "date out of range: " + YmdText(shown, month, day));
   }
   return static_cast<DateAdt>(d);
 }

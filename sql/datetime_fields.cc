@@ -2,6 +2,7 @@
 // date_part (double precision).
 
 #include <cmath>
+#include <iterator>
 #include <cstdio>
 #include <cstdlib>
 
@@ -57,10 +58,15 @@ constexpr UnitName kUnits[] = {
     {"-infinity", Unit::kOtherReserv}, {"allballs", Unit::kOtherReserv},
 };
 
-Unit DecodeUnit(const std::string& lower) {
+// Index of the first datetktbl entry in kUnits.
+constexpr size_t kFirstDateToken = 59;
+
+// DecodeUnits (deltatktbl) then, when special_too, DecodeSpecial (datetktbl).
+Unit DecodeUnit(const std::string& lower, bool special_too = true) {
   std::string_view key = std::string_view(lower).substr(0, 10);
-  for (const UnitName& u : kUnits) {
-    if (std::string_view(u.name).substr(0, 10) == key) return u.unit;
+  size_t n = special_too ? std::size(kUnits) : kFirstDateToken;
+  for (size_t i = 0; i < n; i++) {
+    if (std::string_view(kUnits[i].name).substr(0, 10) == key) return kUnits[i].unit;
   }
   return Unit::kUnknown;
 }
@@ -469,10 +475,10 @@ DatePartResult IntervalPart(const std::string& lower, const Interval& iv, bool r
 // ---- date_trunc ----------------------------------------------------------------
 
 Timestamp DateTruncTimestamp(std::string_view field, Timestamp t) {
-  std::string lower = LowerUnit(field);
-  Unit u = DecodeUnit(lower);
-  if (!IsUnits(u)) NotRecognized(lower, kTsName);
   if (!TimestampIsFinite(t)) return t;
+  std::string lower = LowerUnit(field);
+  Unit u = DecodeUnit(lower, false);
+  if (!IsUnits(u)) NotRecognized(lower, kTsName);
   PgTm tm;
   TimestampToTm(t, nullptr, &tm);
   TruncTm(u, &tm, lower, kTsName);
@@ -482,10 +488,10 @@ Timestamp DateTruncTimestamp(std::string_view field, Timestamp t) {
 }
 
 TimestampTz DateTruncTimestampTz(std::string_view field, TimestampTz t, const TimeZone& zone) {
-  std::string lower = LowerUnit(field);
-  Unit u = DecodeUnit(lower);
-  if (!IsUnits(u)) NotRecognized(lower, kTstzName);
   if (!TimestampIsFinite(t)) return t;
+  std::string lower = LowerUnit(field);
+  Unit u = DecodeUnit(lower, false);
+  if (!IsUnits(u)) NotRecognized(lower, kTstzName);
   PgTm tm;
   TimestampToTm(t, &zone, &tm);
   bool redotz = TruncTm(u, &tm, lower, kTstzName);
@@ -497,7 +503,7 @@ TimestampTz DateTruncTimestampTz(std::string_view field, TimestampTz t, const Ti
 
 Interval DateTruncInterval(std::string_view field, const Interval& iv) {
   std::string lower = LowerUnit(field);
-  Unit u = DecodeUnit(lower);
+  Unit u = DecodeUnit(lower, false);
   if (!IsUnits(u)) NotRecognized(lower, "interval");
   int64_t year = iv.month / 12, mon = iv.month % 12, mday = iv.day;
   int64_t t = iv.time;

@@ -632,12 +632,9 @@ Interval MakeInterval(int years, int months, int weeks, int days, int hours, int
                       double secs) {
   if (std::isinf(secs) || std::isnan(secs)) ThrowIntervalOutOfRange();
   Interval r;
-  int32_t m;
-  if (__builtin_mul_overflow(years, 12, &m) || __builtin_add_overflow(m, months, &r.month))
-    ThrowIntervalOutOfRange();
-  int32_t w;
-  if (__builtin_mul_overflow(weeks, 7, &w) || __builtin_add_overflow(w, days, &r.day))
-    ThrowIntervalOutOfRange();
+  // PostgreSQL 15 does these in plain int arithmetic (wrapping).
+  r.month = static_cast<int32_t>(static_cast<uint32_t>(years) * 12u + static_cast<uint32_t>(months));
+  r.day = static_cast<int32_t>(static_cast<uint32_t>(weeks) * 7u + static_cast<uint32_t>(days));
   double t = rint(secs * kUsecsPerSec);
   if (!FitsInt64(t)) ThrowIntervalOutOfRange();
   int64_t usec = static_cast<int64_t>(t);

@@ -543,15 +543,15 @@ DtErr DecodeDateTime(const std::vector<DtField>& f, const DateTimeContext& ctx, 
                 out->tz_west = 0;
                 break;
               case kEpoch:
-                tmask = kDateM | kTimeM | M(kTz);
+                tmask = M(kReserv);
                 out->dtype = DType::kEpoch;
                 break;
               case kLate:
-                tmask = kDateM | kTimeM | M(kTz);
+                tmask = M(kReserv);
                 out->dtype = DType::kLate;
                 break;
               case kEarly:
-                tmask = kDateM | kTimeM | M(kTz);
+                tmask = M(kReserv);
                 out->dtype = DType::kEarly;
                 break;
               default:
