@@ -340,7 +340,7 @@ bool IsStringCategory(uint32_t t) {
 }
 
 uint32_t CommonType(uint32_t a, uint32_t b, const char* context) {
-  if (a == b) return a == oid::kUnknown ? oid::kText : a;
+  if (a == b) return a;  // unknown stays unknown: callers default it to text
   if (a == oid::kUnknown) return b;
   if (b == oid::kUnknown) return a;
   if (IsNumericCategory(a) && IsNumericCategory(b)) return NumRank(a) > NumRank(b) ? a : b;

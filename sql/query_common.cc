@@ -159,7 +159,7 @@ void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder
     }
     auto e = binder.Bind(val, scope);
     if (e->type == oid::kUnknown) e = binder.Coerce(std::move(e), oid::kText, -1, false);
-    const std::string name = rt->name != nullptr ? std::string(rt->name) : DefaultColumnName(val);
+    const std::string name = rt->name != nullptr && *rt->name ? std::string(rt->name) : DefaultColumnName(val);
     ResultColumn rc = MakeResultColumn(name, *e);
     if (e->kind == Expr::Kind::kColumn && e->outer_level == 0) {
       const ScopeColumn& col = scope.columns[static_cast<size_t>(e->index)];

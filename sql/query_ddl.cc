@@ -38,7 +38,7 @@ void SetPrimaryKey(TableDef* t, PgNode* const* keys, size_t n, const char* conna
 QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
   QueryResult out;
   out.tag = "CREATE TABLE";
-  const std::string schema = s->relation->schemaname != nullptr ? s->relation->schemaname : "public";
+  const std::string schema = s->relation->schemaname != nullptr && *s->relation->schemaname ? s->relation->schemaname : "public";
   if (schema != "public") {
     Throw(sqlstate::kInvalidSchemaName, "schema \"" + schema + "\" does not exist", s->relation->location);
   }
@@ -93,7 +93,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
           case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
             col.serial = true;
             col.not_null = true;
-            col.identity_always = con->generated_when != nullptr && std::string_view(con->generated_when) == "a";
+            col.identity_always = con->generated_when != nullptr && *con->generated_when && std::string_view(con->generated_when) == "a";
             break;
           case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
             column_pk = true;

@@ -175,23 +175,19 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
   const size_t nrows = from_select ? selected.size() : exprs.size();
   for (size_t r = 0; r < nrows; r++) {
     CheckCancel(*sc.eval);
+    // Columns are computed in table order, as PostgreSQL's projection does
+    // (so a failing later column still consumes an earlier serial value).
     Row row(t.columns.size());
-    std::vector<bool> given(t.columns.size(), false);
-    for (size_t i = 0; i < targets.size(); i++) {
-      const size_t c = static_cast<size_t>(targets[i]);
-      const ColumnDef& col = t.columns[c];
-      if (from_select) {
-        row[c] = CastValue(selected[r][i], col.type_oid, col.typmod, sc.eval->vc, false);
-        given[c] = true;
-      } else if (exprs[r][i] != nullptr) {
-        row[c] = Eval(*exprs[r][i], Row{}, *sc.eval);
-        given[c] = true;
-      }
-    }
+    std::vector<int> source(t.columns.size(), -1);
+    for (size_t i = 0; i < targets.size(); i++) source[static_cast<size_t>(targets[i])] = static_cast<int>(i);
     for (size_t c = 0; c < t.columns.size(); c++) {
-      if (given[c]) continue;
       const ColumnDef& col = t.columns[c];
-      if (col.serial) {
+      const int i = source[c];
+      if (i >= 0 && from_select) {
+        row[c] = CastValue(selected[r][static_cast<size_t>(i)], col.type_oid, col.typmod, sc.eval->vc, false);
+      } else if (i >= 0 && exprs[r][static_cast<size_t>(i)] != nullptr) {
+        row[c] = Eval(*exprs[r][static_cast<size_t>(i)], Row{}, *sc.eval);
+      } else if (col.serial) {
         row[c] = CastValue(Value::Int(oid::kInt8, sc.db->NextSequenceValue(t.oid, static_cast<uint16_t>(c))),
                            col.type_oid, col.typmod, sc.eval->vc, false);
       } else {

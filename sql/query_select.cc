@@ -633,7 +633,7 @@ QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope
         if (!in_scope) {
           for (size_t t = 0; t < s->n_target_list; t++) {
             const auto* rt = s->target_list[t]->res_target;
-            if (rt->name != nullptr && name == rt->name) bound = binder.Bind(rt->val, scope);
+            if (rt->name != nullptr && *rt->name && name == rt->name) bound = binder.Bind(rt->val, scope);
           }
         }
       }
@@ -667,7 +667,7 @@ QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope
       const std::string_view name = NodeString(n->column_ref->fields[0]);
       for (size_t c = 0; c < proj.columns.size() && k.output < 0; c++) {
         const auto* rt = c < s->n_target_list ? s->target_list[c]->res_target : nullptr;
-        if (rt != nullptr && rt->name != nullptr && name == rt->name) k.output = static_cast<int>(c);
+        if (rt != nullptr && rt->name != nullptr && *rt->name && name == rt->name) k.output = static_cast<int>(c);
       }
       if (k.output < 0) k.expr = binder.Bind(n, scope);
     } else {

@@ -1,0 +1,665 @@
+#include "sql/session_impl.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "catalog/pg_error.h"
+#include "sql/query_internal.h"
+
+namespace immu::sql {
+
+namespace {
+
+// Parameters PostgreSQL reports with ParameterStatus, and their defaults.
+const std::vector<std::pair<std::string, std::string>>& ReportedDefaults() {
+  static const std::vector<std::pair<std::string, std::string>> kReported = {
+      {"application_name", ""},
+      {"client_encoding", "UTF8"},
+      {"DateStyle", "ISO, MDY"},
+      {"default_transaction_read_only", "off"},
+      {"in_hot_standby", "off"},
+      {"integer_datetimes", "on"},
+      {"IntervalStyle", "postgres"},
+      {"is_superuser", "on"},
+      {"server_encoding", "UTF8"},
+      {"server_version", "15.0"},
+      {"session_authorization", ""},
+      {"standard_conforming_strings", "on"},
+      {"TimeZone", "UTC"},
+  };
+  return kReported;
+}
+
+// Other settings clients read with SHOW or set at connect.
+const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
+  static const std::vector<std::pair<std::string, std::string>> kOther = {
+      {"search_path", "\"$user\", public"},
+      {"transaction_isolation", "read committed"},
+      {"default_transaction_isolation", "read committed"},
+      {"extra_float_digits", "1"},
+      {"statement_timeout", "0"},
+      {"lock_timeout", "0"},
+      {"idle_in_transaction_session_timeout", "0"},
+      {"max_identifier_length", "63"},
+      {"max_connections", "100"},
+      {"synchronous_commit", "on"},
+      {"lc_messages", "C"},
+      {"lc_monetary", "C"},
+      {"lc_numeric", "C"},
+      {"lc_time", "C"},
+      {"bytea_output", "hex"},
+      {"client_min_messages", "notice"},
+      {"row_security", "on"},
+      {"transaction_read_only", "off"},
+      {"server_version_num", "150000"},
+      {"timezone_abbreviations", "Default"},
+      {"xmloption", "content"},
+      {"jit", "off"},
+  };
+  return kOther;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Canonical spelling of a parameter name (case-insensitive lookup).
+std::string CanonicalName(const std::string& name) {
+  const std::string l = Lower(name);
+  for (const auto& [k, v] : ReportedDefaults()) {
+    if (Lower(k) == l) return k;
+  }
+  return l;
+}
+
+int64_t NowPgMicros() {
+  const int64_t unix_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+  return unix_us - kEpochDiffSecs * kUsecsPerSec;
+}
+
+std::string SetArgText(const PgNode* n) {
+  if (n->node_case == PG_QUERY__NODE__NODE_A_CONST) {
+    const auto* c = n->a_const;
+    switch (c->val_case) {
+      case PG_QUERY__A__CONST__VAL_IVAL: return std::to_string(c->ival->ival);
+      case PG_QUERY__A__CONST__VAL_FVAL: return c->fval->fval;
+      case PG_QUERY__A__CONST__VAL_SVAL: return c->sval->sval;
+      case PG_QUERY__A__CONST__VAL_BOOLVAL: return c->boolval->boolval ? "on" : "off";
+      default: return "";
+    }
+  }
+  if (n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) return SetArgText(n->type_cast->arg);
+  return std::string(NodeString(n));
+}
+
+class NullSink : public RowSink {
+ public:
+  void Columns(std::span<const ResultColumn>) override {}
+  void Row(std::span<const std::optional<std::string_view>>) override {}
+  void Notice(std::string_view, std::string_view, std::string_view) override {}
+};
+
+}  // namespace
+
+SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std::string& server_version)
+    : db_(db), options_(options) {
+  for (const auto& [k, v] : ReportedDefaults()) params_[k] = v;
+  for (const auto& [k, v] : OtherDefaults()) params_[k] = v;
+  params_["server_version"] = server_version;
+  params_["session_authorization"] = options.user;
+  params_["application_name"] = options.application_name;
+  eval_.database = db->name();
+  eval_.user = options.user;
+  eval_.application_name = options.application_name;
+  eval_.cancel = &cancel_;
+  // Startup parameters (DateStyle, TimeZone, options=-c x=y ...).
+  for (const auto& [k, v] : options.startup_params) {
+    if (k == "options") {
+      // "-c name=value" pairs.
+      size_t pos = 0;
+      while ((pos = v.find("-c", pos)) != std::string::npos) {
+        pos += 2;
+        while (pos < v.size() && v[pos] == ' ') pos++;
+        const size_t end = v.find(' ', pos);
+        const std::string kv = v.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        const size_t eq = kv.find('=');
+        if (eq != std::string::npos) SetParameter(kv.substr(0, eq), kv.substr(eq + 1), false);
+        pos = end == std::string::npos ? v.size() : end;
+      }
+      continue;
+    }
+    if (k == "user" || k == "database" || k == "replication" || k == "application_name") continue;
+    try {
+      SetParameter(k, v, false);
+    } catch (const PgError&) {
+      // PostgreSQL rejects bad startup settings with FATAL; be lenient here.
+    }
+  }
+  changed_.clear();
+}
+
+SessionImpl::~SessionImpl() {
+  if (txn_) txn_->Rollback();
+}
+
+void SessionImpl::PrepareEval(const std::vector<Value>* params) {
+  eval_.params = params;
+  eval_.vc.dt.now = txn_start_ != 0 ? txn_start_ : NowPgMicros();
+  eval_.outer.clear();
+}
+
+void SessionImpl::EnsureTransaction() {
+  if (txn_) return;
+  TxOptions o;
+  txn_ = db_->store()->Begin(o);
+  catalog_ = db_->catalog();
+  catalog_changed_ = false;
+  txn_start_ = NowPgMicros();
+}
+
+void SessionImpl::CommitTransaction() {
+  if (!txn_) return;
+  std::unique_ptr<Transaction> txn = std::move(txn_);
+  txn_start_ = 0;
+  if (catalog_changed_) {
+    std::lock_guard lock(db_->ddl_mu());
+    auto r = txn->Commit();
+    if (!r.ok()) {
+      catalog_changed_ = false;
+      if (r.status().code() == StatusCode::kConflict) {
+        throw PgError(sqlstate::kSerializationFailure, "could not serialize access due to concurrent update");
+      }
+      ThrowIfError(r.status());
+    }
+    db_->PublishCatalog(catalog_);
+    catalog_changed_ = false;
+    return;
+  }
+  auto r = txn->Commit();
+  if (!r.ok()) {
+    if (r.status().code() == StatusCode::kConflict) {
+      throw PgError(sqlstate::kSerializationFailure, "could not serialize access due to concurrent update");
+    }
+    ThrowIfError(r.status());
+  }
+}
+
+void SessionImpl::RollbackTransaction() {
+  if (txn_) txn_->Rollback();
+  txn_.reset();
+  txn_start_ = 0;
+  catalog_changed_ = false;
+  catalog_.reset();
+}
+
+void SessionImpl::OnError() {
+  if (in_block_) {
+    failed_ = true;
+  } else {
+    RollbackTransaction();
+  }
+}
+
+char SessionImpl::TransactionStatus() const {
+  if (!in_block_) return 'I';
+  return failed_ ? 'E' : 'T';
+}
+
+void SessionImpl::SetParameter(const std::string& raw_name, const std::string& value, bool report_change) {
+  const std::string name = CanonicalName(raw_name);
+  std::string v = value;
+  if (name == "TimeZone") {
+    TimeZone tz = TimeZone::FromSetting(value);
+    eval_.vc.dt.session_zone = tz;
+    v = tz.name();
+  } else if (name == "client_encoding") {
+    const std::string l = Lower(value);
+    if (l != "utf8" && l != "utf-8" && l != "unicode") {
+      if (l == "sql_ascii" || l == "latin1") {
+        v = Lower(value) == "latin1" ? "LATIN1" : "SQL_ASCII";
+      } else {
+        throw PgError(sqlstate::kInvalidParameterValue, "invalid value for parameter \"client_encoding\": \"" + value + "\"");
+      }
+    } else {
+      v = "UTF8";
+    }
+  } else if (name == "DateStyle") {
+    // Only ISO output is implemented; accept the usual spellings.
+    const std::string l = Lower(value);
+    if (l.find("iso") == std::string::npos && l.find("mdy") == std::string::npos) {
+      throw PgError(sqlstate::kFeatureNotSupported, "only DateStyle ISO is supported");
+    }
+    v = "ISO, MDY";
+  } else if (name == "IntervalStyle") {
+    if (Lower(value) != "postgres") throw PgError(sqlstate::kFeatureNotSupported, "only IntervalStyle postgres is supported");
+    v = "postgres";
+  } else if (name == "application_name") {
+    eval_.application_name = value;
+  } else if (!params_.contains(name) && name.find('.') == std::string::npos) {
+    throw PgError(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + raw_name + "\"");
+  }
+  params_[name] = v;
+  if (report_change) changed_.insert(name);
+}
+
+std::string SessionImpl::GetParameter(const std::string& raw_name) const {
+  const std::string name = CanonicalName(raw_name);
+  auto it = params_.find(name);
+  if (it == params_.end()) {
+    throw PgError(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + raw_name + "\"");
+  }
+  return it->second;
+}
+
+std::vector<std::pair<std::string, std::string>> SessionImpl::TakeParameterChanges() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& name : changed_) {
+    for (const auto& [k, v] : ReportedDefaults()) {
+      if (k == name) out.emplace_back(k, params_[k]);
+    }
+  }
+  changed_.clear();
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> SessionImpl::ReportedParameters() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [k, v] : ReportedDefaults()) out.emplace_back(k, params_.at(k));
+  return out;
+}
+
+QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* handled) {
+  QueryResult r;
+  *handled = true;
+  switch (stmt->node_case) {
+    case PG_QUERY__NODE__NODE_TRANSACTION_STMT: {
+      const auto* t = stmt->transaction_stmt;
+      switch (t->kind) {
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
+          if (in_block_) {
+            if (notices) notices->Notice("WARNING", "25001", "there is already a transaction in progress");
+          } else {
+            EnsureTransaction();
+            in_block_ = true;
+          }
+          r.tag = "BEGIN";
+          return r;
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+          if (!in_block_) {
+            if (notices) notices->Notice("WARNING", "25P01", "there is no transaction in progress");
+            r.tag = "COMMIT";
+            return r;
+          }
+          in_block_ = false;
+          if (failed_) {
+            failed_ = false;
+            RollbackTransaction();
+            r.tag = "ROLLBACK";
+            return r;
+          }
+          CommitTransaction();
+          r.tag = "COMMIT";
+          return r;
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+          if (!in_block_ && notices) notices->Notice("WARNING", "25P01", "there is no transaction in progress");
+          in_block_ = false;
+          failed_ = false;
+          RollbackTransaction();
+          r.tag = "ROLLBACK";
+          return r;
+        default:
+          throw PgError(sqlstate::kFeatureNotSupported, "savepoints and two-phase commit are not supported yet");
+      }
+    }
+    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: {
+      const auto* v = stmt->variable_set_stmt;
+      r.tag = v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET || v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL
+                  ? "RESET" : "SET";
+      switch (v->kind) {
+        case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE: {
+          std::string value;
+          for (size_t i = 0; i < v->n_args; i++) value += (i ? ", " : "") + SetArgText(v->args[i]);
+          SetParameter(v->name, value, true);
+          return r;
+        }
+        case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT:
+        case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET: {
+          const std::string name = CanonicalName(v->name);
+          for (const auto* list : {&ReportedDefaults(), &OtherDefaults()}) {
+            for (const auto& [k, d] : *list) {
+              if (k == name) SetParameter(k, k == "session_authorization" ? options_.user : d, true);
+            }
+          }
+          return r;
+        }
+        case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL:
+          for (const auto& [k, d] : ReportedDefaults()) {
+            if (k != "server_version" && k != "session_authorization" && k != "is_superuser" && k != "server_encoding" &&
+                k != "integer_datetimes") {
+              SetParameter(k, d, true);
+            }
+          }
+          return r;
+        default:
+          return r;  // SET TRANSACTION / SESSION CHARACTERISTICS: snapshot isolation always
+      }
+    }
+    case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: {
+      const std::string name = stmt->variable_show_stmt->name;
+      r.returns_rows = true;
+      r.tag = "SHOW";
+      Expr text;
+      text.type = oid::kText;
+      if (Lower(name) == "all") {
+        r.columns = {MakeResultColumn("name", text), MakeResultColumn("setting", text),
+                     MakeResultColumn("description", text)};
+        for (const auto& [k, v] : params_) {
+          r.rows.push_back({Value::Str(oid::kText, k), Value::Str(oid::kText, v), Value::Str(oid::kText, "")});
+        }
+        return r;
+      }
+      const std::string value = Lower(name) == "transaction isolation level" ? "read committed" : GetParameter(name);
+      r.columns = {MakeResultColumn(Lower(name) == "transaction isolation level" ? "transaction_isolation" : Lower(name), text)};
+      r.rows.push_back({Value::Str(oid::kText, value)});
+      return r;
+    }
+    case PG_QUERY__NODE__NODE_DISCARD_STMT:
+      portals_.clear();
+      prepared_.clear();
+      r.tag = "DISCARD ALL";
+      return r;
+    case PG_QUERY__NODE__NODE_DEALLOCATE_STMT: {
+      const char* name = stmt->deallocate_stmt->name;
+      if (name == nullptr) {
+        prepared_.clear();
+      } else if (prepared_.erase(name) == 0) {
+        throw PgError("26000", "prepared statement \"" + std::string(name) + "\" does not exist");
+      }
+      r.tag = "DEALLOCATE";
+      return r;
+    }
+    default:
+      *handled = false;
+      return r;
+  }
+}
+
+QueryResult SessionImpl::RunStatement(const PgNode* stmt, const std::vector<Value>& params,
+                                      std::vector<uint32_t>* param_types, RowSink* notices, bool describe_only) {
+  cancel_.store(false);
+  const bool is_tx_stmt = stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT;
+  if (failed_ && !describe_only) {
+    const bool allowed = is_tx_stmt && (stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
+                                        stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT);
+    if (!allowed) {
+      throw PgError(sqlstate::kInFailedSqlTransaction,
+                    "current transaction is aborted, commands ignored until end of transaction block");
+    }
+  }
+  if (describe_only) {
+    // Utility statements describe as "no rows" except SHOW.
+    if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT) {
+      QueryResult r;
+      r.returns_rows = true;
+      Expr text;
+      text.type = oid::kText;
+      r.columns = {MakeResultColumn(Lower(stmt->variable_show_stmt->name), text)};
+      return r;
+    }
+    switch (stmt->node_case) {
+      case PG_QUERY__NODE__NODE_SELECT_STMT:
+      case PG_QUERY__NODE__NODE_INSERT_STMT:
+      case PG_QUERY__NODE__NODE_UPDATE_STMT:
+      case PG_QUERY__NODE__NODE_DELETE_STMT:
+        break;
+      default:
+        return QueryResult{};
+    }
+    std::shared_ptr<const Catalog> cat = txn_ ? catalog_ : db_->catalog();
+    std::unique_ptr<Transaction> scratch = db_->store()->Begin(TxOptions{});
+    StmtContext sc;
+    sc.db = db_;
+    sc.catalog = &cat;
+    sc.txn = scratch.get();
+    sc.eval = &eval_;
+    sc.param_types = param_types;
+    sc.describe_only = true;
+    PrepareEval(nullptr);
+    QueryResult r = ExecuteStatement(stmt, sc);
+    scratch->Rollback();
+    return r;
+  }
+  bool handled = false;
+  QueryResult r = RunUtility(stmt, notices, &handled);
+  if (handled) return r;
+  EnsureTransaction();
+  StmtContext sc;
+  sc.db = db_;
+  sc.catalog = &catalog_;
+  sc.txn = txn_.get();
+  sc.eval = &eval_;
+  sc.param_types = param_types;
+  PrepareEval(&params);
+  if (stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT && stmt->create_stmt->if_not_exists &&
+      catalog_->Find(stmt->create_stmt->relation->schemaname ? stmt->create_stmt->relation->schemaname : "",
+                     stmt->create_stmt->relation->relname) != nullptr &&
+      notices != nullptr) {
+    notices->Notice("NOTICE", "42P07",
+                    "relation \"" + std::string(stmt->create_stmt->relation->relname) + "\" already exists, skipping");
+  }
+  r = ExecuteStatement(stmt, sc);
+  catalog_changed_ = catalog_changed_ || sc.catalog_changed;
+  return r;
+}
+
+void SessionImpl::SendRows(const QueryResult& r, const std::vector<int16_t>& formats, size_t begin, size_t end,
+                           RowSink& sink) {
+  std::vector<std::optional<std::string_view>> cells(r.columns.size());
+  std::vector<std::string> storage(r.columns.size());
+  for (size_t i = begin; i < end; i++) {
+    const Row& row = r.rows[i];
+    for (size_t c = 0; c < r.columns.size(); c++) {
+      if (row[c].null) {
+        cells[c] = std::nullopt;
+        continue;
+      }
+      storage[c].clear();
+      if (c < formats.size() && formats[c] == 1) {
+        AppendBinary(row[c], &storage[c]);
+      } else {
+        storage[c] = ToText(row[c], eval_.vc);
+      }
+      cells[c] = storage[c];
+    }
+    sink.Row(cells);
+  }
+}
+
+void SessionImpl::SimpleQuery(std::string_view sql, RowSink& sink, std::vector<ExecResult>* results) {
+  std::unique_ptr<ParseTree> tree;
+  try {
+    tree = ParseTree::Parse(sql);
+  } catch (...) {
+    OnError();
+    throw;
+  }
+  if (tree->size() == 0) {
+    ExecResult er;
+    er.empty_query = true;
+    results->push_back(er);
+    return;
+  }
+  // Statements of one Query message share an implicit transaction unless
+  // they open an explicit block.
+  for (size_t i = 0; i < tree->size(); i++) {
+    QueryResult r;
+    try {
+      std::vector<uint32_t> types;
+      r = RunStatement(tree->stmt(i), {}, &types, &sink, false);
+      if (r.returns_rows) {
+        std::vector<ResultColumn> cols = r.columns;
+        for (auto& c : cols) c.format = 0;
+        sink.Columns(cols);
+        SendRows(r, {}, 0, r.rows.size(), sink);
+      }
+      if (r.tag.empty()) r.tag = "SELECT " + std::to_string(r.rows.size());
+      if (!in_block_ && i + 1 == tree->size()) CommitTransaction();
+    } catch (PgError& e) {
+      if (e.position() > 0) e.set_position(e.position());
+      OnError();
+      throw;
+    } catch (...) {
+      OnError();
+      throw;
+    }
+    ExecResult er;
+    er.command_tag = r.tag;
+    results->push_back(er);
+  }
+}
+
+StatementDescription SessionImpl::Parse(const std::string& name, std::string_view sql,
+                                        std::span<const uint32_t> param_type_oids) {
+  if (!name.empty() && prepared_.contains(name)) {
+    throw PgError("42P05", "prepared statement \"" + name + "\" already exists");
+  }
+  auto p = std::make_shared<Prepared>();
+  p->sql = std::string(sql);
+  p->tree = ParseTree::Parse(sql);
+  if (p->tree->size() > 1) {
+    throw PgError(sqlstate::kSyntaxError, "cannot insert multiple commands into a prepared statement");
+  }
+  p->param_types.assign(param_type_oids.begin(), param_type_oids.end());
+  if (p->tree->size() == 1) {
+    QueryResult shape = RunStatement(p->tree->stmt(0), {}, &p->param_types, nullptr, true);
+    p->desc.returns_rows = shape.returns_rows;
+    p->desc.columns = shape.columns;
+  }
+  for (auto& t : p->param_types) {
+    if (t == 0 || t == oid::kUnknown) t = oid::kText;
+  }
+  p->desc.param_type_oids = p->param_types;
+  prepared_[name] = p;
+  return p->desc;
+}
+
+StatementDescription SessionImpl::DescribeStatement(const std::string& name) {
+  auto it = prepared_.find(name);
+  if (it == prepared_.end()) throw PgError("26000", "prepared statement \"" + name + "\" does not exist");
+  return it->second->desc;
+}
+
+void SessionImpl::Bind(const std::string& portal, const std::string& statement,
+                       std::span<const std::optional<std::string>> params, std::span<const int16_t> param_formats,
+                       std::span<const int16_t> result_formats) {
+  auto it = prepared_.find(statement);
+  if (it == prepared_.end()) throw PgError("26000", "prepared statement \"" + statement + "\" does not exist");
+  const auto& stmt = it->second;
+  if (params.size() != stmt->param_types.size()) {
+    throw PgError(sqlstate::kProtocolViolation,
+                  "bind message supplies " + std::to_string(params.size()) + " parameters, but prepared statement \"" +
+                      statement + "\" requires " + std::to_string(stmt->param_types.size()));
+  }
+  if (failed_) {
+    throw PgError(sqlstate::kInFailedSqlTransaction,
+                  "current transaction is aborted, commands ignored until end of transaction block");
+  }
+  if (!portal.empty() && portals_.contains(portal)) {
+    throw PgError("42P03", "cursor \"" + portal + "\" already exists");
+  }
+  Portal p;
+  p.stmt = stmt;
+  PrepareEval(nullptr);
+  for (size_t i = 0; i < params.size(); i++) {
+    const uint32_t type = stmt->param_types[i];
+    if (!params[i]) {
+      p.params.push_back(Value::Null(type));
+      continue;
+    }
+    const int16_t fmt = i < param_formats.size() ? param_formats[i] : 0;
+    if (fmt == 1) {
+      p.params.push_back(FromBinary(*params[i], type, -1));
+    } else {
+      p.params.push_back(FromText(*params[i], type, -1, eval_.vc));
+    }
+  }
+  const size_t ncols = stmt->desc.columns.size();
+  if (result_formats.size() > 1 && result_formats.size() != ncols) {
+    throw PgError(sqlstate::kProtocolViolation, "bind message has " + std::to_string(result_formats.size()) +
+                                                    " result formats but query has " + std::to_string(ncols) + " columns");
+  }
+  for (size_t c = 0; c < ncols; c++) {
+    p.formats.push_back(result_formats.empty() ? 0 : result_formats.size() == 1 ? result_formats[0] : result_formats[c]);
+  }
+  portals_[portal] = std::move(p);
+}
+
+std::vector<ResultColumn> SessionImpl::DescribePortal(const std::string& portal) {
+  auto it = portals_.find(portal);
+  if (it == portals_.end()) throw PgError(sqlstate::kInvalidCursorName, "portal \"" + portal + "\" does not exist");
+  std::vector<ResultColumn> cols = it->second.stmt->desc.columns;
+  for (size_t c = 0; c < cols.size(); c++) cols[c].format = it->second.formats[c];
+  if (!it->second.stmt->desc.returns_rows) cols.clear();
+  return cols;
+}
+
+ExecResult SessionImpl::Execute(const std::string& portal, int64_t max_rows, RowSink& sink) {
+  auto it = portals_.find(portal);
+  if (it == portals_.end()) throw PgError(sqlstate::kInvalidCursorName, "portal \"" + portal + "\" does not exist");
+  Portal& p = it->second;
+  ExecResult er;
+  if (p.stmt->tree == nullptr || p.stmt->tree->size() == 0) {
+    er.empty_query = true;
+    return er;
+  }
+  if (!p.executed) {
+    try {
+      std::vector<uint32_t> types = p.stmt->param_types;
+      p.result = RunStatement(p.stmt->tree->stmt(0), p.params, &types, &sink, false);
+      p.executed = true;
+    } catch (...) {
+      OnError();
+      throw;
+    }
+  }
+  const size_t total = p.result.rows.size();
+  size_t end = total;
+  if (max_rows > 0 && p.next_row + static_cast<size_t>(max_rows) < total) end = p.next_row + static_cast<size_t>(max_rows);
+  if (p.result.returns_rows) SendRows(p.result, p.formats, p.next_row, end, sink);
+  const size_t sent = end - p.next_row;
+  p.next_row = end;
+  // Like PostgreSQL, a portal that filled max_rows is suspended even when it
+  // happens to be exhausted; the next Execute reports completion.
+  if (p.result.returns_rows && max_rows > 0 && sent == static_cast<size_t>(max_rows)) {
+    er.suspended = true;
+    return er;
+  }
+  // SELECT reports the rows of this Execute; DML its own count.
+  er.command_tag = p.result.tag.empty() || p.result.tag.starts_with("SELECT") ? "SELECT " + std::to_string(sent)
+                                                                              : p.result.tag;
+  return er;
+}
+
+void SessionImpl::CloseStatement(const std::string& name) { prepared_.erase(name); }
+void SessionImpl::ClosePortal(const std::string& name) { portals_.erase(name); }
+
+void SessionImpl::Sync() {
+  portals_.erase("");
+  if (!in_block_) {
+    portals_.clear();
+    if (txn_) {
+      try {
+        CommitTransaction();
+      } catch (...) {
+        RollbackTransaction();
+        throw;
+      }
+    }
+  }
+}
+
+}  // namespace immu::sql

@@ -1,0 +1,90 @@
+#pragma once
+// SessionImpl: the Session of sql/session.h over a Database. Owns the
+// session's transaction state machine (idle / in block / failed block),
+// run-time parameters, prepared statements and portals.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sql/database.h"
+#include "sql/parser.h"
+#include "sql/query.h"
+#include "sql/session.h"
+
+namespace immu::sql {
+
+class SessionImpl : public Session {
+ public:
+  SessionImpl(Database* db, const SessionOptions& options, const std::string& server_version);
+  ~SessionImpl() override;
+
+  void SimpleQuery(std::string_view sql, RowSink& sink, std::vector<ExecResult>* results) override;
+  StatementDescription Parse(const std::string& name, std::string_view sql,
+                             std::span<const uint32_t> param_type_oids) override;
+  StatementDescription DescribeStatement(const std::string& name) override;
+  void Bind(const std::string& portal, const std::string& statement,
+            std::span<const std::optional<std::string>> params, std::span<const int16_t> param_formats,
+            std::span<const int16_t> result_formats) override;
+  std::vector<ResultColumn> DescribePortal(const std::string& portal) override;
+  ExecResult Execute(const std::string& portal, int64_t max_rows, RowSink& sink) override;
+  void CloseStatement(const std::string& name) override;
+  void ClosePortal(const std::string& name) override;
+  void Sync() override;
+  char TransactionStatus() const override;
+  std::vector<std::pair<std::string, std::string>> TakeParameterChanges() override;
+  std::vector<std::pair<std::string, std::string>> ReportedParameters() const override;
+  void Cancel() override { cancel_.store(true); }
+
+ private:
+  struct Prepared {
+    std::unique_ptr<ParseTree> tree;  // nullptr for an empty query
+    std::string sql;
+    std::vector<uint32_t> param_types;
+    StatementDescription desc;
+  };
+  struct Portal {
+    std::shared_ptr<Prepared> stmt;
+    std::vector<Value> params;
+    std::vector<int16_t> formats;  // per result column
+    bool executed = false;
+    QueryResult result;
+    size_t next_row = 0;
+  };
+
+  // Runs one statement; result rows stay in *out for the caller to send.
+  QueryResult RunStatement(const PgNode* stmt, const std::vector<Value>& params,
+                           std::vector<uint32_t>* param_types, RowSink* notices, bool describe_only);
+  QueryResult RunUtility(const PgNode* stmt, RowSink* notices, bool* handled);
+  void EnsureTransaction();
+  void CommitTransaction();
+  void RollbackTransaction();
+  void OnError();
+  void SetParameter(const std::string& name, const std::string& value, bool report_change);
+  std::string GetParameter(const std::string& name) const;
+  void SendRows(const QueryResult& r, const std::vector<int16_t>& formats, size_t begin, size_t end, RowSink& sink);
+  void PrepareEval(const std::vector<Value>* params);
+
+  Database* db_;
+  SessionOptions options_;
+  std::atomic<bool> cancel_{false};
+
+  std::unique_ptr<Transaction> txn_;
+  std::shared_ptr<const Catalog> catalog_;
+  bool catalog_changed_ = false;
+  bool in_block_ = false;   // explicit BEGIN
+  bool failed_ = false;     // error inside the block (or the implicit one)
+  int64_t txn_start_ = 0;   // PostgreSQL-epoch microseconds
+
+  EvalContext eval_;
+  std::map<std::string, std::string> params_;
+  std::set<std::string> changed_;
+
+  std::map<std::string, std::shared_ptr<Prepared>> prepared_;
+  std::map<std::string, Portal> portals_;
+};
+
+}  // namespace immu::sql
