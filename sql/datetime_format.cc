@@ -399,8 +399,8 @@ std::string Render(const CharTm& ct, std::string_view fmt) {
 
 }  // namespace
 
-std::string ToChar(Timestamp t, const TimeZone* zone, std::string_view fmt) {
-  if (!TimestampIsFinite(t)) return "";
+std::optional<std::string> ToChar(Timestamp t, const TimeZone* zone, std::string_view fmt) {
+  if (!TimestampIsFinite(t)) return std::nullopt;
   CharTm ct;
   TimestampToTm(t, zone, &ct.tm);
   ct.has_zone = zone != nullptr;

@@ -6,6 +6,7 @@
 // FF1-FF6 AM PM A.M. P.M. (any case) BC AD B.C. A.D. TZ tz TZH TZM OF,
 // with the FM prefix, TH/th suffixes and "quoted text".
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,8 +15,8 @@
 namespace immu {
 
 // zone == nullptr for timestamp without time zone (TZ prints nothing,
-// OF prints +00).
-std::string ToChar(Timestamp t, const TimeZone* zone, std::string_view fmt);
+// OF prints +00). nullopt (SQL NULL) for infinite timestamps.
+std::optional<std::string> ToChar(Timestamp t, const TimeZone* zone, std::string_view fmt);
 std::string ToCharInterval(const Interval& iv, std::string_view fmt);
 
 // to_date / to_timestamp(text, text). ctx supplies the session zone used

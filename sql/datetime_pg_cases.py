@@ -222,3 +222,38 @@ for a in [('2024-01-01', '2024-02-01', '2024-01-15', '2024-03-01'), ('2024-01-01
     add('overlaps', 'UTC', *a)
 add('isfinite_ts', 'UTC', 'infinity')
 add('isfinite_ts', 'UTC', '2024-01-01')
+
+# ---- to_char / to_date / to_timestamp
+FMTS = ['YYYY-MM-DD HH24:MI:SS', 'YYYY-MM-DD HH12:MI:SS AM', 'FMMonth FMDD, YYYY', 'Month DD YYYY', 'MONTH month Mon MON mon',
+        'Day DAY day Dy DY dy', 'FMDay, FMDDth "of" FMMonth', 'DDD IDDD D ID W WW IW J Q', 'CC Y,YYY YYY YY Y IYYY IYY IY I',
+        'HH HH12 HH24 MI SS MS US FF1 FF2 FF3 FF4 FF5 FF6', 'SSSS SSSSS', 'am pm a.m. p.m. AM PM A.M. P.M.', 'BC AD bc ad B.C. A.D.',
+        'TZ tz OF TZH:TZM', 'RM rm FMRM', 'DDth DDTH FMDDth MMth', '"YYYY" YYYY \\"x', 'YYYY/MM/DD"T"HH24:MI:SS.US',
+        'HH24hh24 mi', 'Dth', 'FMHH12:MI am', 'YYYYMMDD', 'IYYY-IW-ID']
+TSV = ['2024-03-05 14:30:00.123456', '2024-01-01 00:00:00', '2021-01-03 12:00', '0044-03-15 12:00 BC', '2024-12-31 23:59:59.999999',
+       '12345-06-07 08:09:10', 'infinity']
+for f in FMTS:
+    for t in TSV:
+        add('to_char_ts', 'UTC', t, f)
+for tz in ['Europe/Rome', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'UTC+3', '+02:00', 'America/St_Johns']:
+    for f in ['YYYY-MM-DD HH24:MI:SS TZ OF', 'TZH:TZM tz', 'FMOF']:
+        for t in ['2024-03-05 14:30:00+00', '2024-07-05 14:30:00+00']:
+            add('to_char_tstz', tz, t, f)
+for f in ['HH24:MI:SS', 'YYYY MM DD HH24 HH12 MI SS MS US AM', 'FMHH24 "hours"', 'DD "days" HH24:MI', 'SSSS']:
+    for iv in ['1 year 2 mons 3 days 04:05:06.5', '-1 year -2 mons 100:00:01.5', '00:00:00', '25:00:00', '-00:30']:
+        add('to_char_iv', 'UTC', iv, f)
+for s, f in [('2024-03-05', 'YYYY-MM-DD'), ('05 Mar 2024', 'DD Mon YYYY'), ('5 March 2024', 'DD Month YYYY'),
+             ('2024-02-30', 'YYYY-MM-DD'), ('2024-Foo-01', 'YYYY-Mon-DD'), ('20x4-01-01', 'YYYY-MM-DD'),
+             ('05', 'DD'), ('20240305', 'YYYYMMDD'), ('2024 03 05', 'YYYY-MM-DD'), ('24-03-05', 'YY-MM-DD'),
+             ('99-03-05', 'YY-MM-DD'), ('2024-065', 'YYYY-DDD'), ('2460375', 'J'), ('0044-03-15 BC', 'YYYY-MM-DD BC'),
+             ('march 5, 2024', 'month DD, YYYY'), ('Tuesday 05 03 2024', 'Day DD MM YYYY'), ('2024-III-05', 'YYYY-RM-DD'),
+             ('2024-13-01', 'YYYY-MM-DD'), ('2,024-03-05', 'Y,YYY-MM-DD'), ('5th March 2024', 'DDth Month YYYY')]:
+    add('to_date', 'UTC', s, f)
+for tz in ['UTC', 'Europe/Rome', 'America/New_York']:
+    for s, f in [('2024-03-05 14:30:00', 'YYYY-MM-DD HH24:MI:SS'), ('2024-03-05 02:30:00 PM', 'YYYY-MM-DD HH12:MI:SS AM'),
+                 ('2024-03-05 12:30 AM', 'YYYY-MM-DD HH:MI AM'), ('13:00 PM', 'HH12:MI AM'),
+                 ('2024-03-05 14:30:00.5 +02', 'YYYY-MM-DD HH24:MI:SS.MS TZH'), ('2024-03-05 14:30 -05:30', 'YYYY-MM-DD HH24:MI TZH:TZM'),
+                 ('2024-03-05 14:30:00.123456', 'YYYY-MM-DD HH24:MI:SS.US'), ('2024-03-31 02:30', 'YYYY-MM-DD HH24:MI'),
+                 ('2024-10-27 02:30', 'YYYY-MM-DD HH24:MI'), ('2024-03-10 02:30', 'YYYY-MM-DD HH24:MI'), ('24:00', 'HH24:MI'),
+                 ('25:00', 'HH24:MI'), ('2024-03-05 52200', 'YYYY-MM-DD SSSS'), ('20240305143000', 'YYYYMMDDHH24MISS'),
+                 ('2024-03-05 14:30:00.12', 'YYYY-MM-DD HH24:MI:SS.FF2'), ('2024-03-05T14:30', 'YYYY-MM-DD"T"HH24:MI')]:
+        add('to_ts_fmt', tz, s, f)

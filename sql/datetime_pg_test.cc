@@ -171,8 +171,8 @@ std::string Eval(const PgCase& c) {
   if (op == "ts_at") return ftz(TimestampAtZone(ts(a), b));
   if (op == "tstz_at_iv") return fts(TimestampTzAtZone(tstz(a), iv(b)));
   if (op == "ts_at_iv") return ftz(TimestampAtZone(ts(a), iv(b)));
-  if (op == "to_char_ts") return ToChar(ts(a), nullptr, b);
-  if (op == "to_char_tstz") return ToChar(tstz(a), &z, b);
+  if (op == "to_char_ts") return ToChar(ts(a), nullptr, b).value_or("NULL");
+  if (op == "to_char_tstz") return ToChar(tstz(a), &z, b).value_or("NULL");
   if (op == "to_char_iv") return ToCharInterval(iv(a), b);
   if (op == "to_date") return FormatDate(ToDate(a, b, ctx));
   if (op == "to_ts_fmt") return ftz(ToTimestampFormat(a, b, ctx));
