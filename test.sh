@@ -11,6 +11,13 @@ echo "== release build + unit tests"
 scripts/build.sh build
 ctest --test-dir build --output-on-failure -j "$jobs"
 
+echo "== SQL logic tests: expectations checked against PostgreSQL 15"
+conn=$(scripts/pg_reference.sh start 55450)
+trap 'scripts/pg_reference.sh stop 55450' EXIT
+for f in sql/tests/*.test; do build/bin/sqllogictest --pg "$conn" "$f"; done
+scripts/pg_reference.sh stop 55450
+trap - EXIT
+
 echo "== ASan+UBSan build + unit tests"
 scripts/build.sh build-asan -DIMMU_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 ctest --test-dir build-asan --output-on-failure -j "$jobs"
