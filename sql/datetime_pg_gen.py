@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 # Runs each case against PostgreSQL 15 (port 55443) and writes a C++ table.
+# Usage (cluster on port 55443, cases in datetime_pg_cases.py next to this file):
+#   python3 datetime_pg_gen.py /tmp/pg_cases   -> /tmp/pg_cases_{0,1,2}.inc
+# then copy them to sql/datetime_pg_cases_N.inc.
 import subprocess, sys, json
-from cases import CASES
+from datetime_pg_cases import CASES
 
 def lit(s): return "'" + s.replace("'", "''") + "'"
 
