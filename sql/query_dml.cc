@@ -244,7 +244,7 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
 
   std::vector<Row> rows;
   std::vector<std::string> keys;
-  ScanTable(sc, t, &rows, &keys);
+  ScanTableRange(sc, t, PrimaryKeyRange(t, cond.get(), *sc.eval), &rows, &keys);
   std::vector<Row> written;
   for (size_t r = 0; r < rows.size(); r++) {
     CheckCancel(*sc.eval);
@@ -289,7 +289,7 @@ QueryResult RunDelete(const PgQuery__DeleteStmt* s, StmtContext& sc) {
   if (sc.describe_only) return probe;
   std::vector<Row> rows;
   std::vector<std::string> keys;
-  ScanTable(sc, t, &rows, &keys);
+  ScanTableRange(sc, t, PrimaryKeyRange(t, cond.get(), *sc.eval), &rows, &keys);
   std::vector<Row> deleted;
   for (size_t r = 0; r < rows.size(); r++) {
     CheckCancel(*sc.eval);

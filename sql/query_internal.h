@@ -1,6 +1,7 @@
 #pragma once
 // Pieces shared by the statement executors (query_*.cc). Not a public API.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,4 +51,19 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc);
 
 ResultColumn MakeResultColumn(const std::string& name, const Expr& e);
 
+}  // namespace immu::sql
+
+namespace immu::sql {
+// A primary-key access path derived from a WHERE clause: one key, or a key
+// range [start, end) within the table's rows. Empty start/end: unbounded.
+struct KeyRange {
+  bool point = false;
+  std::string start, end;
+};
+// Analyses cond (bound over t's columns, in table order) for conjuncts on the
+// primary key; nullopt when the whole table must be scanned. Values are
+// evaluated once here, so cond must be re-checked on every row.
+std::optional<KeyRange> PrimaryKeyRange(const TableDef& t, const Expr* cond, EvalContext& ctx);
+void ScanTableRange(StmtContext& sc, const TableDef& t, const std::optional<KeyRange>& range,
+                    std::vector<Row>* rows, std::vector<std::string>* keys);
 }  // namespace immu::sql

@@ -29,7 +29,8 @@ std::string GroupKey(const std::vector<Value>& vals) {
 // ---- FROM --------------------------------------------------------------------------------
 Relation BuildFrom(const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer);
 
-Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc) {
+Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where = nullptr,
+                      Binder* binder = nullptr, const Scope* outer = nullptr) {
   const TableDef& t = LookupTable(**sc.catalog, rv);
   Relation r;
   const std::string qualifier = rv->alias != nullptr ? rv->alias->aliasname : t.name;
@@ -39,7 +40,15 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc) {
       r.scope.columns[i].name = NodeString(rv->alias->colnames[i]);
     }
   }
-  ScanTable(sc, t, &r.rows, nullptr);
+  std::optional<KeyRange> range;
+  if (where != nullptr && binder != nullptr && !sc.describe_only) {
+    // The WHERE clause of a single-table query may pin the primary key.
+    Scope scope = r.scope;
+    scope.parent = outer;
+    auto cond = binder->BindCondition(where, scope, "WHERE");
+    range = PrimaryKeyRange(t, cond.get(), *sc.eval);
+  }
+  ScanTableRange(sc, t, range, &r.rows, nullptr);
   return r;
 }
 
@@ -575,7 +584,10 @@ QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope
   from.scope.parent = outer;
   from.rows.push_back(Row{});
   for (size_t i = 0; i < s->n_from_clause; i++) {
-    Relation item = BuildFrom(s->from_clause[i], sc, binder, outer);
+    const PgNode* fi = s->from_clause[i];
+    Relation item = s->n_from_clause == 1 && fi->node_case == PG_QUERY__NODE__NODE_RANGE_VAR && s->where_clause != nullptr
+                        ? FromRangeVar(fi->range_var, sc, s->where_clause, &binder, outer)
+                        : BuildFrom(fi, sc, binder, outer);
     if (i == 0) {
       from.scope.columns = std::move(item.scope.columns);
       from.rows = std::move(item.rows);
