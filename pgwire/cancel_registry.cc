@@ -48,6 +48,13 @@ bool CancelRegistry::Cancel(int32_t process_id, uint32_t secret_key) {
   return true;
 }
 
+void CancelRegistry::CancelAll() {
+  std::lock_guard<std::mutex> l(mu_);
+  for (auto& [pid, entry] : sessions_) {
+    if (entry.session != nullptr) entry.session->Cancel();
+  }
+}
+
 size_t CancelRegistry::size() const {
   std::lock_guard<std::mutex> l(mu_);
   return sessions_.size();

@@ -37,6 +37,8 @@ class CancelRegistry {
   void Unregister(int32_t process_id);
   // True when a session was found and asked to cancel.
   bool Cancel(int32_t process_id, uint32_t secret_key);
+  // Cancels every registered session (a second shutdown signal).
+  void CancelAll();
   size_t size() const;
 
  private:
