@@ -45,6 +45,7 @@ std::string TableDef::ToJson() const {
   j["name"] = name;
   j["pk"] = pk;
   j["pk_name"] = pk_name;
+  j["storage_id"] = storage_id;
   auto cols = nlohmann::json::array();
   for (const auto& c : columns) {
     cols.push_back({{"name", c.name},
@@ -70,6 +71,7 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
     t.name = j.at("name").get<std::string>();
     t.pk = j.at("pk").get<std::vector<int>>();
     t.pk_name = j.value("pk_name", "");
+    t.storage_id = j.value("storage_id", 0u);
     for (const auto& c : j.at("columns")) {
       ColumnDef d;
       d.name = c.at("name").get<std::string>();

@@ -41,6 +41,11 @@ struct TableDef {
   std::vector<ColumnDef> columns;
   std::vector<int> pk;  // column indices; empty: rows keyed by a hidden row id
   std::string pk_name;  // constraint name, e.g. "t_pkey"
+  // Where the rows live (RowPrefix). TRUNCATE and rewrites (ADD PRIMARY KEY,
+  // column type changes) move the table to a fresh id, leaving the old rows'
+  // history in place under the old one; 0 means the oid.
+  uint32_t storage_id = 0;
+  uint32_t relfilenode() const { return storage_id != 0 ? storage_id : oid; }
 
   int FindColumn(std::string_view column) const;  // -1 when missing
   std::string ToJson() const;

@@ -81,7 +81,7 @@ std::optional<KeyRange> PrimaryKeyRange(const TableDef& t, const Expr* cond, Eva
       bounds[k].push_back({op, std::move(v)});
     }
   }
-  std::string prefix = RowPrefix(t.oid);
+  std::string prefix = RowPrefix(t.relfilenode());
   size_t eq_cols = 0;
   for (; eq_cols < t.pk.size(); eq_cols++) {
     const Bound* eq = nullptr;
@@ -140,7 +140,7 @@ void ScanTableRange(StmtContext& sc, const TableDef& t, const std::optional<KeyR
     return;
   }
   ScanOptions o;
-  o.prefix = RowPrefix(t.oid);
+  o.prefix = RowPrefix(t.relfilenode());
   o.start = range->start;
   o.end = range->end;
   auto got = sc.txn->Scan(o);

@@ -28,7 +28,7 @@ std::vector<uint32_t> ColumnTypes(const TableDef& t) {
 void ScanTable(StmtContext& sc, const TableDef& t, std::vector<Row>* rows, std::vector<std::string>* keys) {
   if (sc.describe_only) return;
   ScanOptions o;
-  o.prefix = RowPrefix(t.oid);
+  o.prefix = RowPrefix(t.relfilenode());
   auto got = sc.txn->Scan(o);
   ThrowIfError(got.status());
   const std::vector<uint32_t> types = ColumnTypes(t);
@@ -43,7 +43,7 @@ void ScanTable(StmtContext& sc, const TableDef& t, std::vector<Row>* rows, std::
 }
 
 std::string RowKey(const TableDef& t, const Row& row, int64_t row_id) {
-  std::string key = RowPrefix(t.oid);
+  std::string key = RowPrefix(t.relfilenode());
   if (t.pk.empty()) {
     AppendKeyValue(Value::Int(oid::kInt8, row_id), &key);
   } else {

@@ -197,6 +197,23 @@ QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
       return RunCreateTable(stmt->create_stmt, sc);
     case PG_QUERY__NODE__NODE_DROP_STMT:
       return RunDrop(stmt->drop_stmt, sc);
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+      return RunTruncate(stmt->truncate_stmt, sc);
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+      return RunAlterTable(stmt->alter_table_stmt, sc);
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+      return RunRename(stmt->rename_stmt, sc);
+    case PG_QUERY__NODE__NODE_VACUUM_STMT: {
+      // Nothing to reclaim: versions are the history. Accepted as a no-op.
+      QueryResult r;
+      r.tag = stmt->vacuum_stmt->is_vacuumcmd ? "VACUUM" : "ANALYZE";
+      return r;
+    }
+    case PG_QUERY__NODE__NODE_CHECK_POINT_STMT: {
+      QueryResult r;
+      r.tag = "CHECKPOINT";
+      return r;
+    }
     default:
       throw PgError(sqlstate::kFeatureNotSupported, "this statement is not supported yet");
   }

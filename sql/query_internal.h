@@ -48,6 +48,9 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc);
 QueryResult RunDelete(const PgQuery__DeleteStmt* s, StmtContext& sc);
 QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc);
 QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc);
+QueryResult RunTruncate(const PgQuery__TruncateStmt* s, StmtContext& sc);
+QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc);
+QueryResult RunRename(const PgQuery__RenameStmt* s, StmtContext& sc);
 
 ResultColumn MakeResultColumn(const std::string& name, const Expr& e);
 

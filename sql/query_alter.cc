@@ -1,0 +1,288 @@
+// TRUNCATE, ALTER TABLE and ALTER ... RENAME. Schema changes are new
+// versions of the table definition; rewrites copy the rows under a fresh
+// storage id, so the old rows stay in the store as history.
+
+#include <functional>
+#include <set>
+
+#include "catalog/pg_error.h"
+#include "sql/query_internal.h"
+#include "sql/row_codec.h"
+
+namespace immu::sql {
+
+namespace {
+
+[[noreturn]] void Throw(const char* state, std::string msg, int location = -1) {
+  PgError e(state, std::move(msg));
+  if (location >= 0) e.set_position(location + 1);
+  throw e;
+}
+
+void SaveTable(StmtContext& sc, const TableDef& t) {
+  ThrowIfError(sc.txn->Set(TableDefKey(t.oid), t.ToJson()));
+  *sc.catalog = (*sc.catalog)->WithTable(t);
+  sc.catalog_changed = true;
+}
+
+// Copies every visible row of `from` to a fresh storage id with `to`'s key
+// layout (to.pk), checking NOT NULL and uniqueness of the new keys.
+void Rewrite(StmtContext& sc, const TableDef& from, TableDef* to,
+             const std::function<void(Row*)>& transform = nullptr) {
+  std::vector<Row> rows;
+  ScanTable(sc, from, &rows, nullptr);
+  to->storage_id = sc.db->AllocateOid();
+  std::set<std::string> seen;
+  for (auto& row : rows) {
+    CheckCancel(*sc.eval);
+    row.resize(to->columns.size());
+    for (size_t c = 0; c < to->columns.size(); c++) {
+      if (c >= from.columns.size()) row[c] = Value::Null(to->columns[c].type_oid);
+    }
+    if (transform) transform(&row);
+    for (int c : to->pk) {
+      if (row[static_cast<size_t>(c)].null) {
+        Throw(sqlstate::kNotNullViolation, "column \"" + to->columns[static_cast<size_t>(c)].name + "\" of relation \"" +
+                                               to->name + "\" contains null values");
+      }
+    }
+    const int64_t row_id = to->pk.empty() ? sc.db->NextSequenceValue(to->oid, Database::kRowIdColumn) : 0;
+    const std::string key = RowKey(*to, row, row_id);
+    if (!to->pk.empty() && !seen.insert(key).second) {
+      std::string cols, vals;
+      for (size_t i = 0; i < to->pk.size(); i++) {
+        const size_t c = static_cast<size_t>(to->pk[i]);
+        cols += (i ? ", " : "") + to->columns[c].name;
+        vals += (i ? ", " : "") + ToText(row[c], sc.eval->vc);
+      }
+      PgError e(sqlstate::kUniqueViolation, "could not create unique index \"" + to->pk_name + "\"",
+                "Key (" + cols + ")=(" + vals + ") is duplicated.");
+      throw e;
+    }
+    std::string value;
+    AppendRowValues(row, &value);
+    ThrowIfError(sc.txn->Set(key, value));
+  }
+}
+
+TableDef& MutableCopy(StmtContext& sc, const PgQuery__RangeVar* rv, TableDef* out) {
+  *out = LookupTable(**sc.catalog, rv);
+  return *out;
+}
+
+}  // namespace
+
+QueryResult RunTruncate(const PgQuery__TruncateStmt* s, StmtContext& sc) {
+  QueryResult out;
+  out.tag = "TRUNCATE TABLE";
+  std::vector<TableDef> tables;
+  for (size_t i = 0; i < s->n_relations; i++) tables.push_back(LookupTable(**sc.catalog, s->relations[i]->range_var));
+  if (sc.describe_only) return out;
+  for (auto& t : tables) {
+    // A fresh storage id empties the table in O(1); the old rows remain,
+    // provable, under the old id.
+    t.storage_id = sc.db->AllocateOid();
+    SaveTable(sc, t);
+  }
+  return out;
+}
+
+QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
+  QueryResult out;
+  out.tag = "ALTER TABLE";
+  if (s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+    throw PgError(sqlstate::kFeatureNotSupported, "only ALTER TABLE is supported yet");
+  }
+  const std::string schema = s->relation->schemaname != nullptr ? s->relation->schemaname : "";  // "" = any
+  if ((*sc.catalog)->Find(schema, s->relation->relname) == nullptr && s->missing_ok) return out;
+  TableDef t;
+  MutableCopy(sc, s->relation, &t);
+  if (sc.describe_only) return out;
+  for (size_t i = 0; i < s->n_cmds; i++) {
+    const PgQuery__AlterTableCmd* cmd = s->cmds[i]->alter_table_cmd;
+    const std::string name = cmd->name != nullptr ? cmd->name : "";
+    auto column = [&]() -> ColumnDef& {
+      const int c = t.FindColumn(name);
+      if (c < 0) Throw(sqlstate::kUndefinedColumn, "column \"" + name + "\" of relation \"" + t.name + "\" does not exist");
+      return t.columns[static_cast<size_t>(c)];
+    };
+    switch (cmd->subtype) {
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn: {
+        const PgQuery__ColumnDef* cd = cmd->def->column_def;
+        if (t.FindColumn(cd->colname) >= 0) {
+          if (cmd->missing_ok) break;
+          Throw(sqlstate::kDuplicateColumn, "column \"" + std::string(cd->colname) + "\" of relation \"" + t.name +
+                                                "\" already exists");
+        }
+        ColumnDef col;
+        col.name = cd->colname;
+        bool serial = false;
+        ResolveTypeName(cd->type_name, &col.type_oid, &col.typmod, &serial);
+        col.serial = serial;
+        col.not_null = cd->is_not_null || serial;
+        if (cd->raw_default != nullptr) col.default_expr = DeparseExpr(cd->raw_default);
+        for (size_t k = 0; k < cd->n_constraints; k++) {
+          const auto* con = cd->constraints[k]->constraint;
+          if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) col.not_null = true;
+          else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT) col.default_expr = DeparseExpr(con->raw_expr);
+          else if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_NULL) {
+            throw PgError(sqlstate::kFeatureNotSupported, "this column constraint is not supported in ADD COLUMN yet");
+          }
+        }
+        const TableDef before = t;
+        t.columns.push_back(col);
+        if (!col.default_expr.empty() || col.serial || col.not_null) {
+          // Existing rows get the default (evaluated per row, like PostgreSQL's rewrite).
+          Binder binder(*sc.eval, nullptr);
+          std::unique_ptr<Expr> def;
+          if (!col.default_expr.empty()) {
+            auto tree = ParseTree::Parse("SELECT " + col.default_expr);
+            def = binder.Coerce(binder.Bind(tree->stmt(0)->select_stmt->target_list[0]->res_target->val, Scope{}),
+                                col.type_oid, col.typmod, false);
+          }
+          const size_t idx = t.columns.size() - 1;
+          const uint32_t oid = t.oid;
+          Rewrite(sc, before, &t, [&](Row* row) {
+            if (col.serial) {
+              (*row)[idx] = CastValue(Value::Int(oid::kInt8, sc.db->NextSequenceValue(oid, static_cast<uint16_t>(idx))),
+                                      col.type_oid, col.typmod, sc.eval->vc, false);
+            } else if (def) {
+              (*row)[idx] = Eval(*def, Row{}, *sc.eval);
+            }
+            if (col.not_null && (*row)[idx].null) {
+              Throw(sqlstate::kNotNullViolation, "column \"" + col.name + "\" of relation \"" + t.name + "\" contains null values");
+            }
+          });
+        }
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn: {
+        const int c = t.FindColumn(name);
+        if (c < 0) {
+          if (cmd->missing_ok) break;
+          Throw(sqlstate::kUndefinedColumn, "column \"" + name + "\" of relation \"" + t.name + "\" does not exist");
+        }
+        for (int k : t.pk) {
+          if (k == c) throw PgError(sqlstate::kDependentObjectsStillExist, "cannot drop column " + name + " of table " + t.name +
+                                                                              " because other objects depend on it");
+        }
+        t.columns[static_cast<size_t>(c)].dropped = true;
+        t.columns[static_cast<size_t>(c)].name = "........pg.dropped." + std::to_string(c + 1) + "........";
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault: {
+        ColumnDef& col = column();
+        col.default_expr = cmd->def != nullptr ? DeparseExpr(cmd->def) : "";
+        if (cmd->def == nullptr) col.serial = false;
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: {
+        ColumnDef& col = column();
+        for (int k : t.pk) {
+          if (&t.columns[static_cast<size_t>(k)] == &col) {
+            Throw(sqlstate::kInvalidTableDefinition, "column \"" + name + "\" is in a primary key");
+          }
+        }
+        col.not_null = false;
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull: {
+        ColumnDef& col = column();
+        const size_t idx = static_cast<size_t>(&col - t.columns.data());
+        std::vector<Row> rows;
+        ScanTable(sc, t, &rows, nullptr);
+        for (const auto& r : rows) {
+          if (r[idx].null) {
+            Throw(sqlstate::kNotNullViolation, "column \"" + name + "\" of relation \"" + t.name + "\" contains null values");
+          }
+        }
+        col.not_null = true;
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: {
+        const PgQuery__Constraint* con = cmd->def->constraint;
+        if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+          throw PgError(sqlstate::kFeatureNotSupported, "only ADD PRIMARY KEY is supported yet");
+        }
+        if (!t.pk.empty()) {
+          Throw(sqlstate::kInvalidTableDefinition, "multiple primary keys for table \"" + t.name + "\" are not allowed");
+        }
+        const TableDef before = t;
+        for (size_t k = 0; k < con->n_keys; k++) {
+          const std::string col(NodeString(con->keys[k]));
+          const int c = t.FindColumn(col);
+          if (c < 0) Throw(sqlstate::kUndefinedColumn, "column \"" + col + "\" of relation \"" + t.name + "\" does not exist");
+          t.pk.push_back(c);
+          t.columns[static_cast<size_t>(c)].not_null = true;
+        }
+        t.pk_name = con->conname != nullptr && *con->conname ? con->conname : t.name + "_pkey";
+        Rewrite(sc, before, &t);
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
+        if (name == t.pk_name && !t.pk.empty()) {
+          const TableDef before = t;
+          t.pk.clear();
+          t.pk_name.clear();
+          Rewrite(sc, before, &t);
+          break;
+        }
+        if (cmd->missing_ok) break;
+        Throw(sqlstate::kUndefinedObject, "constraint \"" + name + "\" of relation \"" + t.name + "\" does not exist");
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
+        ColumnDef& col = column();
+        const size_t idx = static_cast<size_t>(&col - t.columns.data());
+        uint32_t type;
+        int32_t typmod;
+        ResolveTypeName(cmd->def->column_def->type_name, &type, &typmod);
+        const TableDef before = t;
+        col.type_oid = type;
+        col.typmod = typmod;
+        Rewrite(sc, before, &t, [&](Row* row) {
+          (*row)[idx] = CastValue((*row)[idx], type, typmod, sc.eval->vc, false);
+        });
+        break;
+      }
+      default:
+        throw PgError(sqlstate::kFeatureNotSupported, "this ALTER TABLE command is not supported yet");
+    }
+  }
+  SaveTable(sc, t);
+  return out;
+}
+
+QueryResult RunRename(const PgQuery__RenameStmt* s, StmtContext& sc) {
+  QueryResult out;
+  out.tag = "ALTER TABLE";
+  if (s->relation == nullptr) throw PgError(sqlstate::kFeatureNotSupported, "only table and column renames are supported");
+  TableDef t;
+  MutableCopy(sc, s->relation, &t);
+  const std::string newname = s->newname;
+  switch (s->rename_type) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+      if ((*sc.catalog)->Find(t.schema, newname) != nullptr) {
+        Throw(sqlstate::kDuplicateTable, "relation \"" + newname + "\" already exists");
+      }
+      t.name = newname;
+      break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
+      const int c = t.FindColumn(s->subname);
+      if (c < 0) {
+        Throw(sqlstate::kUndefinedColumn, "column \"" + std::string(s->subname) + "\" does not exist");
+      }
+      if (t.FindColumn(newname) >= 0) {
+        Throw(sqlstate::kDuplicateColumn, "column \"" + newname + "\" of relation \"" + t.name + "\" already exists");
+      }
+      t.columns[static_cast<size_t>(c)].name = newname;
+      break;
+    }
+    default:
+      throw PgError(sqlstate::kFeatureNotSupported, "this kind of RENAME is not supported yet");
+  }
+  if (sc.describe_only) return out;
+  SaveTable(sc, t);
+  return out;
+}
+
+}  // namespace immu::sql
