@@ -14,6 +14,7 @@
 //   NOTICE        a NoticeResponse, tag "DO"
 //   SET <k> <v>   a reported parameter change, tag "SET"
 //   INSERT        tag "INSERT 0 1", no rows
+//   SLEEP         waits for Cancel(), then fails with 57014
 // Parameters of a prepared statement: one per '$' in its text.
 //
 // Thread-safety: single-threaded test code, except FakeSession::Cancel
@@ -21,6 +22,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -30,6 +32,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -292,6 +295,13 @@ class FakeSession : public sql::Session {
       params_[k] = v;
       changes_.emplace_back(k, v);
       r.command_tag = "SET";
+    } else if (word == "SLEEP") {
+      // Runs until cancelled (at most 10 s), as a long query would.
+      for (int i = 0; i < 10000 && !cancelled; i++) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      cancelled = false;
+      throw PgError(sqlstate::kQueryCanceled, "canceling statement due to user request");
     } else if (word == "INSERT") {
       r.command_tag = "INSERT 0 1";
     } else {

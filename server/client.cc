@@ -134,6 +134,7 @@ void Server::Client::OnRead(const boost::system::error_code& ec, size_t n) {
 }
 
 void Server::Client::AfterReceive() {
+  if (conn_.ready()) auth_timer_.cancel();  // authenticated in time
   if (shutting_down_ && !conn_.closed()) {
     conn_.Terminate(
         PgError(sqlstate::kAdminShutdown, "terminating connection due to administrator command"));
