@@ -24,6 +24,26 @@ std::string RowText(const Row& row, EvalContext& ctx) {
   return s + ")";
 }
 
+QueryResult Returning(PgNode* const* list, size_t n, const TableDef& t, Binder& binder, StmtContext& sc,
+                      const std::vector<Row>& rows) {
+  QueryResult out;
+  if (n == 0) return out;
+  Scope scope;
+  AddTableScope(t, t.name, &scope);
+  Projection proj;
+  BindTargetList(list, n, scope, binder, &proj);
+  out.returns_rows = true;
+  out.columns = proj.columns;
+  for (const Row& r : rows) {
+    Row o;
+    for (const auto& e : proj.exprs) o.push_back(Eval(*e, r, *sc.eval));
+    out.rows.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace
+
 void CheckNotNull(const TableDef& t, const Row& row, EvalContext& ctx) {
   for (size_t c = 0; c < t.columns.size(); c++) {
     if (t.columns[c].not_null && row[c].null) {
@@ -71,26 +91,6 @@ std::unique_ptr<Expr> BindDefault(const TableDef& t, size_t c, Binder& binder) {
   auto e = binder.Bind(val, Scope{});
   return binder.Coerce(std::move(e), col.type_oid, col.typmod, false, ("column \"" + col.name + "\"").c_str());
 }
-
-QueryResult Returning(PgNode* const* list, size_t n, const TableDef& t, Binder& binder, StmtContext& sc,
-                      const std::vector<Row>& rows) {
-  QueryResult out;
-  if (n == 0) return out;
-  Scope scope;
-  AddTableScope(t, t.name, &scope);
-  Projection proj;
-  BindTargetList(list, n, scope, binder, &proj);
-  out.returns_rows = true;
-  out.columns = proj.columns;
-  for (const Row& r : rows) {
-    Row o;
-    for (const auto& e : proj.exprs) o.push_back(Eval(*e, r, *sc.eval));
-    out.rows.push_back(std::move(o));
-  }
-  return out;
-}
-
-}  // namespace
 
 QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
   if (s->with_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "WITH in INSERT is not supported yet");

@@ -54,6 +54,12 @@ QueryResult RunRename(const PgQuery__RenameStmt* s, StmtContext& sc);
 
 ResultColumn MakeResultColumn(const std::string& name, const Expr& e);
 
+// Row-writing checks shared by INSERT, UPDATE and COPY.
+void CheckNotNull(const TableDef& t, const Row& row, EvalContext& ctx);
+[[noreturn]] void DuplicateKey(const TableDef& t, const Row& row, EvalContext& ctx);
+bool KeyExists(StmtContext& sc, const std::string& key);
+std::unique_ptr<Expr> BindDefault(const TableDef& t, size_t c, Binder& binder);
+
 }  // namespace immu::sql
 
 namespace immu::sql {

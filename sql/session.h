@@ -39,6 +39,13 @@ struct ResultColumn {
   int16_t format = 0;  // 0 text, 1 binary
 };
 
+// Input of COPY FROM STDIN / output of COPY TO STDOUT.
+struct CopyState {
+  bool in = false;            // true: client sends data; false: server sends
+  int16_t format = 0;         // 0 text/csv, 1 binary
+  std::vector<int16_t> column_formats;
+};
+
 // Receives the results of one statement execution.
 class RowSink {
  public:
@@ -51,6 +58,10 @@ class RowSink {
   // A NoticeResponse (severity, sqlstate, message).
   virtual void Notice(std::string_view severity, std::string_view sqlstate,
                       std::string_view message) = 0;
+  // COPY ... TO STDOUT: CopyOutBegin once (CopyOutResponse), then CopyData
+  // per row; the statement's CommandComplete follows as usual.
+  virtual void CopyOutBegin(const CopyState& state) { (void)state; }
+  virtual void CopyData(std::string_view data) { (void)data; }
 };
 
 // What a prepared statement expects and returns.
@@ -65,14 +76,11 @@ struct ExecResult {
   std::string command_tag;  // "SELECT 3", "INSERT 0 1", ... (empty when suspended)
   bool suspended = false;   // portal hit max_rows and has more rows
   bool empty_query = false; // the statement text was empty
-};
-
-// Input of COPY FROM STDIN / output of COPY TO STDOUT are driven by the wire
-// layer through these (see Session::StartCopy*).
-struct CopyState {
-  bool in = false;            // true: client sends data; false: server sends
-  int16_t format = 0;         // 0 text/csv, 1 binary
-  std::vector<int16_t> column_formats;
+  // COPY FROM STDIN: the wire layer sends CopyInResponse(copy), feeds the
+  // client's CopyData to CopyInData and ends with CopyInDone (or
+  // CopyInFail). Statements after the COPY in the same Query are not run.
+  bool copy_in = false;
+  CopyState copy;
 };
 
 class Engine;
@@ -120,6 +128,12 @@ class Session {
 
   // Asks the running statement to stop with 57014 at its next check.
   virtual void Cancel() = 0;
+
+  // COPY FROM STDIN data (any chunking) and its end; CopyInDone returns the
+  // "COPY n" result, CopyInFail aborts with 57014 like PostgreSQL.
+  virtual void CopyInData(std::string_view data) { (void)data; }
+  virtual ExecResult CopyInDone() { return ExecResult{}; }
+  virtual void CopyInFail(std::string_view message) { (void)message; }
 };
 
 // Options of a new session, from the StartupMessage.

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "catalog/pg_error.h"
+#include "sql/copy.h"
 #include "sql/query_internal.h"
 
 namespace immu::sql {
@@ -497,6 +498,48 @@ void SessionImpl::SimpleQuery(std::string_view sql, RowSink& sink, std::vector<E
   // they open an explicit block.
   for (size_t i = 0; i < tree->size(); i++) {
     QueryResult r;
+    const PgNode* node = tree->stmt(i);
+    if (node->node_case == PG_QUERY__NODE__NODE_COPY_STMT) {
+      const PgQuery__CopyStmt* cs = node->copy_stmt;
+      try {
+        if (failed_) {
+          throw PgError(sqlstate::kInFailedSqlTransaction,
+                        "current transaction is aborted, commands ignored until end of transaction block");
+        }
+        if ((cs->filename != nullptr && *cs->filename) || cs->is_program) {
+          throw PgError(sqlstate::kInsufficientPrivilege,
+                        "COPY to or from a file or program is not allowed; use COPY FROM STDIN / TO STDOUT");
+        }
+        cancel_.store(false);
+        EnsureTransaction();
+        PrepareEval(nullptr);
+        copy_sc_ = std::make_unique<StmtContext>();
+        copy_sc_->db = db_;
+        copy_sc_->catalog = &catalog_;
+        copy_sc_->txn = txn_.get();
+        copy_sc_->eval = &eval_;
+        if (cs->is_from) {
+          copy_in_ = std::make_unique<CopyIn>(cs, *copy_sc_);
+          ExecResult er;
+          er.copy_in = true;
+          er.copy.in = true;
+          er.copy.column_formats.assign(copy_in_->column_count(), 0);
+          results->push_back(er);
+          return;  // the wire layer now streams CopyData
+        }
+        const int64_t n = CopyOut(cs, *copy_sc_, sink);
+        r.tag = "COPY " + std::to_string(n);
+        if (!in_block_ && i + 1 == tree->size()) CommitTransaction();
+      } catch (...) {
+        copy_in_.reset();
+        OnError();
+        throw;
+      }
+      ExecResult er;
+      er.command_tag = r.tag;
+      results->push_back(er);
+      continue;
+    }
     try {
       std::vector<uint32_t> types;
       r = RunStatement(tree->stmt(i), {}, &types, &sink, false);
@@ -642,6 +685,39 @@ ExecResult SessionImpl::Execute(const std::string& portal, int64_t max_rows, Row
   er.command_tag = p.result.tag.empty() || p.result.tag.starts_with("SELECT") ? "SELECT " + std::to_string(sent)
                                                                               : p.result.tag;
   return er;
+}
+
+void SessionImpl::CopyInData(std::string_view data) {
+  if (!copy_in_) return;
+  try {
+    copy_in_->Data(data);
+  } catch (...) {
+    copy_in_.reset();
+    OnError();
+    throw;
+  }
+}
+
+ExecResult SessionImpl::CopyInDone() {
+  ExecResult er;
+  if (!copy_in_) return er;
+  try {
+    const int64_t n = copy_in_->Finish();
+    copy_in_.reset();
+    if (!in_block_) CommitTransaction();
+    er.command_tag = "COPY " + std::to_string(n);
+  } catch (...) {
+    copy_in_.reset();
+    OnError();
+    throw;
+  }
+  return er;
+}
+
+void SessionImpl::CopyInFail(std::string_view message) {
+  copy_in_.reset();
+  OnError();
+  throw PgError(sqlstate::kQueryCanceled, "COPY from stdin failed: " + std::string(message));
 }
 
 void SessionImpl::CloseStatement(const std::string& name) { prepared_.erase(name); }

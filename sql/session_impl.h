@@ -38,6 +38,9 @@ class SessionImpl : public Session {
   std::vector<std::pair<std::string, std::string>> TakeParameterChanges() override;
   std::vector<std::pair<std::string, std::string>> ReportedParameters() const override;
   void Cancel() override { cancel_.store(true); }
+  void CopyInData(std::string_view data) override;
+  ExecResult CopyInDone() override;
+  void CopyInFail(std::string_view message) override;
 
  private:
   struct Prepared {
@@ -85,6 +88,8 @@ class SessionImpl : public Session {
 
   std::map<std::string, std::shared_ptr<Prepared>> prepared_;
   std::map<std::string, Portal> portals_;
+  std::unique_ptr<class CopyIn> copy_in_;
+  std::unique_ptr<StmtContext> copy_sc_;
 };
 
 }  // namespace immu::sql

@@ -27,6 +27,8 @@ class Recorder : public RowSink {
   void Notice(std::string_view, std::string_view, std::string_view message) override {
     notices.emplace_back(message);
   }
+  void CopyData(std::string_view data) override { copied += data; }
+  std::string copied;
   std::vector<ResultColumn> columns;
   std::vector<std::string> rows;
   std::vector<std::string> notices;
@@ -190,6 +192,37 @@ TEST_CASE("session: extended protocol with parameters and portals") {
   CHECK(er.command_tag == "SELECT 0");
   CHECK(rows.rows.size() == 4);
   f.session->Sync();
+}
+
+TEST_CASE("session: COPY FROM STDIN and TO STDOUT, text and CSV") {
+  Fixture f;
+  f.Q("CREATE TABLE c (id int PRIMARY KEY, name text, n numeric)");
+  Recorder r;
+  std::vector<ExecResult> results;
+  f.session->SimpleQuery("COPY c FROM STDIN", r, &results);
+  REQUIRE(results.size() == 1);
+  REQUIRE(results[0].copy_in);
+  CHECK(results[0].copy.column_formats.size() == 3);
+  // Chunk boundaries fall anywhere.
+  f.session->CopyInData("1\tone\t1.5\n2\tt");
+  f.session->CopyInData("a\\tb\t\\N\n3\t\\N\t-2\n\\.\n");
+  auto done = f.session->CopyInDone();
+  CHECK(done.command_tag == "COPY 3");
+  CHECK(J(f.Q("SELECT id, name, n FROM c ORDER BY id")) == J(Rows{"1|one|1.5", "2|ta\tb|NULL", "3|NULL|-2"}));
+  results.clear();
+  f.session->SimpleQuery("COPY c (id, name) FROM STDIN WITH (FORMAT csv, HEADER true)", r, &results);
+  REQUIRE(results[0].copy_in);
+  f.session->CopyInData("id,name\n4,\"x, \"\"y\"\"\"\n5,\n");
+  CHECK(f.session->CopyInDone().command_tag == "COPY 2");
+  CHECK(J(f.Q("SELECT name IS NULL, name FROM c WHERE id >= 4 ORDER BY id")) == J(Rows{"f|x, \"y\"", "t|NULL"}));
+  results.clear();
+  f.session->SimpleQuery("COPY c FROM STDIN", r, &results);
+  CHECK_THROWS_AS(f.session->CopyInData("1\tdup\t0\n"), PgError);
+  results.clear();
+  Recorder out;
+  f.session->SimpleQuery("COPY (SELECT id, name FROM c WHERE id < 3 ORDER BY id) TO STDOUT", out, &results);
+  CHECK(results[0].command_tag == "COPY 2");
+  CHECK(out.copied == "1\tone\n2\tta\\tb\n");
 }
 
 }  // namespace
