@@ -23,6 +23,12 @@ std::string RowPrefix(uint32_t table_oid) {
   PutU32BE(&k, table_oid);
   return k;
 }
+std::string IndexPrefix(uint32_t index_storage_id) {
+  std::string k(1, '\x03');
+  PutU32BE(&k, index_storage_id);
+  return k;
+}
+
 std::string SequenceKey(uint32_t table_oid, uint16_t column) {
   std::string k("\x01q", 2);
   PutU32BE(&k, table_oid);
@@ -58,6 +64,17 @@ std::string TableDef::ToJson() const {
                     {"dropped", c.dropped}});
   }
   j["columns"] = cols;
+  auto idx = nlohmann::json::array();
+  for (const auto& x : indexes) {
+    idx.push_back({{"oid", x.oid},
+                   {"storage_id", x.storage_id},
+                   {"name", x.name},
+                   {"columns", x.columns},
+                   {"unique", x.unique},
+                   {"constraint", x.constraint},
+                   {"predicate", x.predicate}});
+  }
+  j["indexes"] = idx;
   return j.dump();
 }
 
@@ -83,6 +100,19 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
       d.identity_always = c.value("identity_always", false);
       d.dropped = c.value("dropped", false);
       t.columns.push_back(std::move(d));
+    }
+    if (j.contains("indexes")) {
+      for (const auto& x : j.at("indexes")) {
+        IndexDef d;
+        d.oid = x.at("oid").get<uint32_t>();
+        d.storage_id = x.at("storage_id").get<uint32_t>();
+        d.name = x.at("name").get<std::string>();
+        d.columns = x.at("columns").get<std::vector<int>>();
+        d.unique = x.at("unique").get<bool>();
+        d.constraint = x.value("constraint", false);
+        d.predicate = x.value("predicate", "");
+        t.indexes.push_back(std::move(d));
+      }
     }
     return t;
   } catch (const nlohmann::json::exception&) {
@@ -128,6 +158,16 @@ std::shared_ptr<const Catalog> Catalog::WithoutTable(uint32_t oid) const {
 const TableDef* Catalog::Find(std::string_view schema, std::string_view name) const {
   for (const auto& [oid, t] : tables_) {
     if (t.name == name && (schema.empty() || t.schema == schema)) return &t;
+  }
+  return nullptr;
+}
+
+const TableDef* Catalog::FindIndexTable(std::string_view schema, std::string_view index_name) const {
+  for (const auto& [oid, t] : tables_) {
+    if (!schema.empty() && t.schema != schema) continue;
+    for (const auto& x : t.indexes) {
+      if (x.name == index_name) return &t;
+    }
   }
   return nullptr;
 }

@@ -34,6 +34,21 @@ struct ColumnDef {
   bool dropped = false;
 };
 
+// A secondary index (or UNIQUE constraint) of a table. Its entries live in
+// the same store, written in the same transaction as the rows:
+//   0x03 u32be(storage id) key(columns...)              unique, no NULL
+//   0x03 u32be(storage id) key(columns...) rowkey       otherwise
+// where rowkey is the row's key after its table prefix; the value is rowkey.
+struct IndexDef {
+  uint32_t oid = 0;
+  uint32_t storage_id = 0;
+  std::string name;
+  std::vector<int> columns;
+  bool unique = false;
+  bool constraint = false;   // created by a UNIQUE constraint (dropped with it)
+  std::string predicate;     // partial index WHERE, SQL text; empty for none
+};
+
 struct TableDef {
   uint32_t oid = 0;
   std::string schema = "public";
@@ -46,6 +61,7 @@ struct TableDef {
   // history in place under the old one; 0 means the oid.
   uint32_t storage_id = 0;
   uint32_t relfilenode() const { return storage_id != 0 ? storage_id : oid; }
+  std::vector<IndexDef> indexes;
 
   int FindColumn(std::string_view column) const;  // -1 when missing
   std::string ToJson() const;
@@ -57,6 +73,7 @@ std::string TableDefKey(uint32_t oid);
 std::string TableDefPrefix();
 std::string RowPrefix(uint32_t table_oid);
 std::string SequenceKey(uint32_t table_oid, uint16_t column);
+std::string IndexPrefix(uint32_t index_storage_id);
 inline constexpr uint32_t kFirstUserOid = 16384;
 
 class Catalog {
@@ -69,6 +86,8 @@ class Catalog {
 
   const TableDef* Find(std::string_view schema, std::string_view name) const;
   const TableDef* FindByOid(uint32_t oid) const;
+  // The table owning the named index (any schema when schema is empty).
+  const TableDef* FindIndexTable(std::string_view schema, std::string_view index_name) const;
   const std::map<uint32_t, TableDef>& tables() const { return tables_; }
   uint32_t next_oid() const { return next_oid_; }
 

@@ -122,6 +122,7 @@ CopyIn::CopyIn(const PgQuery__CopyStmt* s, StmtContext& sc) : sc_(sc) {
     if (!targeted[c] && !table_.columns[c].serial) defaults_[c] = BindDefault(table_, c, *binder_);
   }
   header_skipped_ = !opts_.header;
+  indexes_ = std::make_unique<IndexWriter>(sc_, table_);
 }
 
 void CopyIn::Data(std::string_view bytes) {
@@ -308,6 +309,7 @@ void CopyIn::Line(std::string_view line) {
   std::string value;
   AppendRowValues(row, &value);
   ThrowIfError(sc_.txn->Set(key, value));
+  indexes_->Insert(row, key);
   rows_++;
 }
 

@@ -3,6 +3,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/functions.h"
+#include "sql/index_writer.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
 
@@ -52,11 +53,12 @@ struct Bound {
 }  // namespace
 
 std::optional<KeyRange> PrimaryKeyRange(const TableDef& t, const Expr* cond, EvalContext& ctx) {
-  if (t.pk.empty() || cond == nullptr) return std::nullopt;
+  if (cond == nullptr) return std::nullopt;
   std::vector<const Expr*> conj;
   Conjuncts(cond, &conj);
-  // Per primary-key column, the usable bounds.
+  // Per primary-key column, the usable bounds; per column, an equality.
   std::vector<std::vector<Bound>> bounds(t.pk.size());
+  std::vector<std::optional<Value>> equal(t.columns.size());
   for (const Expr* c : conj) {
     if (c->kind != Expr::Kind::kFunc || c->args.size() != 2) continue;
     std::string op = c->name;
@@ -68,6 +70,14 @@ std::optional<KeyRange> PrimaryKeyRange(const TableDef& t, const Expr* cond, Eva
       op = op == "<" ? ">" : op == "<=" ? ">=" : op == ">" ? "<" : op == ">=" ? "<=" : op;
     }
     if (l->kind != Expr::Kind::kColumn || l->outer_level != 0 || !RowIndependent(*r)) continue;
+    if (op == "=") {
+      const uint32_t col_type = t.columns[static_cast<size_t>(l->index)].type_oid;
+      Value v = Eval(*r, Row{}, ctx);
+      const bool same = v.null || v.type == col_type || (IsIntFamily(v.type) && IsIntFamily(col_type)) ||
+                        ((v.type == oid::kText || v.type == oid::kVarchar) &&
+                         (col_type == oid::kText || col_type == oid::kVarchar));
+      if (same) equal[static_cast<size_t>(l->index)] = std::move(v);
+    }
     for (size_t k = 0; k < t.pk.size(); k++) {
       if (t.pk[k] != l->index) continue;
       const uint32_t col_type = t.columns[static_cast<size_t>(l->index)].type_oid;
@@ -81,6 +91,34 @@ std::optional<KeyRange> PrimaryKeyRange(const TableDef& t, const Expr* cond, Eva
       bounds[k].push_back({op, std::move(v)});
     }
   }
+  // A secondary index whose leading columns are all pinned by equalities
+  // (longest prefix wins; unique and fully pinned first).
+  auto index_path = [&]() -> std::optional<KeyRange> {
+    const IndexDef* best = nullptr;
+    size_t best_len = 0;
+    for (const auto& x : t.indexes) {
+      if (!x.predicate.empty()) continue;
+      size_t n = 0;
+      while (n < x.columns.size() && equal[static_cast<size_t>(x.columns[n])]) n++;
+      const bool better = n > best_len || (n == best_len && n == x.columns.size() && x.unique);
+      if (n > 0 && better) {
+        best = &x;
+        best_len = n;
+      }
+    }
+    if (best == nullptr) return std::nullopt;
+    std::vector<Value> lead;
+    for (size_t i = 0; i < best_len; i++) {
+      const Value& v = *equal[static_cast<size_t>(best->columns[i])];
+      if (v.null) return KeyRange{true, "", "", nullptr, ""};  // = NULL matches nothing
+      lead.push_back(v);
+    }
+    KeyRange kr;
+    kr.index = best;
+    kr.index_prefix = IndexKeyPrefix(*best, lead);
+    return kr;
+  };
+  if (t.pk.empty()) return index_path();
   std::string prefix = RowPrefix(t.relfilenode());
   size_t eq_cols = 0;
   for (; eq_cols < t.pk.size(); eq_cols++) {
@@ -110,6 +148,11 @@ std::optional<KeyRange> PrimaryKeyRange(const TableDef& t, const Expr* cond, Eva
     if (b.op == "<=" && (end.empty() || enc + '\xff' < end)) end = enc + '\xff';
     bounded = true;
   }
+  if (eq_cols == 0) {
+    // A pinned secondary index beats a primary-key range.
+    auto by_index = index_path();
+    if (by_index) return by_index;
+  }
   if (!bounded) return std::nullopt;
   if (end.empty() && eq_cols > 0) end = prefix + '\xff';
   kr.start = start;
@@ -125,6 +168,28 @@ void ScanTableRange(StmtContext& sc, const TableDef& t, const std::optional<KeyR
   }
   if (sc.describe_only) return;
   const std::vector<uint32_t> types = ColumnTypes(t);
+  if (range->index != nullptr) {
+    ScanOptions o;
+    o.prefix = range->index_prefix;
+    auto entries = sc.txn->Scan(o);
+    ThrowIfError(entries.status());
+    const std::string prefix = RowPrefix(t.relfilenode());
+    for (const auto& e : *entries) {
+      CheckCancel(*sc.eval);
+      const std::string key = prefix + e.value;
+      auto got = sc.txn->Get(key);
+      if (!got.ok()) {
+        if (got.status().code() == StatusCode::kNotFound) continue;
+        ThrowIfError(got.status());
+      }
+      if (got->md.deleted()) continue;
+      Row r;
+      DecodeRow(got->value, types, &r);
+      rows->push_back(std::move(r));
+      if (keys != nullptr) keys->push_back(key);
+    }
+    return;
+  }
   if (range->point) {
     if (range->start.empty()) return;
     auto got = sc.txn->Get(range->start);

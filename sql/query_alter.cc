@@ -2,10 +2,12 @@
 // versions of the table definition; rewrites copy the rows under a fresh
 // storage id, so the old rows stay in the store as history.
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
 #include "catalog/pg_error.h"
+#include "sql/index_writer.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
 
@@ -63,6 +65,10 @@ void Rewrite(StmtContext& sc, const TableDef& from, TableDef* to,
     AppendRowValues(row, &value);
     ThrowIfError(sc.txn->Set(key, value));
   }
+  // Indexes move to fresh storage too and are rebuilt from the copied rows.
+  for (auto& x : to->indexes) x.storage_id = sc.db->AllocateOid();
+  IndexWriter writer(sc, *to);
+  for (const auto& x : to->indexes) writer.Build(x);
 }
 
 TableDef& MutableCopy(StmtContext& sc, const PgQuery__RangeVar* rv, TableDef* out) {
@@ -82,6 +88,7 @@ QueryResult RunTruncate(const PgQuery__TruncateStmt* s, StmtContext& sc) {
     // A fresh storage id empties the table in O(1); the old rows remain,
     // provable, under the old id.
     t.storage_id = sc.db->AllocateOid();
+    for (auto& x : t.indexes) x.storage_id = sc.db->AllocateOid();
     SaveTable(sc, t);
   }
   return out;
@@ -166,6 +173,10 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
           if (k == c) throw PgError(sqlstate::kDependentObjectsStillExist, "cannot drop column " + name + " of table " + t.name +
                                                                               " because other objects depend on it");
         }
+        // Indexes over the column go with it (their entries stay as history).
+        std::erase_if(t.indexes, [c](const IndexDef& x) {
+          return std::find(x.columns.begin(), x.columns.end(), c) != x.columns.end();
+        });
         t.columns[static_cast<size_t>(c)].dropped = true;
         t.columns[static_cast<size_t>(c)].name = "........pg.dropped." + std::to_string(c + 1) + "........";
         break;
@@ -201,6 +212,10 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
       }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: {
         const PgQuery__Constraint* con = cmd->def->constraint;
+        if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
+          AddUniqueConstraint(sc, &t, con->keys, con->n_keys, con->conname, true);
+          break;
+        }
         if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
           throw PgError(sqlstate::kFeatureNotSupported, "only ADD PRIMARY KEY is supported yet");
         }
@@ -220,6 +235,14 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
         break;
       }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
+        {
+          auto it = std::find_if(t.indexes.begin(), t.indexes.end(),
+                                 [&](const IndexDef& x) { return x.constraint && x.name == name; });
+          if (it != t.indexes.end()) {
+            t.indexes.erase(it);
+            break;
+          }
+        }
         if (name == t.pk_name && !t.pk.empty()) {
           const TableDef before = t;
           t.pk.clear();

@@ -62,6 +62,11 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
     int location;
   };
   std::vector<PendingPk> pks;
+  struct PendingUnique {
+    std::vector<std::string> columns;
+    const char* conname;
+  };
+  std::vector<PendingUnique> uniques;
   for (size_t i = 0; i < s->n_table_elts; i++) {
     const PgNode* elt = s->table_elts[i];
     if (elt->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
@@ -77,6 +82,8 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
       col.not_null = cd->is_not_null || serial;
       if (cd->raw_default != nullptr) col.default_expr = DeparseExpr(cd->raw_default);
       bool column_pk = false;
+      bool column_unique = false;
+      const char* column_unique_name = nullptr;
       const char* column_pk_name = nullptr;
       int column_pk_location = -1;
       for (size_t k = 0; k < cd->n_constraints; k++) {
@@ -95,6 +102,10 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
             col.not_null = true;
             col.identity_always = con->generated_when != nullptr && *con->generated_when && std::string_view(con->generated_when) == "a";
             break;
+          case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+            column_unique = true;
+            column_unique_name = con->conname;
+            break;
           case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
             column_pk = true;
             column_pk_name = con->conname;
@@ -104,7 +115,9 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
             throw PgError(sqlstate::kFeatureNotSupported, "this column constraint is not supported yet");
         }
       }
+      const std::string col_name = col.name;
       t.columns.push_back(std::move(col));
+      if (column_unique) uniques.push_back({{col_name}, column_unique_name});
       if (column_pk) {
         if (!t.pk.empty()) {
           Throw(sqlstate::kInvalidTableDefinition,
@@ -116,6 +129,12 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
       }
     } else if (elt->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
       const PgQuery__Constraint* con = elt->constraint;
+      if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
+        std::vector<std::string> cols;
+        for (size_t k = 0; k < con->n_keys; k++) cols.emplace_back(NodeString(con->keys[k]));
+        uniques.push_back({cols, con->conname});
+        continue;
+      }
       if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
         throw PgError(sqlstate::kFeatureNotSupported, "this table constraint is not supported yet");
       }
@@ -140,6 +159,21 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
     }
   }
   t.oid = sc.db->AllocateOid();
+  for (const auto& u : uniques) {
+    // Build key nodes for the shared helper.
+    std::vector<PgQuery__String> strs(u.columns.size());
+    std::vector<PgQuery__Node> nodes(u.columns.size());
+    std::vector<PgNode*> ptrs;
+    for (size_t k = 0; k < u.columns.size(); k++) {
+      strs[k] = PG_QUERY__STRING__INIT;
+      strs[k].sval = const_cast<char*>(u.columns[k].c_str());
+      nodes[k] = PG_QUERY__NODE__INIT;
+      nodes[k].node_case = PG_QUERY__NODE__NODE_STRING;
+      nodes[k].string = &strs[k];
+      ptrs.push_back(&nodes[k]);
+    }
+    AddUniqueConstraint(sc, &t, ptrs.data(), ptrs.size(), u.conname, false);
+  }
   ThrowIfError(sc.txn->Set(TableDefKey(t.oid), t.ToJson()));
   *sc.catalog = (*sc.catalog)->WithTable(t);
   sc.catalog_changed = true;
@@ -148,6 +182,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
 
 QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
   QueryResult out;
+  if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) return RunDropIndex(s, sc);
   if (s->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
     throw PgError(sqlstate::kFeatureNotSupported, "only DROP TABLE is supported yet");
   }
@@ -197,6 +232,8 @@ QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
       return RunCreateTable(stmt->create_stmt, sc);
     case PG_QUERY__NODE__NODE_DROP_STMT:
       return RunDrop(stmt->drop_stmt, sc);
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+      return RunCreateIndex(stmt->index_stmt, sc);
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
       return RunTruncate(stmt->truncate_stmt, sc);
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:

@@ -2,6 +2,7 @@
 // the transaction; DELETE writes a tombstone. Nothing is overwritten.
 
 #include "catalog/pg_error.h"
+#include "sql/index_writer.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
 
@@ -172,6 +173,7 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
   if (sc.describe_only) return probe;
 
   std::vector<Row> written;
+  IndexWriter indexes(sc, t);
   const size_t nrows = from_select ? selected.size() : exprs.size();
   for (size_t r = 0; r < nrows; r++) {
     CheckCancel(*sc.eval);
@@ -206,6 +208,7 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
     std::string value;
     AppendRowValues(row, &value);
     ThrowIfError(sc.txn->Set(key, value));
+    indexes.Insert(row, key);
     written.push_back(std::move(row));
   }
   QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, written);
@@ -246,6 +249,7 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
   std::vector<std::string> keys;
   ScanTableRange(sc, t, PrimaryKeyRange(t, cond.get(), *sc.eval), &rows, &keys);
   std::vector<Row> written;
+  IndexWriter indexes(sc, t);
   for (size_t r = 0; r < rows.size(); r++) {
     CheckCancel(*sc.eval);
     if (cond && !EvalPredicate(*cond, rows[r], *sc.eval)) continue;
@@ -256,6 +260,7 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
     }
     CheckNotNull(t, updated, *sc.eval);
     std::string key = keys[r];
+    indexes.Remove(rows[r], key);
     if (!t.pk.empty()) {
       const std::string new_key = RowKey(t, updated, 0);
       if (new_key != key) {
@@ -267,6 +272,7 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
     std::string value;
     AppendRowValues(updated, &value);
     ThrowIfError(sc.txn->Set(key, value));
+    indexes.Insert(updated, key);
     written.push_back(std::move(updated));
   }
   QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, written);
@@ -291,10 +297,12 @@ QueryResult RunDelete(const PgQuery__DeleteStmt* s, StmtContext& sc) {
   std::vector<std::string> keys;
   ScanTableRange(sc, t, PrimaryKeyRange(t, cond.get(), *sc.eval), &rows, &keys);
   std::vector<Row> deleted;
+  IndexWriter indexes(sc, t);
   for (size_t r = 0; r < rows.size(); r++) {
     CheckCancel(*sc.eval);
     if (cond && !EvalPredicate(*cond, rows[r], *sc.eval)) continue;
     ThrowIfError(sc.txn->Delete(keys[r]));
+    indexes.Remove(rows[r], keys[r]);
     deleted.push_back(std::move(rows[r]));
   }
   QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, deleted);

@@ -51,6 +51,12 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc);
 QueryResult RunTruncate(const PgQuery__TruncateStmt* s, StmtContext& sc);
 QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc);
 QueryResult RunRename(const PgQuery__RenameStmt* s, StmtContext& sc);
+QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc);
+QueryResult RunDropIndex(const PgQuery__DropStmt* s, StmtContext& sc);
+// Adds a UNIQUE constraint's index to *t (building it from existing rows
+// when build is set).
+IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, size_t n, const char* conname,
+                             bool build);
 
 ResultColumn MakeResultColumn(const std::string& name, const Expr& e);
 
@@ -68,6 +74,10 @@ namespace immu::sql {
 struct KeyRange {
   bool point = false;
   std::string start, end;
+  // Set when the rows are found through a secondary index: scan its entries
+  // starting with index_prefix and fetch each row by key.
+  const IndexDef* index = nullptr;
+  std::string index_prefix;
 };
 // Analyses cond (bound over t's columns, in table order) for conjuncts on the
 // primary key; nullopt when the whole table must be scanned. Values are

@@ -1,0 +1,104 @@
+#include "sql/index_writer.h"
+
+#include "catalog/pg_error.h"
+#include "sql/row_codec.h"
+
+namespace immu::sql {
+
+IndexWriter::IndexWriter(StmtContext& sc, const TableDef& t) : sc_(sc), t_(t) {
+  for (const auto& x : t.indexes) {
+    if (x.predicate.empty()) {
+      predicates_.push_back(nullptr);
+      continue;
+    }
+    Scope scope;
+    AddTableScope(t, t.name, &scope);
+    Binder binder(*sc.eval, nullptr);
+    auto tree = ParseTree::Parse("SELECT 1 WHERE " + x.predicate);
+    predicates_.push_back(binder.BindCondition(tree->stmt(0)->select_stmt->where_clause, scope, "WHERE"));
+  }
+}
+
+std::string IndexKeyPrefix(const IndexDef& x, const std::vector<Value>& leading) {
+  std::string k = IndexPrefix(x.storage_id);
+  for (const auto& v : leading) AppendKeyValue(v, &k);
+  return k;
+}
+
+bool IndexWriter::Applies(size_t i, const Row& row) {
+  return predicates_[i] == nullptr || EvalPredicate(*predicates_[i], row, *sc_.eval);
+}
+
+std::string IndexWriter::EntryKey(const IndexDef& x, const Row& row, std::string_view row_suffix,
+                                  bool* unique_form) const {
+  std::string k = IndexPrefix(x.storage_id);
+  bool has_null = false;
+  for (int c : x.columns) {
+    const Value& v = row[static_cast<size_t>(c)];
+    has_null |= v.null;
+    AppendKeyValue(v, &k);
+  }
+  // NULLs are distinct from each other, so such entries never collide.
+  *unique_form = x.unique && !has_null;
+  if (!*unique_form) k.append(row_suffix);
+  return k;
+}
+
+void IndexWriter::InsertOne(size_t i, const Row& row, const std::string& row_key) {
+  const IndexDef& x = t_.indexes[i];
+  const std::string prefix = RowPrefix(t_.relfilenode());
+  const std::string_view suffix = std::string_view(row_key).substr(prefix.size());
+  bool unique_form = false;
+  const std::string key = EntryKey(x, row, suffix, &unique_form);
+  if (unique_form) {
+    auto got = sc_.txn->Get(key);
+    if (got.ok() && !got->md.deleted() && got->value != suffix) {
+      std::string cols, vals;
+      for (size_t k = 0; k < x.columns.size(); k++) {
+        const size_t c = static_cast<size_t>(x.columns[k]);
+        cols += (k ? ", " : "") + t_.columns[c].name;
+        vals += (k ? ", " : "") + ToText(row[c], sc_.eval->vc);
+      }
+      PgError e(sqlstate::kUniqueViolation, "duplicate key value violates unique constraint \"" + x.name + "\"",
+                "Key (" + cols + ")=(" + vals + ") already exists.");
+      e.table_name = t_.name;
+      e.schema_name = t_.schema;
+      e.constraint_name = x.name;
+      throw e;
+    }
+    if (!got.ok() && got.status().code() != StatusCode::kNotFound) ThrowIfError(got.status());
+  }
+  ThrowIfError(sc_.txn->Set(key, suffix));
+}
+
+void IndexWriter::Insert(const Row& row, const std::string& row_key) {
+  for (size_t i = 0; i < t_.indexes.size(); i++) {
+    if (Applies(i, row)) InsertOne(i, row, row_key);
+  }
+}
+
+void IndexWriter::Remove(const Row& row, const std::string& row_key) {
+  const std::string prefix = RowPrefix(t_.relfilenode());
+  const std::string_view suffix = std::string_view(row_key).substr(prefix.size());
+  for (size_t i = 0; i < t_.indexes.size(); i++) {
+    if (!Applies(i, row)) continue;
+    bool unique_form = false;
+    const std::string key = EntryKey(t_.indexes[i], row, suffix, &unique_form);
+    ThrowIfError(sc_.txn->Delete(key));
+  }
+}
+
+void IndexWriter::Build(const IndexDef& index) {
+  size_t i = 0;
+  while (i < t_.indexes.size() && t_.indexes[i].oid != index.oid) i++;
+  if (i == t_.indexes.size()) return;
+  std::vector<Row> rows;
+  std::vector<std::string> keys;
+  ScanTable(sc_, t_, &rows, &keys);
+  for (size_t r = 0; r < rows.size(); r++) {
+    CheckCancel(*sc_.eval);
+    if (Applies(i, rows[r])) InsertOne(i, rows[r], keys[r]);
+  }
+}
+
+}  // namespace immu::sql

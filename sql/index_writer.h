@@ -1,0 +1,38 @@
+#pragma once
+// Secondary index maintenance: every row write adds, and every row removal
+// tombstones, the row's entries in each index of its table, in the same
+// storage transaction (catalog/catalog.h has the key layout). Unique indexes
+// are checked here (23505 naming the index).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sql/query_internal.h"
+
+namespace immu::sql {
+
+class IndexWriter {
+ public:
+  IndexWriter(StmtContext& sc, const TableDef& t);
+  // row was written under row_key (full key including the table prefix).
+  void Insert(const Row& row, const std::string& row_key);
+  void Remove(const Row& row, const std::string& row_key);
+  // Builds one index from every row of the table (CREATE INDEX, rewrites).
+  void Build(const IndexDef& index);
+  bool empty() const { return t_.indexes.empty(); }
+
+ private:
+  bool Applies(size_t i, const Row& row);
+  std::string EntryKey(const IndexDef& x, const Row& row, std::string_view row_suffix, bool* unique_form) const;
+  void InsertOne(size_t i, const Row& row, const std::string& row_key);
+
+  StmtContext& sc_;
+  const TableDef& t_;
+  std::vector<std::unique_ptr<Expr>> predicates_;  // per index; nullptr = total
+};
+
+// Index entry key prefix for equality on the index's first columns.
+std::string IndexKeyPrefix(const IndexDef& x, const std::vector<Value>& leading);
+
+}  // namespace immu::sql

@@ -1,0 +1,133 @@
+// CREATE [UNIQUE] INDEX, DROP INDEX and UNIQUE constraints.
+
+#include <algorithm>
+
+#include "catalog/pg_error.h"
+#include "sql/index_writer.h"
+#include "sql/query_internal.h"
+
+namespace immu::sql {
+
+namespace {
+
+void SaveTable(StmtContext& sc, const TableDef& t) {
+  ThrowIfError(sc.txn->Set(TableDefKey(t.oid), t.ToJson()));
+  *sc.catalog = (*sc.catalog)->WithTable(t);
+  sc.catalog_changed = true;
+}
+
+bool NameTaken(const Catalog& cat, const std::string& schema, const std::string& name) {
+  return cat.Find(schema, name) != nullptr || cat.FindIndexTable(schema, name) != nullptr;
+}
+
+// PostgreSQL's default index names: table_col1_col2_key / _idx, made unique
+// with a number.
+std::string DefaultIndexName(const Catalog& cat, const TableDef& t, const std::vector<int>& cols, const char* suffix) {
+  std::string base = t.name;
+  for (int c : cols) base += "_" + t.columns[static_cast<size_t>(c)].name;
+  base += std::string("_") + suffix;
+  std::string name = base;
+  for (int n = 1; NameTaken(cat, t.schema, name); n++) {
+    name = base.substr(0, base.size() - std::string(suffix).size()) + suffix + std::to_string(n);
+  }
+  return name;
+}
+
+}  // namespace
+
+IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, size_t n, const char* conname,
+                             bool build) {
+  IndexDef x;
+  x.unique = true;
+  x.constraint = true;
+  for (size_t i = 0; i < n; i++) {
+    const std::string col(NodeString(keys[i]));
+    const int c = t->FindColumn(col);
+    if (c < 0) throw PgError(sqlstate::kUndefinedColumn, "column \"" + col + "\" named in key does not exist");
+    x.columns.push_back(c);
+  }
+  x.name = conname != nullptr && *conname ? conname : DefaultIndexName(**sc.catalog, *t, x.columns, "key");
+  for (const auto& other : t->indexes) {
+    if (other.name == x.name) throw PgError(sqlstate::kDuplicateTable, "relation \"" + x.name + "\" already exists");
+  }
+  x.oid = sc.db->AllocateOid();
+  x.storage_id = sc.db->AllocateOid();
+  t->indexes.push_back(x);
+  if (build) {
+    IndexWriter w(sc, *t);
+    w.Build(x);
+  }
+  return x;
+}
+
+QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc) {
+  QueryResult out;
+  out.tag = "CREATE INDEX";
+  TableDef t = LookupTable(**sc.catalog, s->relation);
+  if (s->n_index_including_params > 0 || s->n_exclude_op_names > 0) {
+    throw PgError(sqlstate::kFeatureNotSupported, "INCLUDE and exclusion constraints are not supported yet");
+  }
+  IndexDef x;
+  x.unique = s->unique;
+  for (size_t i = 0; i < s->n_index_params; i++) {
+    const PgQuery__IndexElem* e = s->index_params[i]->index_elem;
+    if (e->name == nullptr || !*e->name) {
+      throw PgError(sqlstate::kFeatureNotSupported, "expression indexes are not supported yet");
+    }
+    const int c = t.FindColumn(e->name);
+    if (c < 0) throw PgError(sqlstate::kUndefinedColumn, "column \"" + std::string(e->name) + "\" does not exist");
+    x.columns.push_back(c);
+  }
+  const std::string name = s->idxname != nullptr && *s->idxname ? s->idxname
+                                                                   : DefaultIndexName(**sc.catalog, t, x.columns, "idx");
+  if (NameTaken(**sc.catalog, t.schema, name)) {
+    if (s->if_not_exists) {
+      return out;
+    }
+    throw PgError(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  x.name = name;
+  if (s->where_clause != nullptr) {
+    // Check it binds over the table, then keep its text.
+    Scope scope;
+    AddTableScope(t, t.name, &scope);
+    Binder binder(*sc.eval, nullptr);
+    (void)binder.BindCondition(s->where_clause, scope, "WHERE");
+    x.predicate = DeparseExpr(s->where_clause);
+  }
+  if (sc.describe_only) return out;
+  x.oid = sc.db->AllocateOid();
+  x.storage_id = sc.db->AllocateOid();
+  t.indexes.push_back(x);
+  IndexWriter w(sc, t);
+  w.Build(x);
+  SaveTable(sc, t);
+  return out;
+}
+
+QueryResult RunDropIndex(const PgQuery__DropStmt* s, StmtContext& sc) {
+  QueryResult out;
+  out.tag = "DROP INDEX";
+  for (size_t i = 0; i < s->n_objects; i++) {
+    const PgQuery__List* names = s->objects[i]->list;
+    const std::string name(NodeString(names->items[names->n_items - 1]));
+    const std::string schema = names->n_items > 1 ? std::string(NodeString(names->items[names->n_items - 2])) : "";
+    const TableDef* owner = (*sc.catalog)->FindIndexTable(schema, name);
+    if (owner == nullptr) {
+      if (s->missing_ok) continue;
+      throw PgError(sqlstate::kUndefinedObject, "index \"" + name + "\" does not exist");
+    }
+    TableDef t = *owner;
+    auto it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](const IndexDef& x) { return x.name == name; });
+    if (it->constraint) {
+      throw PgError(sqlstate::kDependentObjectsStillExist,
+                    "cannot drop index " + name + " because constraint " + name + " on table " + t.name + " requires it",
+                    "", "You can drop constraint " + name + " on table " + t.name + " instead.");
+    }
+    t.indexes.erase(it);
+    if (!sc.describe_only) SaveTable(sc, t);
+  }
+  return out;
+}
+
+}  // namespace immu::sql
