@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -326,10 +327,15 @@ class FakeEngine : public sql::Engine {
       throw PgError(sqlstate::kUndefinedDatabase, "database \"nodb\" does not exist");
     }
     auto s = std::make_unique<FakeSession>(options);
+    std::lock_guard<std::mutex> l(mu_);  // Engine is thread-safe
     last_session = s.get();
     return s;
   }
+  // Read only by single-threaded tests.
   FakeSession* last_session = nullptr;
+
+ private:
+  std::mutex mu_;
 };
 
 using Messages = std::vector<std::pair<char, std::string>>;
