@@ -9,6 +9,7 @@
 #include "catalog/pg_error.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
+#include "sql/system_tables.h"
 
 namespace immu::sql {
 
@@ -31,6 +32,22 @@ Relation BuildFrom(const PgNode* item, StmtContext& sc, Binder& binder, const Sc
 
 Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where = nullptr,
                       Binder* binder = nullptr, const Scope* outer = nullptr) {
+  const std::string schema = rv->schemaname != nullptr ? rv->schemaname : "";
+  if (schema == "pg_catalog" || schema == "information_schema" ||
+      (schema.empty() && (*sc.catalog)->Find("", rv->relname) == nullptr)) {
+    Relation sys;
+    const std::string qualifier = rv->alias != nullptr && rv->alias->aliasname != nullptr && *rv->alias->aliasname
+                                      ? rv->alias->aliasname
+                                      : rv->relname;
+    if (BuildSystemRelation(schema, rv->relname, qualifier, sc, &sys)) {
+      if (rv->alias != nullptr) {
+        for (size_t i = 0; i < rv->alias->n_colnames && i < sys.scope.columns.size(); i++) {
+          sys.scope.columns[i].name = NodeString(rv->alias->colnames[i]);
+        }
+      }
+      return sys;
+    }
+  }
   const TableDef& t = LookupTable(**sc.catalog, rv);
   Relation r;
   const std::string qualifier = rv->alias != nullptr ? rv->alias->aliasname : t.name;
