@@ -170,6 +170,10 @@ void Connection::HandleMessage(char type, std::string_view body) {
     state_ = State::kClosed;
     return;
   }
+  if (copy_in_) {
+    HandleCopyInMessage(type, body);
+    return;
+  }
   if (ignore_till_sync_ && type != frontend::kSync) return;
 
   const bool extended = type == frontend::kParse || type == frontend::kBind ||
@@ -226,7 +230,45 @@ void Connection::DoSimpleQuery(std::string_view sql) {
     }
     sink.EmitCompletions();
   });
-  if (!broken_) SendReadyForQuery();
+  // In copy-in mode ReadyForQuery waits for the end of the COPY data.
+  if (!broken_ && !copy_in_) SendReadyForQuery();
+}
+
+void Connection::HandleCopyInMessage(char type, std::string_view body) {
+  // PostgreSQL's CopyGetData: Flush and Sync are ignored during copy-in;
+  // any other message is a protocol violation that ends the COPY.
+  if (type == frontend::kFlush || type == frontend::kSync) return;
+  bool finished = false;
+  const bool ok = Guarded(false, [&] {
+    switch (type) {
+      case frontend::kCopyData:
+        session_->CopyInData(body);
+        return;
+      case frontend::kCopyDone: {
+        finished = true;
+        const sql::ExecResult r = session_->CopyInDone();
+        AppendCommandComplete(&out_, r.command_tag);
+        return;
+      }
+      case frontend::kCopyFail: {
+        finished = true;
+        std::string message(body);
+        if (!message.empty() && message.back() == '\0') message.pop_back();
+        session_->CopyInFail(message);
+        return;
+      }
+      default:
+        finished = true;
+        session_->CopyInFail("unexpected message during COPY");
+        throw PgError(sqlstate::kProtocolViolation,
+                      "unexpected message type 0x" + std::to_string(static_cast<uint8_t>(type)) +
+                          " during COPY from stdin");
+    }
+  });
+  if (!ok || finished) {
+    copy_in_ = false;
+    if (!broken_) SendReadyForQuery();
+  }
 }
 
 }  // namespace immu::pgwire

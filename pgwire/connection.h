@@ -135,6 +135,7 @@ class Connection {
   void SendReadyForQuery();
   void FlushIfLarge();
   void DoSimpleQuery(std::string_view sql);
+  void HandleCopyInMessage(char type, std::string_view body);
 
   // connection_startup.cc
   void HandleStartupPacket(std::string_view packet);
@@ -178,6 +179,7 @@ class Connection {
   BackendKey key_;
   bool registered_ = false;
   bool ignore_till_sync_ = false;
+  bool copy_in_ = false;  // between CopyInResponse and CopyDone/CopyFail
 };
 
 }  // namespace immu::pgwire

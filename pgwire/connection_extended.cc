@@ -47,11 +47,29 @@ void Connection::WireSink::Notice(std::string_view severity, std::string_view sq
   AppendNoticeResponse(&conn_->out_, f);
 }
 
+void Connection::WireSink::CopyOutBegin(const sql::CopyState& state) {
+  EmitCompletions();
+  AppendCopyOutResponse(&conn_->out_, static_cast<int8_t>(state.format), state.column_formats);
+  copy_out_open_ = true;
+}
+
+void Connection::WireSink::CopyData(std::string_view data) {
+  AppendCopyData(&conn_->out_, data);
+  conn_->FlushIfLarge();
+}
+
 void Connection::WireSink::EmitCompletions() {
+  if (copy_out_open_) {
+    AppendCopyDone(&conn_->out_);
+    copy_out_open_ = false;
+  }
   if (results_ == nullptr) return;
   for (; emitted_ < results_->size(); emitted_++) {
     const sql::ExecResult& r = (*results_)[emitted_];
-    if (r.empty_query) {
+    if (r.copy_in) {
+      AppendCopyInResponse(&conn_->out_, static_cast<int8_t>(r.copy.format), r.copy.column_formats);
+      conn_->copy_in_ = true;
+    } else if (r.empty_query) {
       AppendEmptyQueryResponse(&conn_->out_);
     } else {
       AppendCommandComplete(&conn_->out_, r.command_tag);

@@ -29,14 +29,19 @@ class Connection::WireSink : public sql::RowSink {
   void Row(std::span<const std::optional<std::string_view>> cells) override;
   void Notice(std::string_view severity, std::string_view sqlstate,
               std::string_view message) override;
+  void CopyOutBegin(const sql::CopyState& state) override;
+  void CopyData(std::string_view data) override;
 
-  // CommandComplete / EmptyQueryResponse for results not yet reported.
+  // CommandComplete / EmptyQueryResponse for results not yet reported; a
+  // COPY FROM STDIN result becomes CopyInResponse and puts the connection in
+  // copy-in mode.
   void EmitCompletions();
 
  private:
   Connection* conn_;
   std::vector<sql::ExecResult>* results_;
   size_t emitted_ = 0;
+  bool copy_out_open_ = false;  // CopyOutResponse sent, CopyDone not yet
 };
 
 // XX000 for an exception that is not a PgError (what may be null).
