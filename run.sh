@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the main job. Until the server
-# lands, the main job is the embedded-store benchmark (build/bin/stress_tool).
+# Installs what is missing, builds, and starts the server on its embedded
+# defaults (data in ./data, 127.0.0.1:5432, user immudb / password immudb,
+# database defaultdb). Extra arguments go to build/bin/immudb (see --help).
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/deps.sh
 scripts/build.sh build
-exec build/bin/stress_tool "$@"
+exec build/bin/immudb "$@"
