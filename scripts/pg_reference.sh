@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/pg_reference.sh start|stop [PORT]: a throwaway PostgreSQL 15 cluster
 # (Debian's package) for checking test expectations against the real thing.
-# Prints the libpq connection string on start.
+# Prints the libpq connection string on start. PGREF_DURABLE=1 keeps fsync
+# and synchronous_commit on (benchmarks); the default turns fsync off (tests).
 set -euo pipefail
 cmd=${1:-start}
 port=${2:-55450}
@@ -15,7 +16,9 @@ case "$cmd" in
       [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
       as_pg "$bin/initdb -D $dir -A trust -U postgres -E UTF8 --locale=C >/dev/null"
     fi
-    as_pg "$bin/pg_ctl -D $dir -o '-p $port -k /tmp -c fsync=off' -l $dir/log -w start >/dev/null"
+    durability="-c fsync=off"
+    [ "${PGREF_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on"
+    as_pg "$bin/pg_ctl -D $dir -o '-p $port -k /tmp $durability -c max_connections=200' -l $dir/log -w start >/dev/null"
     echo "host=/tmp port=$port user=postgres dbname=postgres"
     ;;
   stop)
