@@ -36,6 +36,7 @@ inline constexpr const char* kUntranslatableCharacter = "22P05";
 inline constexpr const char* kCharacterNotInRepertoire = "22021";
 inline constexpr const char* kIntervalFieldOverflow = "22015";
 inline constexpr const char* kInvalidDatetimeFormatOrValue = "22007";
+inline constexpr const char* kArraySubscriptError = "2202E";
 inline constexpr const char* kIntegrityConstraintViolation = "23000";
 inline constexpr const char* kNotNullViolation = "23502";
 inline constexpr const char* kForeignKeyViolation = "23503";

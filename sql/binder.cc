@@ -27,7 +27,77 @@ std::unique_ptr<Expr> MakeFunc(const ResolvedFn& r, std::vector<std::unique_ptr<
   return e;
 }
 
+Value MakeArray(std::span<const Value> a, EvalContext&) {
+  return Value::Array(a[0].type, ValueArray(a.begin() + 1, a.end()));
+}
+
+// arr[i]: 1-based for arrays, 0-based for int2vector/oidvector (as stored
+// in PostgreSQL's catalogs); NULL outside the bounds.
+Value Subscript(std::span<const Value> a, EvalContext&) {
+  const uint32_t elem = ArrayElementType(a[0].type);
+  const int64_t lower = a[0].type == oid::kInt2Vector || a[0].type == oid::kOidVector ? 0 : 1;
+  const int64_t i = a[1].i - lower;
+  if (i < 0 || i >= static_cast<int64_t>(a[0].arr->size())) return Value::Null(elem);
+  return (*a[0].arr)[static_cast<size_t>(i)];
+}
+
 }  // namespace
+
+std::unique_ptr<Expr> Binder::BindArrayExpr(const PgQuery__AArrayExpr* a, const Scope& scope) {
+  std::vector<std::unique_ptr<Expr>> elems;
+  uint32_t t = oid::kUnknown;
+  for (size_t i = 0; i < a->n_elements; i++) {
+    if (a->elements[i]->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR) {
+      throw WithPos(PgError(sqlstate::kFeatureNotSupported, "multidimensional arrays are not supported"), a->location);
+    }
+    elems.push_back(Bind(a->elements[i], scope));
+    t = CommonType(t, elems.back()->type, "ARRAY");
+  }
+  if (t == oid::kUnknown) t = oid::kText;
+  const uint32_t at = ArrayTypeOf(t);
+  if (at == 0) {
+    throw WithPos(PgError(sqlstate::kUndefinedObject, "could not find array type for data type " + FormatType(t, -1)),
+                  a->location);
+  }
+  auto e = std::make_unique<Expr>();
+  e->kind = Expr::Kind::kFunc;
+  e->strict = false;
+  e->type = at;
+  e->name = "array";
+  e->location = a->location;
+  // args[0] is a typed NULL telling MakeArray the array's type.
+  e->fn = MakeArray;
+  e->args.push_back(Expr::Const(Value::Null(at)));
+  for (auto& x : elems) e->args.push_back(Coerce(std::move(x), t, -1, false));
+  return e;
+}
+
+std::unique_ptr<Expr> Binder::BindIndirection(const PgQuery__AIndirection* ind, const Scope& scope) {
+  auto e = Bind(ind->arg, scope);
+  for (size_t i = 0; i < ind->n_indirection; i++) {
+    const PgNode* n = ind->indirection[i];
+    if (n->node_case != PG_QUERY__NODE__NODE_A_INDICES || n->a_indices->is_slice || n->a_indices->uidx == nullptr) {
+      throw PgError(sqlstate::kFeatureNotSupported, "only array subscripts are supported in indirection");
+    }
+    const uint32_t elem = ArrayElementType(e->type);
+    if (elem == 0) {
+      throw WithPos(PgError(sqlstate::kDatatypeMismatch,
+                            "cannot subscript type " + FormatType(e->type, -1) + " because it does not support subscripting"),
+                    e->location);
+    }
+    auto idx = Coerce(Bind(n->a_indices->uidx, scope), oid::kInt4, -1, false);
+    auto s = std::make_unique<Expr>();
+    s->kind = Expr::Kind::kFunc;
+    s->type = elem;
+    s->fn = Subscript;
+    s->name = e->name;
+    s->location = e->location;
+    s->args.push_back(std::move(e));
+    s->args.push_back(std::move(idx));
+    e = std::move(s);
+  }
+  return e;
+}
 
 void ResolveTypeName(const PgQuery__TypeName* tn, uint32_t* type, int32_t* typmod, bool* serial) {
   std::string name;
@@ -37,10 +107,20 @@ void ResolveTypeName(const PgQuery__TypeName* tn, uint32_t* type, int32_t* typmo
     if (!name.empty()) name += ".";
     name += part;
   }
-  if (tn->n_array_bounds > 0) {
-    throw WithPos(PgError(sqlstate::kFeatureNotSupported, "array types are not supported yet"), tn->location);
+  // "char" (quoted) is the one-byte catalog type; unquoted CHAR arrives as
+  // pg_catalog.bpchar.
+  *type = tn->n_names == 1 && name == "char" ? oid::kChar : TypeOidByName(name, serial);
+  if (tn->n_array_bounds > 0 && *type != 0) {
+    const uint32_t elem = *type;
+    *type = ArrayTypeOf(elem);
+    if (*type == 0) {
+      throw WithPos(PgError(sqlstate::kUndefinedObject, "type \"" + name + "[]\" does not exist"), tn->location);
+    }
+    if (serial != nullptr && *serial) {
+      throw WithPos(PgError(sqlstate::kFeatureNotSupported, "array of serial is not implemented"), tn->location);
+    }
+    return;
   }
-  *type = TypeOidByName(name, serial);
   if (*type == 0) {
     // Aliases libpg_query produces for SQL-standard spellings.
     if (name == "timestamp with time zone") *type = oid::kTimestampTz;
@@ -268,6 +348,40 @@ std::unique_ptr<Expr> Binder::BindAExpr(const PgQuery__AExpr* a, const Scope& sc
       // Both sides untyped parameters/literals in a comparison: text.
       return BindOperator(op, std::move(l), std::move(r), a->location);
     }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL: {
+      // x op ANY (array): op resolved between x and the element type.
+      auto l = Bind(a->lexpr, scope);
+      auto r = Bind(a->rexpr, scope);
+      if (r->type == oid::kUnknown) {
+        const uint32_t lt = l->type == oid::kUnknown ? oid::kText : l->type;
+        r = Coerce(std::move(r), ArrayTypeOf(lt), -1, false);
+      }
+      const uint32_t elem = ArrayElementType(r->type);
+      if (elem == 0) {
+        throw WithPos(PgError(sqlstate::kDatatypeMismatch, "op ANY/ALL (array) requires array on right side"),
+                      a->location);
+      }
+      ResolvedFn fn;
+      try {
+        fn = ResolveOperator(op, l->type, elem);
+      } catch (PgError& e) {
+        throw WithPos(std::move(e), a->location);
+      }
+      if (fn.result_type != oid::kBool) {
+        throw WithPos(PgError(sqlstate::kDatatypeMismatch, "op ANY/ALL (array) requires operator to yield boolean"),
+                      a->location);
+      }
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kAnyArray;
+      e->type = oid::kBool;
+      e->fn = fn.fn;
+      e->negate = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL;
+      e->location = a->location;
+      e->args.push_back(Coerce(std::move(l), fn.arg_types[0], -1, false));
+      e->args.push_back(std::move(r));
+      return e;
+    }
     case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
     case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE: {
       auto l = Bind(a->lexpr, scope);
@@ -450,6 +564,14 @@ std::unique_ptr<Expr> Binder::BindSubLink(const PgQuery__SubLink* s, const Scope
     case PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK:
       e->subquery = bind_subquery(s->subselect, scope, SubqueryRunner::Mode::kScalar, &type);
       e->type = type;
+      return e;
+    case PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK:
+      e->subquery = bind_subquery(s->subselect, scope, SubqueryRunner::Mode::kArray, &type);
+      e->type = ArrayTypeOf(type == oid::kUnknown ? oid::kText : type);
+      if (e->type == 0) {
+        throw WithPos(PgError(sqlstate::kUndefinedObject, "could not find array type for data type " + FormatType(type, -1)),
+                      s->location);
+      }
       return e;
     case PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK: {
       std::string op = s->n_oper_name > 0 ? std::string(NodeString(s->oper_name[0])) : "=";
@@ -671,6 +793,13 @@ std::unique_ptr<Expr> Binder::Bind(const PgNode* n, const Scope& scope) {
     }
     case PG_QUERY__NODE__NODE_SUB_LINK:
       return BindSubLink(n->sub_link, scope);
+    case PG_QUERY__NODE__NODE_COLLATE_CLAUSE:
+      // Every collation is "C" here: COLLATE only needs to bind.
+      return Bind(n->collate_clause->arg, scope);
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
+      return BindArrayExpr(n->a_array_expr, scope);
+    case PG_QUERY__NODE__NODE_A_INDIRECTION:
+      return BindIndirection(n->a_indirection, scope);
     default:
       throw PgError(sqlstate::kFeatureNotSupported, "this expression is not supported yet");
   }

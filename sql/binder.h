@@ -73,6 +73,8 @@ class Binder {
   std::unique_ptr<Expr> BindOperator(const std::string& op, std::unique_ptr<Expr> l,
                                      std::unique_ptr<Expr> r, int location);
   std::unique_ptr<Expr> BindSubLink(const PgQuery__SubLink* s, const Scope& scope);
+  std::unique_ptr<Expr> BindArrayExpr(const PgQuery__AArrayExpr* a, const Scope& scope);
+  std::unique_ptr<Expr> BindIndirection(const PgQuery__AIndirection* ind, const Scope& scope);
 
   EvalContext& ctx_;
   std::vector<uint32_t>* params_;

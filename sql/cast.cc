@@ -13,8 +13,8 @@ namespace immu::sql {
 namespace {
 
 bool IsIntType(uint32_t t) {
-  return t == oid::kInt2 || t == oid::kInt4 || t == oid::kInt8 || t == oid::kOid ||
-         t == oid::kRegclass || t == oid::kRegtype || t == oid::kRegproc;
+  return t == oid::kInt2 || t == oid::kInt4 || t == oid::kInt8 || t == oid::kOid || t == oid::kXid ||
+         IsRegType(t);
 }
 bool IsFloatType(uint32_t t) { return t == oid::kFloat4 || t == oid::kFloat8; }
 bool IsNumberType(uint32_t t) { return IsIntType(t) || IsFloatType(t) || t == oid::kNumeric; }
@@ -61,6 +61,12 @@ int64_t CheckRange(int64_t v, uint32_t to) {
 
 bool CanCast(uint32_t from, uint32_t to, bool explicit_cast) {
   if (from == to || from == oid::kUnknown) return true;
+  const uint32_t fe = ArrayElementType(from), te = ArrayElementType(to);
+  if (fe != 0 && te != 0) return CanCast(fe, te, explicit_cast);
+  if (fe != 0 || te != 0) return IsStringType(to) || (IsStringType(from) && explicit_cast);
+  // oid and the reg* types convert to each other implicitly, as in PostgreSQL.
+  if ((from == oid::kOid || IsRegType(from)) && (to == oid::kOid || IsRegType(to))) return true;
+  if ((IsRegType(from) || from == oid::kOid) && IsNumberType(to)) return explicit_cast || to == oid::kInt8;
   if (IsNumberType(from) && IsNumberType(to)) return true;
   if (IsStringType(to)) return explicit_cast || IsStringType(from) || true;
   if (IsStringType(from)) return explicit_cast || from == oid::kUnknown;
@@ -76,6 +82,13 @@ Value CastValue(const Value& v, uint32_t to, int32_t typmod, const ValueContext&
   const uint32_t from = v.type;
   if (v.null) return Value::Null(to);
   if (from == to) return ApplyTypmod(v, typmod, explicit_cast);
+  if (v.arr && ArrayElementType(to) != 0) {
+    const uint32_t elem = ArrayElementType(to);
+    ValueArray out;
+    out.reserve(v.arr->size());
+    for (const auto& e : *v.arr) out.push_back(CastValue(e, elem, typmod, ctx, explicit_cast));
+    return Value::Array(to, std::move(out));
+  }
   if (IsIntType(to)) {
     if (IsIntType(from)) return Value::Int(to, CheckRange(v.i, to));
     if (IsFloatType(from)) return Value::Int(to, RoundToInt(v.f, to));

@@ -120,6 +120,26 @@ Value Eval(const Expr& e, const Row& row, EvalContext& ctx) {
       if (saw_null) return Value::Null(oid::kBool);
       return Value::Bool(e.negate);
     }
+    case Expr::Kind::kAnyArray: {
+      const Value probe = Eval(*e.args[0], row, ctx);
+      const Value arr = Eval(*e.args[1], row, ctx);
+      if (arr.null) return Value::Null(oid::kBool);
+      const bool all = e.negate;
+      bool saw_null = false;
+      for (const Value& elem : *arr.arr) {
+        if (probe.null || elem.null) {
+          saw_null = true;
+          continue;
+        }
+        const Value pair[2] = {probe, elem};
+        const int t = Truth(e.fn(std::span<const Value>(pair, 2), ctx));
+        if (!all && t == 1) return Value::Bool(true);
+        if (all && t == 0) return Value::Bool(false);
+        if (t < 0) saw_null = true;
+      }
+      if (saw_null) return Value::Null(oid::kBool);
+      return Value::Bool(all);
+    }
     case Expr::Kind::kSubquery: {
       Value probe;
       const Value* p = nullptr;

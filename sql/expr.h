@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -15,6 +16,10 @@
 
 #include "sql/value.h"
 #include "sql/value_io.h"
+
+namespace immu {
+class Catalog;
+}  // namespace immu
 
 namespace immu::sql {
 
@@ -30,6 +35,11 @@ struct EvalContext {
   std::string database;
   std::string user;
   std::string application_name;
+  // The session's catalog snapshot (system functions such as
+  // pg_get_indexdef read it) and run-time parameters; may be nullptr.
+  const std::shared_ptr<const Catalog>* catalog = nullptr;
+  const std::map<std::string, std::string>* settings = nullptr;
+  int32_t backend_pid = 0;
 };
 
 using ScalarFn = Value (*)(std::span<const Value> args, EvalContext& ctx);
@@ -50,6 +60,7 @@ struct Expr {
     kInList,     // args[0] IN (args[1..]); negate for NOT IN
     kSubquery,   // scalar / EXISTS / IN subquery, run by runner
     kAggRef,     // aggregate result slot `index` of the grouped row
+    kAnyArray,   // args[0] op ANY (args[1]) with fn the operator; negate: ALL
   };
   Kind kind = Kind::kConst;
   uint32_t type = oid::kUnknown;
@@ -79,10 +90,11 @@ struct Expr {
 // Runs a subquery on behalf of an expression (defined by the planner).
 class SubqueryRunner {
  public:
-  enum class Mode { kScalar, kExists, kAny };
+  enum class Mode { kScalar, kExists, kAny, kArray };
   virtual ~SubqueryRunner() = default;
   // kScalar: the single value (NULL if no row; 21000 if several).
-  // kExists: bool. kAny: probe IN (subquery) with `probe`.
+  // kExists: bool. kAny: probe IN (subquery) with `probe`. kArray: the
+  // column's values as an array (ARRAY(subquery)).
   virtual Value Run(EvalContext& ctx, const Row& current, const Value* probe) = 0;
 };
 

@@ -1,7 +1,11 @@
 #include "sql/functions.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cmath>
+#include <list>
+#include <unordered_map>
 
 #include "catalog/pg_error.h"
 
@@ -98,6 +102,48 @@ Value Like(std::span<const Value> a, EvalContext&) { return Value::Bool(LikeMatc
 Value NotLike(std::span<const Value> a, EvalContext&) { return Value::Bool(!LikeMatch(a[0].s, a[1].s, false)); }
 Value ILike(std::span<const Value> a, EvalContext&) { return Value::Bool(LikeMatch(a[0].s, a[1].s, true)); }
 Value NotILike(std::span<const Value> a, EvalContext&) { return Value::Bool(!LikeMatch(a[0].s, a[1].s, true)); }
+
+// POSIX regular expressions (~, ~*, !~, !~*) through RE2, whose syntax
+// covers what clients send (psql's "^(name)$" patterns, anchors, classes).
+// Compiled patterns are cached per thread, most recently used first.
+const RE2& CompiledRegex(const std::string& pattern, bool case_insensitive) {
+  struct Cache {
+    std::list<std::pair<std::string, std::unique_ptr<RE2>>> lru;
+    std::unordered_map<std::string, decltype(lru)::iterator> index;
+  };
+  thread_local Cache cache;
+  const std::string key = std::string(case_insensitive ? "i" : "c") + pattern;
+  if (auto it = cache.index.find(key); it != cache.index.end()) {
+    cache.lru.splice(cache.lru.begin(), cache.lru, it->second);
+    return *it->second->second;
+  }
+  RE2::Options o;
+  o.set_case_sensitive(!case_insensitive);
+  o.set_log_errors(false);
+  auto re = std::make_unique<RE2>(pattern, o);
+  if (!re->ok()) {
+    throw PgError(sqlstate::kInvalidRegularExpression, "invalid regular expression: " + re->error());
+  }
+  cache.lru.emplace_front(key, std::move(re));
+  cache.index[key] = cache.lru.begin();
+  if (cache.lru.size() > 64) {
+    cache.index.erase(cache.lru.back().first);
+    cache.lru.pop_back();
+  }
+  return *cache.lru.front().second;
+}
+Value RegexMatch(std::span<const Value> a, EvalContext&) {
+  return Value::Bool(RE2::PartialMatch(a[0].s, CompiledRegex(a[1].s, false)));
+}
+Value RegexNotMatch(std::span<const Value> a, EvalContext&) {
+  return Value::Bool(!RE2::PartialMatch(a[0].s, CompiledRegex(a[1].s, false)));
+}
+Value RegexIMatch(std::span<const Value> a, EvalContext&) {
+  return Value::Bool(RE2::PartialMatch(a[0].s, CompiledRegex(a[1].s, true)));
+}
+Value RegexNotIMatch(std::span<const Value> a, EvalContext&) {
+  return Value::Bool(!RE2::PartialMatch(a[0].s, CompiledRegex(a[1].s, true)));
+}
 
 size_t Utf8Chars(std::string_view s) {
   size_t n = 0;
@@ -343,6 +389,13 @@ uint32_t CommonType(uint32_t a, uint32_t b, const char* context) {
   if (a == b) return a;  // unknown stays unknown: callers default it to text
   if (a == oid::kUnknown) return b;
   if (b == oid::kUnknown) return a;
+  // oid, the reg* types and integers meet at oid (implicit casts in PostgreSQL).
+  auto oidish = [](uint32_t t) { return t == oid::kOid || IsRegType(t); };
+  if ((oidish(a) && (oidish(b) || IsNumericCategory(b))) || (oidish(b) && IsNumericCategory(a))) {
+    if (!oidish(a) && (b == oid::kNumeric || NumRank(b) > 4)) return b;
+    if (!oidish(b) && (a == oid::kNumeric || NumRank(a) > 4)) return a;
+    return oid::kOid;
+  }
   if (IsNumericCategory(a) && IsNumericCategory(b)) return NumRank(a) > NumRank(b) ? a : b;
   if (IsStringCategory(a) && IsStringCategory(b)) {
     if (a == oid::kBpchar && b == oid::kBpchar) return oid::kBpchar;
@@ -395,6 +448,11 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
     }
     return fail();
   }
+  if (op == "~" || op == "!~" || op == "~*" || op == "!~*") {
+    if (!IsStringCategory(left) || !IsStringCategory(right)) return fail();
+    ScalarFn f = op == "~" ? RegexMatch : op == "!~" ? RegexNotMatch : op == "~*" ? RegexIMatch : RegexNotIMatch;
+    return {f, oid::kBool, {oid::kText, oid::kText}};
+  }
   if (op == "~~" || op == "!~~" || op == "~~*" || op == "!~~*") {
     if (!IsStringCategory(left) || !IsStringCategory(right)) return fail();
     ScalarFn f = op == "~~" ? Like : op == "!~~" ? NotLike : op == "~~*" ? ILike : NotILike;
@@ -443,6 +501,8 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
 }
 
 ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_types) {
+  ResolvedFn sys;
+  if (ResolveSystemFunction(name, arg_types, &sys)) return sys;
   // Type-generic functions first.
   if (name == "abs" && arg_types.size() == 1) {
     const uint32_t t = arg_types[0] == oid::kUnknown ? oid::kFloat8 : arg_types[0];

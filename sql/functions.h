@@ -28,6 +28,10 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right);
 // A scalar function by (lower-case) name. Throws 42883 when unknown.
 ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_types);
 
+// Catalog, session-information and array functions (sql/system_functions.cc):
+// fills *out and returns true when name/arg_types is one of them.
+bool ResolveSystemFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+
 // Type categories used by resolution.
 bool IsNumericCategory(uint32_t t);
 bool IsStringCategory(uint32_t t);

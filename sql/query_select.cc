@@ -29,6 +29,9 @@ std::string GroupKey(const std::vector<Value>& vals) {
 
 // ---- FROM --------------------------------------------------------------------------------
 Relation BuildFrom(const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer);
+bool IsLateral(const PgNode* item);
+Relation LateralJoin(Relation left, const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer,
+                     const PgNode* on, bool left_outer);
 
 Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where = nullptr,
                       Binder* binder = nullptr, const Scope* outer = nullptr) {
@@ -70,6 +73,20 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
 }
 
 Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, const Scope* outer) {
+  if (IsLateral(j->rarg)) {
+    if (j->jointype != PG_QUERY__JOIN_TYPE__JOIN_INNER && j->jointype != PG_QUERY__JOIN_TYPE__JOIN_LEFT) {
+      throw PgError(sqlstate::kFeatureNotSupported, "only inner and left joins to LATERAL items are supported");
+    }
+    if (j->n_using_clause > 0 || j->is_natural) {
+      throw PgError(sqlstate::kFeatureNotSupported, "USING and NATURAL joins to LATERAL items are not supported");
+    }
+    Relation out = LateralJoin(BuildFrom(j->larg, sc, binder, outer), j->rarg, sc, binder, outer, j->quals,
+                               j->jointype == PG_QUERY__JOIN_TYPE__JOIN_LEFT);
+    if (j->alias != nullptr) {
+      for (auto& c : out.scope.columns) c.qualifier = j->alias->aliasname;
+    }
+    return out;
+  }
   Relation left = BuildFrom(j->larg, sc, binder, outer);
   Relation right = BuildFrom(j->rarg, sc, binder, outer);
   Relation out;
@@ -178,8 +195,174 @@ Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const
   return r;
 }
 
+// The scope of a subquery in FROM (its columns named by the alias).
+Scope SubselectScope(const PgQuery__RangeSubselect* rs, const QueryResult& shape) {
+  Scope scope;
+  const std::string qualifier = rs->alias != nullptr ? rs->alias->aliasname : "";
+  for (size_t i = 0; i < shape.columns.size(); i++) {
+    ScopeColumn c;
+    c.qualifier = qualifier;
+    c.name = rs->alias != nullptr && i < rs->alias->n_colnames ? std::string(NodeString(rs->alias->colnames[i]))
+                                                                : shape.columns[i].name;
+    c.type = shape.columns[i].type_oid;
+    c.typmod = shape.columns[i].type_mod;
+    scope.columns.push_back(std::move(c));
+  }
+  return scope;
+}
+
+bool IsLateral(const PgNode* item) {
+  return (item->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT && item->range_subselect->lateral) ||
+         (item->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION && item->range_function->lateral);
+}
+
+Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer);
+
+// A LATERAL item joined to each row of `left`: the item is evaluated once per
+// left row, with that row as its innermost outer row. on: the join condition
+// over [left..., item...] (nullptr: cross join); left_outer keeps unmatched
+// left rows with NULLs.
+Relation LateralJoin(Relation left, const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer,
+                     const PgNode* on, bool left_outer) {
+  Scope ls;
+  ls.columns = left.scope.columns;
+  ls.parent = outer;
+  Relation out;
+  out.scope.parent = outer;
+  out.scope.columns = left.scope.columns;
+  Scope item_scope;
+  const PgQuery__RangeSubselect* rs =
+      item->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT ? item->range_subselect : nullptr;
+  if (rs != nullptr) {
+    StmtContext d = sc;
+    d.describe_only = true;
+    item_scope = SubselectScope(rs, RunSelect(rs->subquery->select_stmt, d, &ls));
+  } else {
+    StmtContext d = sc;
+    d.describe_only = true;
+    item_scope = FromFunction(item->range_function, d, binder, &ls).scope;
+  }
+  out.scope.columns.insert(out.scope.columns.end(), item_scope.columns.begin(), item_scope.columns.end());
+  std::unique_ptr<Expr> cond;
+  if (on != nullptr) cond = binder.BindCondition(on, out.scope, "JOIN/ON");
+  if (sc.describe_only) return out;
+  for (const Row& lr : left.rows) {
+    CheckCancel(*sc.eval);
+    std::vector<Row> rows;
+    sc.eval->outer.push_back(&lr);
+    try {
+      if (rs != nullptr) {
+        rows = RunSelect(rs->subquery->select_stmt, sc, &ls).rows;
+      } else {
+        rows = FromFunction(item->range_function, sc, binder, &ls).rows;
+      }
+    } catch (...) {
+      sc.eval->outer.pop_back();
+      throw;
+    }
+    sc.eval->outer.pop_back();
+    bool matched = false;
+    for (auto& rr : rows) {
+      Row joined = lr;
+      joined.insert(joined.end(), rr.begin(), rr.end());
+      if (cond && !EvalPredicate(*cond, joined, *sc.eval)) continue;
+      matched = true;
+      out.rows.push_back(std::move(joined));
+    }
+    if (!matched && left_outer) {
+      Row joined = lr;
+      for (const auto& c : item_scope.columns) joined.push_back(Value::Null(c.type));
+      out.rows.push_back(std::move(joined));
+    }
+  }
+  return out;
+}
+
+Value SeriesValue(uint32_t type, int64_t x) { return Value::Int(type, x); }
+
+// Set-returning functions in FROM: generate_series over integers, unnest
+// over an array, and any scalar function as a one-row relation.
+Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer) {
+  if (rf->n_functions != 1 || rf->is_rowsfrom || rf->ordinality) {
+    throw PgError(sqlstate::kFeatureNotSupported, "ROWS FROM and WITH ORDINALITY are not supported yet");
+  }
+  const PgQuery__List* pair = rf->functions[0]->list;
+  const PgNode* call = pair->items[0];
+  if (call->node_case != PG_QUERY__NODE__NODE_FUNC_CALL) {
+    throw PgError(sqlstate::kFeatureNotSupported, "this kind of function in FROM is not supported yet");
+  }
+  const PgQuery__FuncCall* f = call->func_call;
+  const std::string name(NodeString(f->funcname[f->n_funcname - 1]));
+  Scope arg_scope;
+  arg_scope.parent = outer;
+  std::vector<std::unique_ptr<Expr>> args;
+  for (size_t i = 0; i < f->n_args; i++) args.push_back(binder.Bind(f->args[i], arg_scope));
+  Relation r;
+  ScopeColumn col;
+  col.qualifier = rf->alias != nullptr ? rf->alias->aliasname : name;
+  col.name = rf->alias != nullptr && rf->alias->n_colnames > 0 ? std::string(NodeString(rf->alias->colnames[0]))
+             : rf->alias != nullptr ? rf->alias->aliasname : name;
+  std::vector<Value> argv;
+  auto eval_args = [&] {
+    if (sc.describe_only) return;
+    for (auto& a : args) argv.push_back(Eval(*a, Row{}, *sc.eval));
+  };
+  if (name == "generate_series" && (args.size() == 2 || args.size() == 3)) {
+    uint32_t t = oid::kInt4;
+    for (auto& a : args) {
+      if (a->type == oid::kInt8) t = oid::kInt8;
+      else if (a->type != oid::kInt4 && a->type != oid::kInt2 && a->type != oid::kUnknown) {
+        throw PgError(sqlstate::kFeatureNotSupported, "generate_series is supported over integers only");
+      }
+    }
+    for (auto& a : args) a = binder.Coerce(std::move(a), t, -1, false);
+    col.type = t;
+    r.scope.columns.push_back(col);
+    eval_args();
+    if (sc.describe_only) return r;
+    for (const auto& v : argv) {
+      if (v.null) return r;
+    }
+    const int64_t step = argv.size() > 2 ? argv[2].i : 1;
+    if (step == 0) throw PgError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+    for (int64_t x = argv[0].i; step > 0 ? x <= argv[1].i : x >= argv[1].i; x += step) {
+      CheckCancel(*sc.eval);
+      r.rows.push_back({SeriesValue(t, x)});
+    }
+    return r;
+  }
+  if (name == "unnest" && args.size() == 1) {
+    const uint32_t elem = ArrayElementType(args[0]->type);
+    if (elem == 0) throw PgError(sqlstate::kUndefinedFunction, "function unnest(" + FormatType(args[0]->type, -1) + ") does not exist");
+    col.type = elem;
+    r.scope.columns.push_back(col);
+    eval_args();
+    if (sc.describe_only || argv[0].null) return r;
+    for (const auto& v : *argv[0].arr) r.rows.push_back({v});
+    return r;
+  }
+  // A scalar function: one row.
+  std::vector<uint32_t> types;
+  for (auto& a : args) types.push_back(a->type);
+  ResolvedFn fn = ResolveFunction(name, types);
+  for (size_t i = 0; i < args.size() && i < fn.arg_types.size(); i++) {
+    if (fn.arg_types[i] != 0) args[i] = binder.Coerce(std::move(args[i]), fn.arg_types[i], -1, false);
+  }
+  col.type = fn.result_type;
+  r.scope.columns.push_back(col);
+  eval_args();
+  if (sc.describe_only) return r;
+  bool any_null = false;
+  for (const auto& v : argv) any_null |= v.null;
+  r.rows.push_back({fn.strict && any_null ? Value::Null(fn.result_type)
+                                          : fn.fn(std::span<const Value>(argv.data(), argv.size()), *sc.eval)});
+  return r;
+}
+
 Relation BuildFrom(const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer) {
   switch (item->node_case) {
+    case PG_QUERY__NODE__NODE_RANGE_FUNCTION:
+      return FromFunction(item->range_function, sc, binder, outer);
     case PG_QUERY__NODE__NODE_RANGE_VAR:
       return FromRangeVar(item->range_var, sc);
     case PG_QUERY__NODE__NODE_JOIN_EXPR:
@@ -304,6 +487,9 @@ bool SameExpr(const Expr& a, const Expr& b) {
       break;
     case Expr::Kind::kFunc:
       if (a.fn != b.fn) return false;
+      break;
+    case Expr::Kind::kAnyArray:
+      if (a.fn != b.fn || a.negate != b.negate) return false;
       break;
     case Expr::Kind::kSubquery:
       return false;
@@ -535,6 +721,12 @@ class SelectRunner : public SubqueryRunner {
           throw PgError(sqlstate::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
         }
         return r.rows.empty() ? Value::Null(r.columns.empty() ? oid::kText : r.columns[0].type_oid) : r.rows[0][0];
+      case Mode::kArray: {
+        const uint32_t elem = r.columns.empty() ? oid::kText : r.columns[0].type_oid;
+        ValueArray elems;
+        for (auto& row : r.rows) elems.push_back(std::move(row[0]));
+        return Value::Array(ArrayTypeOf(elem), std::move(elems));
+      }
       case Mode::kAny: {
         bool saw_null = false;
         for (const auto& row : r.rows) {
@@ -602,6 +794,10 @@ QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope
   from.rows.push_back(Row{});
   for (size_t i = 0; i < s->n_from_clause; i++) {
     const PgNode* fi = s->from_clause[i];
+    if (i > 0 && IsLateral(fi)) {
+      from = LateralJoin(std::move(from), fi, sc, binder, outer, nullptr, false);
+      continue;
+    }
     Relation item = s->n_from_clause == 1 && fi->node_case == PG_QUERY__NODE__NODE_RANGE_VAR && s->where_clause != nullptr
                         ? FromRangeVar(fi->range_var, sc, s->where_clause, &binder, outer)
                         : BuildFrom(fi, sc, binder, outer);

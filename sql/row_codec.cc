@@ -45,6 +45,12 @@ void AppendKeyValue(const Value& v, std::string* out) {
     case Slot::kInterval:
       AppendIntervalKey(out, v.iv);
       return;
+    case Slot::kArray:
+      // Element keys start with 0x01/0x02; 0x00 ends the array so a prefix
+      // sorts first.
+      for (const auto& e : *v.arr) AppendKeyValue(e, out);
+      out->push_back('\0');
+      return;
     case Slot::kString: {
       std::string_view s = v.s;
       if (v.type == oid::kBpchar) {
@@ -94,6 +100,13 @@ void AppendRowValues(const std::vector<Value>& values, std::string* out) {
         PutFixed32LE(out, static_cast<uint32_t>(v.s.size()));
         out->append(v.s);
         break;
+      case Slot::kArray: {
+        std::string nested;
+        AppendRowValues(*v.arr, &nested);
+        PutFixed32LE(out, static_cast<uint32_t>(nested.size()));
+        out->append(nested);
+        break;
+      }
     }
   }
 }
@@ -150,6 +163,19 @@ void DecodeRow(std::string_view data, const std::vector<uint32_t>& types, std::v
         data.remove_prefix(4);
         if (data.size() < len) Corrupt();
         v.s.assign(data.data(), len);
+        data.remove_prefix(len);
+        break;
+      }
+      case Slot::kArray: {
+        if (data.size() < 4) Corrupt();
+        const uint32_t len = DecodeFixed32LE(data.data());
+        data.remove_prefix(4);
+        if (data.size() < len || len < 4) Corrupt();
+        const uint32_t n = DecodeFixed32LE(data.data());
+        if (n > len) Corrupt();
+        std::vector<Value> elems;
+        DecodeRow(data.substr(0, len), std::vector<uint32_t>(n, ArrayElementType(type)), &elems);
+        v.arr = std::make_shared<const ValueArray>(std::move(elems));
         data.remove_prefix(len);
         break;
       }

@@ -6,6 +6,7 @@
 #include "catalog/pg_error.h"
 #include "sql/copy.h"
 #include "sql/query_internal.h"
+#include "sql/system_tables.h"
 
 namespace immu::sql {
 
@@ -116,6 +117,11 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
   eval_.user = options.user;
   eval_.application_name = options.application_name;
   eval_.cancel = &cancel_;
+  eval_.catalog = &catalog_;
+  eval_.settings = &params_;
+  eval_.backend_pid = options.backend_pid;
+  names_ = std::make_unique<CatalogNames>(&catalog_);
+  eval_.vc.names = names_.get();
   // Startup parameters (DateStyle, TimeZone, options=-c x=y ...).
   for (const auto& [k, v] : options.startup_params) {
     if (k == "options") {
@@ -420,7 +426,10 @@ QueryResult SessionImpl::RunStatement(const PgNode* stmt, const std::vector<Valu
       default:
         return QueryResult{};
     }
-    std::shared_ptr<const Catalog> cat = txn_ ? catalog_ : db_->catalog();
+    // Outside a transaction the snapshot is refreshed for binding (reg*
+    // literals and system functions read catalog_ too).
+    if (!txn_) catalog_ = db_->catalog();
+    std::shared_ptr<const Catalog> cat = catalog_;
     std::unique_ptr<Transaction> scratch = db_->store()->Begin(TxOptions{});
     StmtContext sc;
     sc.db = db_;

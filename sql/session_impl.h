@@ -83,6 +83,7 @@ class SessionImpl : public Session {
   int64_t txn_start_ = 0;   // PostgreSQL-epoch microseconds
 
   EvalContext eval_;
+  std::unique_ptr<OidNames> names_;  // reg* names over catalog_
   std::map<std::string, std::string> params_;
   std::set<std::string> changed_;
 

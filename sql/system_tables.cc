@@ -1,15 +1,239 @@
+// System relations: dispatch by name, and the helpers every producer shares
+// (synthetic OIDs, index views, the deparsed definitions of
+// pg_get_indexdef / pg_get_constraintdef / pg_get_expr).
+
 #include "sql/system_tables.h"
+
+#include <algorithm>
+#include <set>
+
+#include "sql/system_internal.h"
 
 namespace immu::sql {
 
+namespace {
+
+// Synthetic OIDs: 0x80000000 + (table oid - 16384) * 4096 + slot, slots
+// 0 (pk index), 1 (pk constraint), 1024 + column (default), 2048 + column
+// (sequence). UNIQUE constraints: 0x40000000 + the index's OID.
+uint32_t Synthetic(const TableDef& t, uint32_t slot) {
+  return 0x80000000u + ((t.oid - kFirstUserOid) << 12) + slot;
+}
+
+Value DefaultFor(uint32_t type) {
+  switch (type) {
+    case oid::kBool:
+      return Value::Bool(false);
+    case oid::kInt2:
+    case oid::kInt4:
+    case oid::kInt8:
+    case oid::kOid:
+    case oid::kXid:
+    case oid::kRegproc:
+    case oid::kRegclass:
+    case oid::kRegtype:
+      return Value::Int(type, 0);
+    case oid::kFloat4:
+    case oid::kFloat8:
+      return Value::Float(type, 0);
+    default:
+      return Value::Null(type);
+  }
+}
+
+}  // namespace
+
+uint32_t NamespaceOid(std::string_view schema) {
+  if (schema == "pg_catalog") return kPgCatalogNamespace;
+  if (schema == "public") return kPublicNamespace;
+  if (schema == "information_schema") return kInformationSchemaNamespace;
+  if (schema == "pg_toast") return kPgToastNamespace;
+  // Other schemas: a stable hash in a range of their own.
+  uint32_t h = 2166136261u;
+  for (char c : schema) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return 0x20000000u + (h & 0x0fffffffu);
+}
+
+std::vector<std::string> UserSchemas(const Catalog& catalog) {
+  std::set<std::string> s = {"public"};
+  for (const auto& [id, t] : catalog.tables()) s.insert(t.schema);
+  return {s.begin(), s.end()};
+}
+
+uint32_t DatabaseOid(std::string_view name) {
+  if (name == "defaultdb") return 16384;
+  uint32_t h = 2166136261u;
+  for (char c : name) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return 16385 + (h % 1000000u);
+}
+
+uint32_t PkIndexOid(const TableDef& t) { return Synthetic(t, 0); }
+uint32_t PkConstraintOid(const TableDef& t) { return Synthetic(t, 1); }
+uint32_t UniqueConstraintOid(const IndexDef& index) { return 0x40000000u + index.oid; }
+uint32_t AttrDefOid(const TableDef& t, size_t column) { return Synthetic(t, 1024 + static_cast<uint32_t>(column)); }
+uint32_t SequenceOid(const TableDef& t, size_t column) { return Synthetic(t, 2048 + static_cast<uint32_t>(column)); }
+std::string SequenceName(const TableDef& t, size_t column) { return t.name + "_" + t.columns[column].name + "_seq"; }
+
+std::vector<IndexView> TableIndexes(const TableDef& t) {
+  std::vector<IndexView> out;
+  if (!t.pk.empty()) {
+    out.push_back({PkIndexOid(t), t.pk_name, t.pk, true, true, true, PkConstraintOid(t), ""});
+  }
+  for (const auto& x : t.indexes) {
+    out.push_back({x.oid, x.name, x.columns, x.unique, false, x.constraint,
+                   x.constraint ? UniqueConstraintOid(x) : 0, x.predicate});
+  }
+  return out;
+}
+
+RelationRef FindRelation(const Catalog& catalog, uint32_t id) {
+  RelationRef r;
+  if (const TableDef* t = catalog.FindByOid(id)) {
+    r.table = t;
+    r.kind = 'r';
+    r.name = t->name;
+    return r;
+  }
+  if (id < kFirstUserOid) return r;
+  for (const auto& [toid, t] : catalog.tables()) {
+    const auto idx = TableIndexes(t);
+    for (size_t i = 0; i < idx.size(); i++) {
+      if (idx[i].oid == id) {
+        r.table = &t;
+        r.kind = 'i';
+        r.name = idx[i].name;
+        r.index = static_cast<int>(i);
+        return r;
+      }
+    }
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      if (t.columns[c].serial && !t.columns[c].dropped && SequenceOid(t, c) == id) {
+        r.table = &t;
+        r.kind = 'S';
+        r.name = SequenceName(t, c);
+        r.column = static_cast<int>(c);
+        return r;
+      }
+    }
+  }
+  return r;
+}
+
+uint32_t RelationOidByName(const Catalog& catalog, std::string_view schema, std::string_view name) {
+  if (schema.empty() || schema != "pg_catalog") {
+    for (const auto& [toid, t] : catalog.tables()) {
+      if (!schema.empty() && t.schema != schema) continue;
+      if (t.name == name) return t.oid;
+      for (const auto& x : TableIndexes(t)) {
+        if (x.name == name) return x.oid;
+      }
+      for (size_t c = 0; c < t.columns.size(); c++) {
+        if (t.columns[c].serial && !t.columns[c].dropped && SequenceName(t, c) == name) return SequenceOid(t, c);
+      }
+    }
+  }
+  if (const SysRelation* s = FindSystemRelation(schema, name)) return s->oid;
+  return 0;
+}
+
+std::string QuoteIdent(std::string_view name) {
+  bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
+  for (char c : name) {
+    plain = plain && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+                      c == '_');
+  }
+  // A few reserved words clients are likely to use as names.
+  static const std::set<std::string_view> kReserved = {
+      "all", "and", "any", "array", "as", "asc", "between", "case", "check", "collate", "column", "constraint",
+      "create", "default", "desc", "distinct", "do", "else", "end", "except", "false", "for", "foreign", "from",
+      "grant", "group", "having", "in", "into", "is", "join", "limit", "not", "null", "offset", "on", "or",
+      "order", "primary", "references", "select", "table", "then", "to", "true", "union", "unique", "user",
+      "using", "when", "where", "with"};
+  if (plain && !kReserved.contains(name)) return std::string(name);
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string DefaultExprText(const TableDef& t, size_t column) {
+  const ColumnDef& c = t.columns[column];
+  if (c.serial) return "nextval('" + QuoteIdent(SequenceName(t, column)) + "'::regclass)";
+  return c.default_expr;
+}
+
+std::string IndexDefText(const TableDef& t, const IndexView& index) {
+  std::string s = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(index.name) +
+                  " ON " + QuoteIdent(t.schema) + "." + QuoteIdent(t.name) + " USING btree (";
+  for (size_t i = 0; i < index.columns.size(); i++) {
+    s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
+  }
+  s += ")";
+  if (!index.predicate.empty()) s += " WHERE (" + index.predicate + ")";
+  return s;
+}
+
+std::string ConstraintDefText(const TableDef& t, const IndexView& index) {
+  std::string s = index.primary ? "PRIMARY KEY (" : "UNIQUE (";
+  for (size_t i = 0; i < index.columns.size(); i++) {
+    s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
+  }
+  return s + ")";
+}
+
+RowBuilder::RowBuilder(const SysRelation& rel, const std::string& qualifier, Relation* out)
+    : rel_(rel), out_(out) {
+  for (size_t i = 0; i < rel.columns.size(); i++) {
+    ScopeColumn c;
+    c.qualifier = qualifier;
+    c.name = rel.columns[i].name;
+    c.type = rel.columns[i].type;
+    c.table_oid = rel.oid;
+    c.attnum = static_cast<int16_t>(i + 1);
+    out->scope.columns.push_back(std::move(c));
+  }
+}
+
+RowBuilder& RowBuilder::Begin() {
+  row_.clear();
+  for (const auto& c : rel_.columns) row_.push_back(DefaultFor(c.type));
+  open_ = true;
+  return *this;
+}
+
+RowBuilder& RowBuilder::Set(std::string_view column, Value v) {
+  for (size_t i = 0; i < rel_.columns.size(); i++) {
+    if (column != rel_.columns[i].name) continue;
+    const uint32_t type = rel_.columns[i].type;
+    if (!v.null && v.type != type) {
+      // Producers use the natural type; the generated column type wins
+      // (e.g. information_schema's cardinal_number as integer).
+      v = CastValue(v, type, -1, ValueContext{}, true);
+    }
+    v.type = type;
+    row_[i] = std::move(v);
+    return *this;
+  }
+  return *this;  // a column this PostgreSQL version lacks: ignore
+}
+
+void RowBuilder::End() {
+  if (open_) out_->rows.push_back(std::move(row_));
+  open_ = false;
+}
+
 bool BuildSystemRelation(std::string_view schema, std::string_view name, const std::string& qualifier,
                          StmtContext& sc, Relation* out) {
-  (void)schema;
-  (void)name;
-  (void)qualifier;
-  (void)sc;
-  (void)out;
-  return false;  // filled in by the catalog emulation (issue 6)
+  const SysRelation* rel = FindSystemRelation(schema, name);
+  if (rel == nullptr) return false;
+  RowBuilder b(*rel, qualifier, out);
+  if (sc.describe_only) return true;
+  Producer p = std::string_view(rel->schema) == "information_schema" ? InfoSchemaProducer(name) : ClassProducer(name);
+  if (p == nullptr) p = MiscProducer(name);
+  if (p != nullptr) p(sc, b);  // no producer: present and empty
+  return true;
 }
 
 }  // namespace immu::sql

@@ -7,6 +7,8 @@
 // information_schema, or unqualified and not a user table (pg_catalog is
 // implicitly first on the search path, as in PostgreSQL).
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,5 +20,18 @@ namespace immu::sql {
 // (schema, name) is a system relation; returns false otherwise.
 bool BuildSystemRelation(std::string_view schema, std::string_view name, const std::string& qualifier,
                          StmtContext& sc, Relation* out);
+
+// reg* type names over a session's catalog (sql/system_names.cc). The
+// pointer follows the session's current snapshot, so values printed after
+// DDL show the new names.
+class CatalogNames : public OidNames {
+ public:
+  explicit CatalogNames(const std::shared_ptr<const Catalog>* catalog) : catalog_(catalog) {}
+  std::optional<std::string> NameOf(uint32_t type, uint32_t id) const override;
+  uint32_t OidOf(uint32_t type, std::string_view name) const override;
+
+ private:
+  const std::shared_ptr<const Catalog>* catalog_;
+};
 
 }  // namespace immu::sql

@@ -7,7 +7,7 @@
 namespace immu::sql {
 
 namespace {
-constexpr std::array<TypeInfo, 26> kTypes = {{
+constexpr TypeInfo kTypes[] = {
     {oid::kBool, "boolean", 1, 'B', Slot::kInt},
     {oid::kBytea, "bytea", -1, 'U', Slot::kString},
     {oid::kChar, "\"char\"", 1, 'Z', Slot::kString},
@@ -34,7 +34,54 @@ constexpr std::array<TypeInfo, 26> kTypes = {{
     {oid::kRegtype, "regtype", 4, 'N', Slot::kInt},
     {oid::kUuid, "uuid", 16, 'U', Slot::kString},
     {oid::kJsonb, "jsonb", -1, 'U', Slot::kString},
-}};
+    {oid::kVoid, "void", 4, 'P', Slot::kString},
+    {oid::kInt2Vector, "int2vector", -1, 'A', Slot::kArray},
+    {oid::kXid, "xid", 4, 'U', Slot::kInt},
+    {oid::kOidVector, "oidvector", -1, 'A', Slot::kArray},
+    {oid::kPgNodeTree, "pg_node_tree", -1, 'Z', Slot::kString},
+    {oid::kAclitem, "aclitem", 12, 'U', Slot::kString},
+    {oid::kRegprocedure, "regprocedure", 4, 'N', Slot::kInt},
+    {oid::kCstring, "cstring", -2, 'P', Slot::kString},
+    {oid::kRegnamespace, "regnamespace", 4, 'N', Slot::kInt},
+    {oid::kRegrole, "regrole", 4, 'N', Slot::kInt},
+};
+
+// Array types PostgreSQL defines for the types above: (array, element).
+struct ArrayType {
+  uint32_t array;
+  uint32_t elem;
+};
+constexpr ArrayType kArrayTypes[] = {
+    {1000, oid::kBool},      {1001, oid::kBytea},        {1002, oid::kChar},      {1003, oid::kName},
+    {1005, oid::kInt2},      {1006, oid::kInt2Vector},   {1007, oid::kInt4},      {1008, oid::kRegproc},
+    {1009, oid::kText},      {1011, oid::kXid},          {1013, oid::kOidVector}, {1014, oid::kBpchar},
+    {1015, oid::kVarchar},   {1016, oid::kInt8},         {1021, oid::kFloat4},    {1022, oid::kFloat8},
+    {1028, oid::kOid},       {1034, oid::kAclitem},      {1115, oid::kTimestamp}, {1182, oid::kDate},
+    {1183, oid::kTime},      {1185, oid::kTimestampTz},  {1187, oid::kInterval},  {1231, oid::kNumeric},
+    {1263, oid::kCstring},   {2207, oid::kRegprocedure}, {2210, oid::kRegclass},  {2211, oid::kRegtype},
+    {2951, oid::kUuid},      {199, oid::kJson},          {3807, oid::kJsonb},     {4090, oid::kRegnamespace},
+    {4097, oid::kRegrole},
+};
+
+// Array TypeInfos, named as format_type prints them ("integer[]").
+struct ArrayInfos {
+  TypeInfo infos[std::size(kArrayTypes)];
+  std::string names[std::size(kArrayTypes)];
+  ArrayInfos() {
+    for (size_t i = 0; i < std::size(kArrayTypes); i++) {
+      const TypeInfo* e = nullptr;
+      for (const auto& t : kTypes) {
+        if (t.oid == kArrayTypes[i].elem) e = &t;
+      }
+      names[i] = std::string(e != nullptr ? e->name : "???") + "[]";
+      infos[i] = TypeInfo{kArrayTypes[i].array, names[i].c_str(), -1, 'A', Slot::kArray};
+    }
+  }
+};
+const ArrayInfos& Arrays() {
+  static const ArrayInfos kInfos;
+  return kInfos;
+}
 
 struct Alias {
   const char* name;
@@ -69,6 +116,12 @@ constexpr Alias kAliases[] = {
     {"bigserial", oid::kInt8, true},    {"serial8", oid::kInt8, true},
     {"smallserial", oid::kInt2, true},  {"serial2", oid::kInt2, true},
     {"void", oid::kVoid, false},
+    {"int2vector", oid::kInt2Vector, false}, {"oidvector", oid::kOidVector, false},
+    {"xid", oid::kXid, false},          {"pg_node_tree", oid::kPgNodeTree, false},
+    {"aclitem", oid::kAclitem, false},  {"regproc", oid::kRegproc, false},
+    {"regprocedure", oid::kRegprocedure, false},
+    {"regnamespace", oid::kRegnamespace, false},
+    {"regrole", oid::kRegrole, false},  {"cstring", oid::kCstring, false},
 };
 }  // namespace
 
@@ -76,7 +129,31 @@ const TypeInfo* FindType(uint32_t type_oid) {
   for (const auto& t : kTypes) {
     if (t.oid == type_oid) return &t;
   }
+  for (const auto& t : Arrays().infos) {
+    if (t.oid == type_oid) return &t;
+  }
   return nullptr;
+}
+
+uint32_t ArrayElementType(uint32_t type_oid) {
+  if (type_oid == oid::kInt2Vector) return oid::kInt2;
+  if (type_oid == oid::kOidVector) return oid::kOid;
+  for (const auto& a : kArrayTypes) {
+    if (a.array == type_oid) return a.elem;
+  }
+  return 0;
+}
+
+uint32_t ArrayTypeOf(uint32_t elem) {
+  for (const auto& a : kArrayTypes) {
+    if (a.elem == elem) return a.array;
+  }
+  return 0;
+}
+
+bool IsRegType(uint32_t t) {
+  return t == oid::kRegclass || t == oid::kRegtype || t == oid::kRegproc || t == oid::kRegprocedure ||
+         t == oid::kRegnamespace || t == oid::kRegrole;
 }
 
 uint32_t TypeOidByName(std::string_view name, bool* serial) {
@@ -90,10 +167,19 @@ uint32_t TypeOidByName(std::string_view name, bool* serial) {
       return a.oid;
     }
   }
+  // PostgreSQL's internal array names: _int4, _text ...
+  if (lower.size() > 1 && lower[0] == '_') {
+    const uint32_t elem = TypeOidByName(std::string_view(lower).substr(1));
+    if (elem != 0) return ArrayTypeOf(elem);
+  }
   return 0;
 }
 
 std::string FormatType(uint32_t type_oid, int32_t typmod) {
+  const uint32_t elem = ArrayElementType(type_oid);
+  if (elem != 0 && type_oid != oid::kInt2Vector && type_oid != oid::kOidVector) {
+    return FormatType(elem, typmod) + "[]";
+  }
   const TypeInfo* t = FindType(type_oid);
   std::string name = t != nullptr ? t->name : "???";
   if (typmod < 0) return name;

@@ -10,12 +10,15 @@
 //   uuid (16 raw bytes), unknown (untyped literal)    -> s
 //   numeric                                           -> num
 //   interval                                          -> iv
+//   arrays, int2vector, oidvector (one dimension)     -> arr
+//   regclass/regtype/regproc/regnamespace/regrole     -> i (the OID)
 // A NULL has null = true and keeps its type (NULL::int4 is still int4).
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sql/datetime.h"
 #include "sql/numeric.h"
@@ -50,10 +53,28 @@ inline constexpr uint32_t kRegtype = 2206;
 inline constexpr uint32_t kUuid = 2950;
 inline constexpr uint32_t kJsonb = 3802;
 inline constexpr uint32_t kVoid = 2278;
+inline constexpr uint32_t kInt2Vector = 22;
+inline constexpr uint32_t kXid = 28;
+inline constexpr uint32_t kOidVector = 30;
+inline constexpr uint32_t kPgNodeTree = 194;
+inline constexpr uint32_t kAclitem = 1033;
+inline constexpr uint32_t kRegprocedure = 2202;
+inline constexpr uint32_t kCstring = 2275;
+inline constexpr uint32_t kRegnamespace = 4089;
+inline constexpr uint32_t kRegrole = 4096;
+inline constexpr uint32_t kBoolArray = 1000;
+inline constexpr uint32_t kCharArray = 1002;
+inline constexpr uint32_t kNameArray = 1003;
+inline constexpr uint32_t kInt2Array = 1005;
+inline constexpr uint32_t kInt4Array = 1007;
+inline constexpr uint32_t kTextArray = 1009;
+inline constexpr uint32_t kInt8Array = 1016;
+inline constexpr uint32_t kOidArray = 1028;
+inline constexpr uint32_t kAclitemArray = 1034;
 }  // namespace oid
 
 // How values of a type are stored and compared.
-enum class Slot { kInt, kFloat, kString, kNumeric, kInterval };
+enum class Slot { kInt, kFloat, kString, kNumeric, kInterval, kArray };
 
 struct TypeInfo {
   uint32_t oid;
@@ -71,6 +92,16 @@ const TypeInfo* FindType(uint32_t type_oid);
 uint32_t TypeOidByName(std::string_view name, bool* serial = nullptr);
 // format_type(oid, typmod): "integer", "character varying(20)", "numeric(10,2)".
 std::string FormatType(uint32_t type_oid, int32_t typmod);
+// The element type of an array type (int2vector: int2, oidvector: oid);
+// 0 when type_oid is not an array.
+uint32_t ArrayElementType(uint32_t type_oid);
+// The array type whose elements are elem; 0 when there is none.
+uint32_t ArrayTypeOf(uint32_t elem);
+// Types whose value is an OID shown by name (regclass, regtype, ...).
+bool IsRegType(uint32_t type_oid);
+
+struct Value;
+using ValueArray = std::vector<Value>;
 
 struct Value {
   uint32_t type = oid::kUnknown;
@@ -80,6 +111,7 @@ struct Value {
   std::string s;
   std::shared_ptr<const Numeric> num;
   Interval iv{};
+  std::shared_ptr<const ValueArray> arr;  // elements (NULLs keep the element type)
 
   static Value Null(uint32_t type) {
     Value v;
@@ -120,6 +152,13 @@ struct Value {
     v.type = oid::kInterval;
     v.null = false;
     v.iv = x;
+    return v;
+  }
+  static Value Array(uint32_t type, ValueArray elems) {
+    Value v;
+    v.type = type;
+    v.null = false;
+    v.arr = std::make_shared<const ValueArray>(std::move(elems));
     return v;
   }
   bool boolean() const { return i != 0; }

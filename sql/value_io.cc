@@ -268,6 +268,16 @@ size_t Utf8PrefixBytes(std::string_view s, size_t chars) {
 }  // namespace
 
 std::string ToText(const Value& v, const ValueContext& ctx) {
+  if (v.arr) return ArrayToText(v, ctx);
+  if (IsRegType(v.type)) {
+    if (v.type == oid::kRegtype) return v.i == 0 ? "-" : FormatType(static_cast<uint32_t>(v.i), -1);
+    if (v.i == 0 && (v.type == oid::kRegproc || v.type == oid::kRegprocedure)) return "-";
+    if (v.i == 0) return "-";
+    if (ctx.names != nullptr) {
+      if (auto name = ctx.names->NameOf(v.type, static_cast<uint32_t>(v.i))) return *name;
+    }
+    return std::to_string(v.i);
+  }
   switch (v.type) {
     case oid::kBool:
       return v.i ? "t" : "f";
@@ -306,6 +316,10 @@ std::string ToText(const Value& v, const ValueContext& ctx) {
 
 void AppendBinary(const Value& v, std::string* out) {
   char buf[8];
+  if (v.arr) {
+    AppendArrayBinary(v, out);
+    return;
+  }
   switch (v.type) {
     case oid::kBool:
       out->push_back(v.i ? 1 : 0);
@@ -319,6 +333,10 @@ void AppendBinary(const Value& v, std::string* out) {
     case oid::kRegclass:
     case oid::kRegtype:
     case oid::kRegproc:
+    case oid::kRegprocedure:
+    case oid::kRegnamespace:
+    case oid::kRegrole:
+    case oid::kXid:
     case oid::kDate:
       EncodeFixed32BE(buf, static_cast<uint32_t>(v.i));
       out->append(buf, 4);
@@ -362,6 +380,22 @@ void AppendBinary(const Value& v, std::string* out) {
 }
 
 Value FromText(std::string_view text, uint32_t type, int32_t typmod, const ValueContext& ctx) {
+  if (ArrayElementType(type) != 0) return ArrayFromText(text, type, ctx);
+  if (IsRegType(type)) {
+    const std::string_view t = Trim(text);
+    if (!t.empty() && t.find_first_not_of("0123456789") == std::string_view::npos) {
+      return Value::Int(type, ParseInt(t, oid::kOid));
+    }
+    if (t == "-") return Value::Int(type, 0);
+    if (type == oid::kRegtype) {
+      uint32_t id = TypeOidByName(t);
+      if (id == 0 && t.ends_with("[]")) id = ArrayTypeOf(TypeOidByName(t.substr(0, t.size() - 2)));
+      if (id == 0) throw PgError(sqlstate::kUndefinedObject, "type \"" + std::string(t) + "\" does not exist");
+      return Value::Int(type, id);
+    }
+    if (ctx.names == nullptr) BadInput(FormatType(type, -1).c_str(), text);
+    return Value::Int(type, ctx.names->OidOf(type, t));
+  }
   switch (type) {
     case oid::kBool: {
       bool b;
@@ -372,10 +406,8 @@ Value FromText(std::string_view text, uint32_t type, int32_t typmod, const Value
     case oid::kInt4:
     case oid::kInt8:
     case oid::kOid:
-    case oid::kRegclass:
-    case oid::kRegtype:
-    case oid::kRegproc:
-      return Value::Int(type, ParseInt(text, type));
+    case oid::kXid:
+      return Value::Int(type, ParseInt(text, oid::kOid));
     case oid::kFloat4:
     case oid::kFloat8:
       return Value::Float(type, ParseFloat(text, type));
@@ -404,6 +436,7 @@ Value FromText(std::string_view text, uint32_t type, int32_t typmod, const Value
 }
 
 Value FromBinary(std::string_view data, uint32_t type, int32_t typmod) {
+  if (ArrayElementType(type) != 0) return ArrayFromBinary(data, type);
   auto need = [&](size_t n) {
     if (data.size() != n) {
       throw PgError(sqlstate::kInvalidBinaryRepresentation,
@@ -422,6 +455,11 @@ Value FromBinary(std::string_view data, uint32_t type, int32_t typmod) {
     case oid::kOid:
     case oid::kRegclass:
     case oid::kRegtype:
+    case oid::kRegproc:
+    case oid::kRegprocedure:
+    case oid::kRegnamespace:
+    case oid::kRegrole:
+    case oid::kXid:
       need(4);
       return Value::Int(type, type == oid::kInt4 ? static_cast<int32_t>(DecodeFixed32BE(data.data()))
                                                  : int64_t{DecodeFixed32BE(data.data())});
@@ -507,6 +545,7 @@ int CompareValues(const Value& a, const Value& b) {
   const TypeInfo* tb = FindType(b.type);
   const Slot sa = ta ? ta->slot : Slot::kString;
   const Slot sb = tb ? tb->slot : Slot::kString;
+  if (sa == Slot::kArray && sb == Slot::kArray) return CompareArrays(a, b);
   if (sa == Slot::kNumeric || sb == Slot::kNumeric) {
     if (sa == Slot::kFloat || sb == Slot::kFloat) {
       const double x = sa == Slot::kNumeric ? a.num->ToDouble() : sa == Slot::kFloat ? a.f : static_cast<double>(a.i);
@@ -552,6 +591,11 @@ size_t HashValue(const Value& v) {
       return static_cast<size_t>(v.num->Hash());
     case Slot::kInterval:
       return static_cast<size_t>(HashInterval(v.iv));
+    case Slot::kArray: {
+      size_t h = 0x345678;
+      for (const auto& e : *v.arr) h = h * 1000003 ^ HashValue(e);
+      return h;
+    }
     case Slot::kString:
       break;
   }

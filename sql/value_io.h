@@ -3,6 +3,7 @@
 // Every failure throws PgError with PostgreSQL's SQLSTATE and wording.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,9 +12,23 @@
 
 namespace immu::sql {
 
+// Names of catalog objects for the reg* types' text I/O ('t'::regclass,
+// oid::regclass printing the table's name). Implemented over the session's
+// catalog by the system relations (sql/system_names.cc).
+class OidNames {
+ public:
+  virtual ~OidNames() = default;
+  // The name of object `id` for reg-type `type`; nullopt when unknown.
+  virtual std::optional<std::string> NameOf(uint32_t type, uint32_t id) const = 0;
+  // The OID named `name` (possibly schema-qualified, possibly quoted);
+  // throws PgError (42P01, 42704, 3F000, 42883) when there is none.
+  virtual uint32_t OidOf(uint32_t type, std::string_view name) const = 0;
+};
+
 // What output and input depend on besides the value.
 struct ValueContext {
   DateTimeContext dt;  // session time zone, transaction timestamp
+  const OidNames* names = nullptr;  // nullptr: reg* types print as numbers
 };
 
 // PostgreSQL's text output (typoutput) of a non-NULL value.
@@ -42,5 +57,17 @@ bool CanCast(uint32_t from, uint32_t to, bool explicit_cast);
 int CompareValues(const Value& a, const Value& b);
 // Equality consistent with CompareValues, for hashing and grouping.
 size_t HashValue(const Value& v);
+
+}  // namespace immu::sql
+
+namespace immu::sql {
+
+// Arrays (sql/value_array.cc): PostgreSQL's text forms ("{1,2,NULL}",
+// int2vector/oidvector as "1 2"), binary form, and element-wise order.
+std::string ArrayToText(const Value& v, const ValueContext& ctx);
+Value ArrayFromText(std::string_view text, uint32_t type, const ValueContext& ctx);
+void AppendArrayBinary(const Value& v, std::string* out);
+Value ArrayFromBinary(std::string_view data, uint32_t type);
+int CompareArrays(const Value& a, const Value& b);
 
 }  // namespace immu::sql

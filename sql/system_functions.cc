@@ -1,0 +1,305 @@
+// Catalog and session-information functions clients call while
+// introspecting (psql's \d family, pgbench, drivers and ORMs): format_type,
+// pg_get_indexdef, pg_get_constraintdef, pg_get_expr, visibility and
+// privilege checks (everything is visible and allowed: one superuser),
+// sizes, descriptions (none), and the array functions those queries use.
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "catalog/pg_error.h"
+#include "sql/functions.h"
+#include "sql/system_internal.h"
+
+namespace immu::sql {
+
+namespace {
+
+const Catalog* Cat(const EvalContext& ctx) { return ctx.catalog != nullptr ? ctx.catalog->get() : nullptr; }
+
+Value FormatTypeFn(std::span<const Value> a, EvalContext&) {
+  if (a[0].null) return Value::Null(oid::kText);
+  const uint32_t type = static_cast<uint32_t>(a[0].i);
+  const int32_t typmod = a.size() > 1 && !a[1].null ? static_cast<int32_t>(a[1].i) : -1;
+  if (FindType(type) == nullptr) return TextV("???");
+  return TextV(FormatType(type, typmod));
+}
+
+// pg_get_indexdef(index [, column, pretty]).
+Value GetIndexDef(std::span<const Value> a, EvalContext& ctx) {
+  const Catalog* cat = Cat(ctx);
+  if (cat == nullptr) return Value::Null(oid::kText);
+  const RelationRef r = FindRelation(*cat, static_cast<uint32_t>(a[0].i));
+  if (r.kind != 'i') return Value::Null(oid::kText);
+  const IndexView x = TableIndexes(*r.table)[static_cast<size_t>(r.index)];
+  const int64_t column = a.size() > 1 ? a[1].i : 0;
+  if (column > 0) {
+    if (column > static_cast<int64_t>(x.columns.size())) return TextV("");
+    return TextV(QuoteIdent(r.table->columns[static_cast<size_t>(x.columns[static_cast<size_t>(column - 1)])].name));
+  }
+  return TextV(IndexDefText(*r.table, x));
+}
+
+Value GetConstraintDef(std::span<const Value> a, EvalContext& ctx) {
+  const Catalog* cat = Cat(ctx);
+  if (cat == nullptr) return Value::Null(oid::kText);
+  const uint32_t id = static_cast<uint32_t>(a[0].i);
+  for (const auto& [toid, t] : cat->tables()) {
+    for (const auto& x : TableIndexes(t)) {
+      if (x.constraint && x.constraint_oid == id) return TextV(ConstraintDefText(t, x));
+    }
+  }
+  return Value::Null(oid::kText);
+}
+
+// adbin / indpred hold the expression's SQL text already.
+Value GetExpr(std::span<const Value> a, EvalContext&) { return TextV(a[0].s); }
+
+Value True(std::span<const Value>, EvalContext&) { return Value::Bool(true); }
+Value False(std::span<const Value>, EvalContext&) { return Value::Bool(false); }
+Value NullText(std::span<const Value>, EvalContext&) { return Value::Null(oid::kText); }
+Value EmptyText(std::span<const Value>, EvalContext&) { return TextV(""); }
+Value ZeroSize(std::span<const Value>, EvalContext&) { return Int8V(0); }
+
+Value GetUserById(std::span<const Value> a, EvalContext&) {
+  if (a[0].i == kSuperuserOid) return NameV(kSuperuserName);
+  if (a[0].i == kDatabaseOwnerRoleOid) return NameV("pg_database_owner");
+  return NameV("unknown (OID=" + std::to_string(a[0].i) + ")");
+}
+
+Value EncodingToChar(std::span<const Value> a, EvalContext&) {
+  return NameV(a[0].i == 6 ? "UTF8" : a[0].i == 0 ? "SQL_ASCII" : "");
+}
+
+Value CurrentSchemas(std::span<const Value> a, EvalContext&) {
+  ValueArray v;
+  if (a[0].i) v.push_back(NameV("pg_catalog"));
+  v.push_back(NameV("public"));
+  return Value::Array(oid::kNameArray, std::move(v));
+}
+
+void NeedArray(const Value& v, const char* fn) {
+  if (!v.arr) throw PgError(sqlstate::kDatatypeMismatch, std::string("argument of ") + fn + " must be an array");
+}
+
+Value ArrayPosition(std::span<const Value> a, EvalContext&) {
+  if (a[0].null) return Value::Null(oid::kInt4);
+  NeedArray(a[0], "array_position");
+  for (size_t i = 0; i < a[0].arr->size(); i++) {
+    const Value& e = (*a[0].arr)[i];
+    if (e.null ? a[1].null : (!a[1].null && CompareValues(e, a[1]) == 0)) return Int4V(static_cast<int64_t>(i + 1));
+  }
+  return Value::Null(oid::kInt4);
+}
+
+Value ArrayToString(std::span<const Value> a, EvalContext& ctx) {
+  if (a[0].null || a[1].null) return Value::Null(oid::kText);
+  NeedArray(a[0], "array_to_string");
+  std::string out;
+  bool first = true;
+  for (const auto& e : *a[0].arr) {
+    if (e.null && (a.size() < 3 || a[2].null)) continue;
+    if (!first) out += a[1].s;
+    first = false;
+    out += e.null ? a[2].s : (IsStringCategory(e.type) ? e.s : ToText(e, ctx.vc));
+  }
+  return TextV(std::move(out));
+}
+
+Value ArrayUpper(std::span<const Value> a, EvalContext&) {
+  NeedArray(a[0], "array_upper");
+  if (a[1].i != 1 || a[0].arr->empty()) return Value::Null(oid::kInt4);
+  const bool vector = a[0].type == oid::kInt2Vector || a[0].type == oid::kOidVector;
+  return Int4V(static_cast<int64_t>(a[0].arr->size()) - (vector ? 1 : 0));
+}
+
+Value ArrayLower(std::span<const Value> a, EvalContext&) {
+  NeedArray(a[0], "array_lower");
+  if (a[1].i != 1 || a[0].arr->empty()) return Value::Null(oid::kInt4);
+  return Int4V(a[0].type == oid::kInt2Vector || a[0].type == oid::kOidVector ? 0 : 1);
+}
+
+Value ArrayLength(std::span<const Value> a, EvalContext&) {
+  NeedArray(a[0], "array_length");
+  if (a[1].i != 1 || a[0].arr->empty()) return Value::Null(oid::kInt4);
+  return Int4V(static_cast<int64_t>(a[0].arr->size()));
+}
+
+Value Cardinality(std::span<const Value> a, EvalContext&) {
+  NeedArray(a[0], "cardinality");
+  return Int4V(static_cast<int64_t>(a[0].arr->size()));
+}
+
+Value BackendPid(std::span<const Value>, EvalContext& ctx) { return Int4V(ctx.backend_pid); }
+
+Value QuoteIdentFn(std::span<const Value> a, EvalContext&) { return TextV(QuoteIdent(a[0].s)); }
+
+Value QuoteLiteral(std::span<const Value> a, EvalContext& ctx) {
+  if (a[0].null) return TextV("NULL");
+  const std::string s = IsStringCategory(a[0].type) ? a[0].s : ToText(a[0], ctx.vc);
+  std::string out = s.find('\\') != std::string::npos ? "E'" : "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out.push_back(c);
+    out.push_back(c);
+  }
+  return TextV(out + "'");
+}
+
+Value CurrentSetting(std::span<const Value> a, EvalContext& ctx) {
+  if (ctx.settings != nullptr) {
+    for (const auto& [k, v] : *ctx.settings) {
+      if (k.size() == a[0].s.size() &&
+          std::equal(k.begin(), k.end(), a[0].s.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); })) {
+        return TextV(v);
+      }
+    }
+  }
+  if (a.size() > 1 && !a[1].null && a[1].i) return Value::Null(oid::kText);
+  throw PgError(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + a[0].s + "\"");
+}
+
+Value SizePretty(std::span<const Value> a, EvalContext&) {
+  int64_t size = a[0].i;
+  const char* units[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+  size_t u = 0;
+  // PostgreSQL: switch units at 10240 of the current one, rounding half up.
+  while (u + 1 < std::size(units) && (size < 0 ? -size : size) >= 10 * 1024) {
+    size = u == 0 ? (size + 512) / 1024 : (size + 512) / 1024;
+    u++;
+  }
+  return TextV(std::to_string(size) + " " + units[u]);
+}
+
+Value GetSerialSequence(std::span<const Value> a, EvalContext& ctx) {
+  const Catalog* cat = Cat(ctx);
+  if (cat == nullptr) return Value::Null(oid::kText);
+  std::string schema, table = a[0].s;
+  if (const size_t dot = table.find('.'); dot != std::string::npos) {
+    schema = table.substr(0, dot);
+    table = table.substr(dot + 1);
+  }
+  const TableDef* t = cat->Find(schema, table);
+  if (t == nullptr) throw PgError(sqlstate::kUndefinedTable, "relation \"" + a[0].s + "\" does not exist");
+  const int c = t->FindColumn(a[1].s);
+  if (c < 0) {
+    throw PgError(sqlstate::kUndefinedColumn,
+                  "column \"" + a[1].s + "\" of relation \"" + t->name + "\" does not exist");
+  }
+  if (!t->columns[static_cast<size_t>(c)].serial) return Value::Null(oid::kText);
+  return TextV(QuoteIdent(t->schema) + "." + QuoteIdent(SequenceName(*t, static_cast<size_t>(c))));
+}
+
+Value ToRegclass(std::span<const Value> a, EvalContext& ctx) {
+  if (ctx.vc.names == nullptr) return Value::Null(oid::kRegclass);
+  try {
+    return Value::Int(oid::kRegclass, ctx.vc.names->OidOf(oid::kRegclass, a[0].s));
+  } catch (const PgError&) {
+    return Value::Null(oid::kRegclass);
+  }
+}
+
+Value PostmasterStart(std::span<const Value>, EvalContext& ctx) { return Value::Int(oid::kTimestampTz, ctx.vc.dt.now); }
+Value TxidCurrent(std::span<const Value>, EvalContext& ctx) { return Int8V(ctx.vc.dt.now & 0x7fffffff); }
+
+struct SysFn {
+  const char* name;
+  ScalarFn fn;
+  uint32_t result;
+  std::vector<uint32_t> args;  // 0: any type, as given
+  bool strict = true;
+};
+
+const std::vector<SysFn>& SysFunctions() {
+  using namespace oid;  // NOLINT: type OIDs read better unqualified here
+  static const std::vector<SysFn> kFns = {
+      {"format_type", FormatTypeFn, kText, {kOid, kInt4}, false},
+      {"pg_get_indexdef", GetIndexDef, kText, {kOid}},
+      {"pg_get_indexdef", GetIndexDef, kText, {kOid, kInt4, kBool}},
+      {"pg_get_constraintdef", GetConstraintDef, kText, {kOid}},
+      {"pg_get_constraintdef", GetConstraintDef, kText, {kOid, kBool}},
+      {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid}},
+      {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid, kBool}},
+      {"pg_get_viewdef", NullText, kText, {kOid}},
+      {"pg_get_viewdef", NullText, kText, {kOid, kBool}},
+      {"pg_get_triggerdef", NullText, kText, {kOid}},
+      {"pg_get_triggerdef", NullText, kText, {kOid, kBool}},
+      {"pg_get_partkeydef", NullText, kText, {kOid}},
+      {"pg_get_statisticsobjdef_columns", NullText, kText, {kOid}},
+      {"pg_get_function_result", EmptyText, kText, {kOid}},
+      {"pg_get_function_arguments", EmptyText, kText, {kOid}},
+      {"pg_get_function_identity_arguments", EmptyText, kText, {kOid}},
+      {"pg_get_serial_sequence", GetSerialSequence, kText, {kText, kText}},
+      {"pg_get_userbyid", GetUserById, kName, {kOid}},
+      {"pg_table_is_visible", True, kBool, {kOid}},
+      {"pg_type_is_visible", True, kBool, {kOid}},
+      {"pg_function_is_visible", True, kBool, {kOid}},
+      {"pg_is_other_temp_schema", False, kBool, {kOid}},
+      {"pg_relation_is_publishable", False, kBool, {kRegclass}},
+      {"pg_is_in_recovery", False, kBool, {}},
+      {"obj_description", NullText, kText, {kOid}},
+      {"obj_description", NullText, kText, {kOid, kName}},
+      {"col_description", NullText, kText, {kOid, kInt4}},
+      {"shobj_description", NullText, kText, {kOid, kName}},
+      {"pg_relation_size", ZeroSize, kInt8, {kRegclass}},
+      {"pg_relation_size", ZeroSize, kInt8, {kRegclass, kText}},
+      {"pg_total_relation_size", ZeroSize, kInt8, {kRegclass}},
+      {"pg_table_size", ZeroSize, kInt8, {kRegclass}},
+      {"pg_indexes_size", ZeroSize, kInt8, {kRegclass}},
+      {"pg_database_size", ZeroSize, kInt8, {0}},
+      {"pg_size_pretty", SizePretty, kText, {kInt8}},
+      {"pg_tablespace_location", EmptyText, kText, {kOid}},
+      {"pg_encoding_to_char", EncodingToChar, kName, {kInt4}},
+      {"current_schemas", CurrentSchemas, kNameArray, {kBool}},
+      {"array_position", ArrayPosition, kInt4, {0, 0}, false},
+      {"array_to_string", ArrayToString, kText, {0, kText}},
+      {"array_to_string", ArrayToString, kText, {0, kText, kText}, false},
+      {"array_upper", ArrayUpper, kInt4, {0, kInt4}},
+      {"array_lower", ArrayLower, kInt4, {0, kInt4}},
+      {"array_length", ArrayLength, kInt4, {0, kInt4}},
+      {"cardinality", Cardinality, kInt4, {0}},
+      {"pg_backend_pid", BackendPid, kInt4, {}},
+      {"quote_ident", QuoteIdentFn, kText, {kText}},
+      {"quote_literal", QuoteLiteral, kText, {0}},
+      {"quote_nullable", QuoteLiteral, kText, {0}, false},
+      {"current_setting", CurrentSetting, kText, {kText}},
+      {"current_setting", CurrentSetting, kText, {kText, kBool}},
+      {"to_regclass", ToRegclass, kRegclass, {kText}},
+      {"pg_postmaster_start_time", PostmasterStart, kTimestampTz, {}},
+      {"txid_current", TxidCurrent, kInt8, {}},
+      {"has_table_privilege", True, kBool, {0, 0}},
+      {"has_table_privilege", True, kBool, {0, 0, 0}},
+      {"has_schema_privilege", True, kBool, {0, 0}},
+      {"has_schema_privilege", True, kBool, {0, 0, 0}},
+      {"has_database_privilege", True, kBool, {0, 0}},
+      {"has_database_privilege", True, kBool, {0, 0, 0}},
+      {"has_column_privilege", True, kBool, {0, 0, 0}},
+      {"has_column_privilege", True, kBool, {0, 0, 0, 0}},
+      {"has_function_privilege", True, kBool, {0, 0}},
+      {"has_function_privilege", True, kBool, {0, 0, 0}},
+      {"has_sequence_privilege", True, kBool, {0, 0}},
+      {"has_sequence_privilege", True, kBool, {0, 0, 0}},
+      {"has_any_column_privilege", True, kBool, {0, 0}},
+      {"has_any_column_privilege", True, kBool, {0, 0, 0}},
+      {"pg_has_role", True, kBool, {0, 0}},
+      {"pg_has_role", True, kBool, {0, 0, 0}},
+  };
+  return kFns;
+}
+
+}  // namespace
+
+bool ResolveSystemFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out) {
+  for (const auto& f : SysFunctions()) {
+    if (name != f.name || f.args.size() != arg_types.size()) continue;
+    std::vector<uint32_t> args = f.args;
+    for (size_t i = 0; i < args.size(); i++) {
+      // Untyped literals given to "any" arguments are text.
+      if (args[i] == 0 && arg_types[i] == oid::kUnknown) args[i] = oid::kText;
+    }
+    *out = ResolvedFn{f.fn, f.result, std::move(args), f.strict};
+    return true;
+  }
+  return false;
+}
+
+}  // namespace immu::sql

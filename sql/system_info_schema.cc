@@ -1,0 +1,243 @@
+// information_schema: schemata, tables, columns, table_constraints,
+// key_column_usage, constraint_column_usage, check_constraints (the NOT NULL
+// checks PostgreSQL reports there) and sequences, from the catalog. The
+// other views (views, routines, triggers, ...) are present and empty.
+
+#include "sql/system_internal.h"
+
+namespace immu::sql {
+
+namespace {
+
+const Catalog& Cat(StmtContext& sc) { return **sc.catalog; }
+Value Yes(bool b) { return Value::Str(oid::kVarchar, b ? "YES" : "NO"); }
+Value Str(std::string s) { return Value::Str(oid::kVarchar, std::move(s)); }
+
+void Schemata(StmtContext& sc, RowBuilder& b) {
+  std::vector<std::string> schemas = {"information_schema", "pg_catalog", "pg_toast"};
+  for (const auto& s : UserSchemas(Cat(sc))) schemas.push_back(s);
+  for (const auto& s : schemas) {
+    b.Begin()
+        .Set("catalog_name", NameV(sc.eval->database))
+        .Set("schema_name", NameV(s))
+        .Set("schema_owner", NameV(s == "public" ? "pg_database_owner" : kSuperuserName))
+        .End();
+  }
+}
+
+void Tables(StmtContext& sc, RowBuilder& b) {
+  auto row = [&](const std::string& schema, const std::string& name, bool view) {
+    b.Begin()
+        .Set("table_catalog", NameV(sc.eval->database))
+        .Set("table_schema", NameV(schema))
+        .Set("table_name", NameV(name))
+        .Set("table_type", Str(view ? "VIEW" : "BASE TABLE"))
+        .Set("is_insertable_into", Yes(!view))
+        .Set("is_typed", Yes(false))
+        .End();
+  };
+  for (const auto& r : SystemRelations()) row(r.schema, r.name, r.kind == 'v');
+  for (const auto& [id, t] : Cat(sc).tables()) row(t.schema, t.name, false);
+}
+
+// data_type as the SQL standard names it ("ARRAY" for arrays).
+std::string DataType(uint32_t type) {
+  if (ArrayElementType(type) != 0 && type != oid::kInt2Vector && type != oid::kOidVector) return "ARRAY";
+  return FormatType(type, -1);
+}
+
+void Columns(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      const ColumnDef& col = t.columns[c];
+      if (col.dropped) continue;
+      const uint32_t ty = col.type_oid;
+      b.Begin()
+          .Set("table_catalog", NameV(sc.eval->database))
+          .Set("table_schema", NameV(t.schema))
+          .Set("table_name", NameV(t.name))
+          .Set("column_name", NameV(col.name))
+          .Set("ordinal_position", Int4V(static_cast<int64_t>(c + 1)))
+          .Set("column_default", col.serial || !col.default_expr.empty() ? Str(DefaultExprText(t, c))
+                                                                          : Value::Null(oid::kVarchar))
+          .Set("is_nullable", Yes(!col.not_null))
+          .Set("data_type", Str(DataType(ty)));
+      if ((ty == oid::kVarchar || ty == oid::kBpchar) && col.typmod >= 4) {
+        b.Set("character_maximum_length", Int4V(col.typmod - 4))
+            .Set("character_octet_length", Int4V((col.typmod - 4) * 4));
+      } else if (ty == oid::kText || ty == oid::kVarchar || ty == oid::kBpchar) {
+        b.Set("character_octet_length", Int4V(1073741824));
+      }
+      const int precision = ty == oid::kInt2 ? 16 : ty == oid::kInt4 ? 32 : ty == oid::kInt8 ? 64
+                            : ty == oid::kFloat4 ? 24 : ty == oid::kFloat8 ? 53 : 0;
+      if (precision > 0) {
+        b.Set("numeric_precision", Int4V(precision)).Set("numeric_precision_radix", Int4V(2));
+        if (ty == oid::kInt2 || ty == oid::kInt4 || ty == oid::kInt8) b.Set("numeric_scale", Int4V(0));
+      } else if (ty == oid::kNumeric) {
+        b.Set("numeric_precision_radix", Int4V(10));
+        if (col.typmod >= 4) {
+          const int32_t m = col.typmod - 4;
+          b.Set("numeric_precision", Int4V((m >> 16) & 0xffff)).Set("numeric_scale", Int4V(static_cast<int16_t>(m & 0xffff)));
+        }
+      }
+      if (ty == oid::kDate) b.Set("datetime_precision", Int4V(0));
+      if (ty == oid::kTime || ty == oid::kTimestamp || ty == oid::kTimestampTz || ty == oid::kInterval) {
+        b.Set("datetime_precision", Int4V(col.typmod >= 0 && ty != oid::kInterval ? col.typmod : 6));
+      }
+      const TypeInfo* ti = FindType(ty);
+      std::string udt;
+      for (const auto& pt : PgTypes()) {
+        if (pt.oid == ty) udt = pt.name;
+      }
+      (void)ti;
+      b.Set("udt_catalog", NameV(sc.eval->database))
+          .Set("udt_schema", NameV("pg_catalog"))
+          .Set("udt_name", NameV(udt))
+          .Set("dtd_identifier", NameV(std::to_string(c + 1)))
+          .Set("is_self_referencing", Yes(false))
+          .Set("is_identity", Yes(col.identity_always))
+          .Set("identity_generation", col.identity_always ? Str("ALWAYS") : Value::Null(oid::kVarchar))
+          .Set("is_generated", Str("NEVER"))
+          .Set("is_updatable", Yes(true))
+          .End();
+    }
+  }
+}
+
+// Constraints as information_schema reports them: PRIMARY KEY, UNIQUE, and
+// a CHECK per NOT NULL column.
+struct Constraint {
+  const TableDef* table;
+  std::string name;
+  std::string type;
+  std::vector<int> columns;
+};
+
+std::vector<Constraint> Constraints(const Catalog& catalog) {
+  std::vector<Constraint> out;
+  for (const auto& [id, t] : catalog.tables()) {
+    for (const auto& x : TableIndexes(t)) {
+      if (x.constraint) out.push_back({&t, x.name, x.primary ? "PRIMARY KEY" : "UNIQUE", x.columns});
+    }
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      if (!t.columns[c].not_null || t.columns[c].dropped) continue;
+      out.push_back({&t,
+                     std::to_string(NamespaceOid(t.schema)) + "_" + std::to_string(t.oid) + "_" + std::to_string(c + 1) +
+                         "_not_null",
+                     "CHECK",
+                     {static_cast<int>(c)}});
+    }
+  }
+  return out;
+}
+
+void TableConstraints(StmtContext& sc, RowBuilder& b) {
+  for (const auto& k : Constraints(Cat(sc))) {
+    b.Begin()
+        .Set("constraint_catalog", NameV(sc.eval->database))
+        .Set("constraint_schema", NameV(k.table->schema))
+        .Set("constraint_name", NameV(k.name))
+        .Set("table_catalog", NameV(sc.eval->database))
+        .Set("table_schema", NameV(k.table->schema))
+        .Set("table_name", NameV(k.table->name))
+        .Set("constraint_type", Str(k.type))
+        .Set("is_deferrable", Yes(false))
+        .Set("initially_deferred", Yes(false))
+        .Set("enforced", Yes(true))
+        .Set("nulls_distinct", k.type == "CHECK" ? Value::Null(oid::kVarchar) : Yes(true))
+        .End();
+  }
+}
+
+void KeyColumnUsage(StmtContext& sc, RowBuilder& b) {
+  for (const auto& k : Constraints(Cat(sc))) {
+    if (k.type == "CHECK") continue;
+    for (size_t i = 0; i < k.columns.size(); i++) {
+      b.Begin()
+          .Set("constraint_catalog", NameV(sc.eval->database))
+          .Set("constraint_schema", NameV(k.table->schema))
+          .Set("constraint_name", NameV(k.name))
+          .Set("table_catalog", NameV(sc.eval->database))
+          .Set("table_schema", NameV(k.table->schema))
+          .Set("table_name", NameV(k.table->name))
+          .Set("column_name", NameV(k.table->columns[static_cast<size_t>(k.columns[i])].name))
+          .Set("ordinal_position", Int4V(static_cast<int64_t>(i + 1)))
+          .End();
+    }
+  }
+}
+
+void ConstraintColumnUsage(StmtContext& sc, RowBuilder& b) {
+  for (const auto& k : Constraints(Cat(sc))) {
+    if (k.type == "CHECK") continue;
+    for (int c : k.columns) {
+      b.Begin()
+          .Set("table_catalog", NameV(sc.eval->database))
+          .Set("table_schema", NameV(k.table->schema))
+          .Set("table_name", NameV(k.table->name))
+          .Set("column_name", NameV(k.table->columns[static_cast<size_t>(c)].name))
+          .Set("constraint_catalog", NameV(sc.eval->database))
+          .Set("constraint_schema", NameV(k.table->schema))
+          .Set("constraint_name", NameV(k.name))
+          .End();
+    }
+  }
+}
+
+void CheckConstraints(StmtContext& sc, RowBuilder& b) {
+  for (const auto& k : Constraints(Cat(sc))) {
+    if (k.type != "CHECK") continue;
+    b.Begin()
+        .Set("constraint_catalog", NameV(sc.eval->database))
+        .Set("constraint_schema", NameV(k.table->schema))
+        .Set("constraint_name", NameV(k.name))
+        .Set("check_clause", Str(k.table->columns[static_cast<size_t>(k.columns[0])].name + " IS NOT NULL"))
+        .End();
+  }
+}
+
+void Sequences(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      const ColumnDef& col = t.columns[c];
+      if (!col.serial || col.dropped) continue;
+      const int bits = col.type_oid == oid::kInt2 ? 16 : col.type_oid == oid::kInt4 ? 32 : 64;
+      const std::string max = bits == 16 ? "32767" : bits == 32 ? "2147483647" : "9223372036854775807";
+      b.Begin()
+          .Set("sequence_catalog", NameV(sc.eval->database))
+          .Set("sequence_schema", NameV(t.schema))
+          .Set("sequence_name", NameV(SequenceName(t, c)))
+          .Set("data_type", Str(FormatType(col.type_oid, -1)))
+          .Set("numeric_precision", Int4V(bits))
+          .Set("numeric_precision_radix", Int4V(2))
+          .Set("numeric_scale", Int4V(0))
+          .Set("start_value", Str("1"))
+          .Set("minimum_value", Str("1"))
+          .Set("maximum_value", Str(max))
+          .Set("increment", Str("1"))
+          .Set("cycle_option", Yes(false))
+          .End();
+    }
+  }
+}
+
+}  // namespace
+
+Producer InfoSchemaProducer(std::string_view name) {
+  static const std::pair<std::string_view, Producer> kProducers[] = {
+      {"schemata", Schemata},
+      {"tables", Tables},
+      {"columns", Columns},
+      {"table_constraints", TableConstraints},
+      {"key_column_usage", KeyColumnUsage},
+      {"constraint_column_usage", ConstraintColumnUsage},
+      {"check_constraints", CheckConstraints},
+      {"sequences", Sequences},
+  };
+  for (const auto& [n, p] : kProducers) {
+    if (n == name) return p;
+  }
+  return nullptr;
+}
+
+}  // namespace immu::sql

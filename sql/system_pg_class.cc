@@ -1,0 +1,294 @@
+// pg_namespace, pg_class, pg_attribute, pg_index, pg_constraint, pg_attrdef,
+// pg_tables, pg_indexes, pg_sequence, pg_sequences: generated from the
+// catalog's TableDefs and the emulated system relations themselves.
+
+#include "sql/system_internal.h"
+
+namespace immu::sql {
+
+namespace {
+
+const Catalog& Cat(StmtContext& sc) { return **sc.catalog; }
+
+uint32_t Collation(uint32_t type) {
+  if (type == oid::kName) return 950;  // "C"
+  return type == oid::kText || type == oid::kVarchar || type == oid::kBpchar ? kDefaultCollation : 0;
+}
+
+Value Int2Vector(const std::vector<int>& columns, int base) {
+  ValueArray v;
+  for (int c : columns) v.push_back(Int2V(c + base));
+  return Value::Array(oid::kInt2Vector, std::move(v));
+}
+
+Value OidVector(size_t n, uint32_t x) {
+  return Value::Array(oid::kOidVector, ValueArray(n, OidV(x)));
+}
+
+void PgNamespace(StmtContext& sc, RowBuilder& b) {
+  const std::pair<const char*, uint32_t> fixed[] = {
+      {"pg_toast", kSuperuserOid}, {"pg_catalog", kSuperuserOid}, {"information_schema", kSuperuserOid}};
+  for (const auto& [name, owner] : fixed) {
+    b.Begin().Set("oid", OidV(NamespaceOid(name))).Set("nspname", NameV(name)).Set("nspowner", OidV(owner)).End();
+  }
+  for (const auto& s : UserSchemas(Cat(sc))) {
+    b.Begin()
+        .Set("oid", OidV(NamespaceOid(s)))
+        .Set("nspname", NameV(s))
+        .Set("nspowner", OidV(s == "public" ? kDatabaseOwnerRoleOid : kSuperuserOid))
+        .End();
+  }
+}
+
+RowBuilder& ClassRow(RowBuilder& b, uint32_t id, const std::string& name, uint32_t nsp, char kind, uint32_t am,
+                     size_t natts) {
+  return b.Begin()
+      .Set("oid", OidV(id))
+      .Set("relname", NameV(name))
+      .Set("relnamespace", OidV(nsp))
+      .Set("relowner", OidV(kSuperuserOid))
+      .Set("relam", OidV(am))
+      .Set("relfilenode", OidV(kind == 'v' ? 0 : id))
+      .Set("reltuples", Value::Float(oid::kFloat4, -1))
+      .Set("relpersistence", CharV('p'))
+      .Set("relkind", CharV(kind))
+      .Set("relnatts", Int2V(static_cast<int64_t>(natts)))
+      .Set("relispopulated", BoolV(true))
+      .Set("relreplident", CharV(kind == 'r' ? 'd' : 'n'));
+}
+
+void PgClass(StmtContext& sc, RowBuilder& b) {
+  for (const auto& r : SystemRelations()) {
+    ClassRow(b, r.oid, r.name, NamespaceOid(r.schema), r.kind, r.kind == 'r' ? kHeapAm : 0, r.columns.size()).End();
+  }
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    const uint32_t nsp = NamespaceOid(t.schema);
+    const auto indexes = TableIndexes(t);
+    ClassRow(b, t.oid, t.name, nsp, 'r', kHeapAm, t.columns.size())
+        .Set("relfilenode", OidV(t.relfilenode()))
+        .Set("relhasindex", BoolV(!indexes.empty()))
+        .End();
+    for (const auto& x : indexes) {
+      ClassRow(b, x.oid, x.name, nsp, 'i', kBtreeAm, x.columns.size()).Set("relreplident", CharV('n')).End();
+    }
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      if (!t.columns[c].serial || t.columns[c].dropped) continue;
+      ClassRow(b, SequenceOid(t, c), SequenceName(t, c), nsp, 'S', 0, 3).Set("relreplident", CharV('n')).End();
+    }
+  }
+}
+
+void AttributeRow(RowBuilder& b, uint32_t rel, const std::string& name, uint32_t type, int32_t typmod, int attnum,
+                  bool not_null, bool has_default, char identity, bool dropped) {
+  const TypeInfo* ti = FindType(type);
+  const int16_t len = ti != nullptr ? ti->len : -1;
+  const bool byval = len == 1 || len == 2 || len == 4 || len == 8;
+  b.Begin()
+      .Set("attrelid", OidV(rel))
+      .Set("attname", NameV(name))
+      .Set("atttypid", OidV(dropped ? 0 : type))
+      .Set("attstattarget", Int4V(-1))
+      .Set("attlen", Int2V(len))
+      .Set("attnum", Int2V(attnum))
+      .Set("attndims", Int4V(ArrayElementType(type) != 0 && type != oid::kInt2Vector && type != oid::kOidVector))
+      .Set("attcacheoff", Int4V(-1))
+      .Set("atttypmod", Int4V(typmod))
+      .Set("attbyval", BoolV(byval))
+      .Set("attalign", CharV(len == 8 ? 'd' : len == 2 ? 's' : len == 1 ? 'c' : 'i'))
+      .Set("attstorage", CharV(len == -1 ? 'x' : 'p'))
+      .Set("attcompression", Value::Str(oid::kChar, ""))
+      .Set("attnotnull", BoolV(not_null))
+      .Set("atthasdef", BoolV(has_default))
+      .Set("atthasmissing", BoolV(false))
+      .Set("attidentity", Value::Str(oid::kChar, identity ? std::string(1, identity) : ""))
+      .Set("attgenerated", Value::Str(oid::kChar, ""))
+      .Set("attisdropped", BoolV(dropped))
+      .Set("attislocal", BoolV(true))
+      .Set("attcollation", OidV(Collation(type)))
+      .End();
+}
+
+void PgAttribute(StmtContext& sc, RowBuilder& b) {
+  for (const auto& r : SystemRelations()) {
+    for (size_t i = 0; i < r.columns.size(); i++) {
+      AttributeRow(b, r.oid, r.columns[i].name, r.columns[i].type, -1, static_cast<int>(i + 1), r.kind == 'r', false,
+                   0, false);
+    }
+  }
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      const ColumnDef& col = t.columns[c];
+      const std::string name =
+          col.dropped ? "........pg.dropped." + std::to_string(c + 1) + "........" : col.name;
+      const char identity = col.identity_always ? 'a' : 0;
+      AttributeRow(b, t.oid, name, col.type_oid, col.typmod, static_cast<int>(c + 1), col.not_null,
+                   !col.dropped && (col.serial || !col.default_expr.empty()), identity, col.dropped);
+    }
+    for (const auto& x : TableIndexes(t)) {
+      for (size_t k = 0; k < x.columns.size(); k++) {
+        const ColumnDef& col = t.columns[static_cast<size_t>(x.columns[k])];
+        AttributeRow(b, x.oid, col.name, col.type_oid, col.typmod, static_cast<int>(k + 1), false, false, 0, false);
+      }
+    }
+  }
+}
+
+void PgIndex(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    for (const auto& x : TableIndexes(t)) {
+      ValueArray collations;
+      for (int c : x.columns) collations.push_back(OidV(Collation(t.columns[static_cast<size_t>(c)].type_oid)));
+      b.Begin()
+          .Set("indexrelid", OidV(x.oid))
+          .Set("indrelid", OidV(t.oid))
+          .Set("indnatts", Int2V(static_cast<int64_t>(x.columns.size())))
+          .Set("indnkeyatts", Int2V(static_cast<int64_t>(x.columns.size())))
+          .Set("indisunique", BoolV(x.unique))
+          .Set("indisprimary", BoolV(x.primary))
+          .Set("indimmediate", BoolV(true))
+          .Set("indisvalid", BoolV(true))
+          .Set("indisready", BoolV(true))
+          .Set("indislive", BoolV(true))
+          .Set("indkey", Int2Vector(x.columns, 1))
+          .Set("indcollation", Value::Array(oid::kOidVector, std::move(collations)))
+          .Set("indclass", OidVector(x.columns.size(), 0))
+          .Set("indoption", Int2Vector(std::vector<int>(x.columns.size(), 0), 0))
+          .Set("indpred", x.predicate.empty() ? Value::Null(oid::kPgNodeTree) : Value::Str(oid::kPgNodeTree, x.predicate))
+          .End();
+    }
+  }
+}
+
+void PgConstraint(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    for (const auto& x : TableIndexes(t)) {
+      if (!x.constraint) continue;
+      ValueArray key;
+      for (int c : x.columns) key.push_back(Int2V(c + 1));
+      b.Begin()
+          .Set("oid", OidV(x.constraint_oid))
+          .Set("conname", NameV(x.name))
+          .Set("connamespace", OidV(NamespaceOid(t.schema)))
+          .Set("contype", CharV(x.primary ? 'p' : 'u'))
+          .Set("convalidated", BoolV(true))
+          .Set("conrelid", OidV(t.oid))
+          .Set("conindid", OidV(x.oid))
+          .Set("confupdtype", CharV(' '))
+          .Set("confdeltype", CharV(' '))
+          .Set("confmatchtype", CharV(' '))
+          .Set("conislocal", BoolV(true))
+          .Set("connoinherit", BoolV(true))
+          .Set("conkey", Value::Array(oid::kInt2Array, std::move(key)))
+          .End();
+    }
+  }
+}
+
+void PgAttrdef(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      const ColumnDef& col = t.columns[c];
+      if (col.dropped || (!col.serial && col.default_expr.empty())) continue;
+      b.Begin()
+          .Set("oid", OidV(AttrDefOid(t, c)))
+          .Set("adrelid", OidV(t.oid))
+          .Set("adnum", Int2V(static_cast<int64_t>(c + 1)))
+          .Set("adbin", Value::Str(oid::kPgNodeTree, DefaultExprText(t, c)))
+          .End();
+    }
+  }
+}
+
+void PgTables(StmtContext& sc, RowBuilder& b) {
+  for (const auto& r : SystemRelations()) {
+    if (r.kind != 'r') continue;
+    b.Begin()
+        .Set("schemaname", NameV(r.schema))
+        .Set("tablename", NameV(r.name))
+        .Set("tableowner", NameV(kSuperuserName))
+        .Set("hasindexes", BoolV(true))
+        .End();
+  }
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    b.Begin()
+        .Set("schemaname", NameV(t.schema))
+        .Set("tablename", NameV(t.name))
+        .Set("tableowner", NameV(kSuperuserName))
+        .Set("hasindexes", BoolV(!TableIndexes(t).empty()))
+        .End();
+  }
+}
+
+void PgIndexes(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    for (const auto& x : TableIndexes(t)) {
+      b.Begin()
+          .Set("schemaname", NameV(t.schema))
+          .Set("tablename", NameV(t.name))
+          .Set("indexname", NameV(x.name))
+          .Set("indexdef", TextV(IndexDefText(t, x)))
+          .End();
+    }
+  }
+}
+
+constexpr int64_t MaxFor(uint32_t type) {
+  return type == oid::kInt2 ? 32767 : type == oid::kInt4 ? 2147483647 : INT64_MAX;
+}
+
+void PgSequence(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      const ColumnDef& col = t.columns[c];
+      if (!col.serial || col.dropped) continue;
+      b.Begin()
+          .Set("seqrelid", OidV(SequenceOid(t, c)))
+          .Set("seqtypid", OidV(col.type_oid))
+          .Set("seqstart", Int8V(1))
+          .Set("seqincrement", Int8V(1))
+          .Set("seqmax", Int8V(MaxFor(col.type_oid)))
+          .Set("seqmin", Int8V(1))
+          .Set("seqcache", Int8V(1))
+          .Set("seqcycle", BoolV(false))
+          .End();
+    }
+  }
+}
+
+void PgSequences(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      const ColumnDef& col = t.columns[c];
+      if (!col.serial || col.dropped) continue;
+      b.Begin()
+          .Set("schemaname", NameV(t.schema))
+          .Set("sequencename", NameV(SequenceName(t, c)))
+          .Set("sequenceowner", NameV(kSuperuserName))
+          .Set("data_type", Value::Int(oid::kRegtype, col.type_oid))
+          .Set("start_value", Int8V(1))
+          .Set("min_value", Int8V(1))
+          .Set("max_value", Int8V(MaxFor(col.type_oid)))
+          .Set("increment_by", Int8V(1))
+          .Set("cycle", BoolV(false))
+          .Set("cache_size", Int8V(1))
+          .End();
+    }
+  }
+}
+
+}  // namespace
+
+Producer ClassProducer(std::string_view name) {
+  static const std::pair<std::string_view, Producer> kProducers[] = {
+      {"pg_namespace", PgNamespace}, {"pg_class", PgClass},         {"pg_attribute", PgAttribute},
+      {"pg_index", PgIndex},         {"pg_constraint", PgConstraint}, {"pg_attrdef", PgAttrdef},
+      {"pg_tables", PgTables},       {"pg_indexes", PgIndexes},     {"pg_sequence", PgSequence},
+      {"pg_sequences", PgSequences},
+  };
+  for (const auto& [n, p] : kProducers) {
+    if (n == name) return p;
+  }
+  return nullptr;
+}
+
+}  // namespace immu::sql

@@ -1,0 +1,236 @@
+// pg_type, pg_proc, pg_am, pg_database, pg_roles / pg_user / pg_authid,
+// pg_settings, pg_collation, pg_tablespace, pg_extension, pg_language and
+// the statistics views for this session. Relations without a producer
+// here are present and empty (pg_description, pg_inherits, pg_policy ...).
+
+#include "sql/system_internal.h"
+
+namespace immu::sql {
+
+namespace {
+
+void PgType(StmtContext&, RowBuilder& b) {
+  for (const auto& t : PgTypes()) {
+    b.Begin()
+        .Set("oid", OidV(t.oid))
+        .Set("typname", NameV(t.name))
+        .Set("typnamespace", OidV(kPgCatalogNamespace))
+        .Set("typowner", OidV(kSuperuserOid))
+        .Set("typlen", Int2V(t.len))
+        .Set("typbyval", BoolV(t.byval))
+        .Set("typtype", CharV(t.type))
+        .Set("typcategory", CharV(t.category))
+        .Set("typispreferred", BoolV(t.preferred))
+        .Set("typisdefined", BoolV(true))
+        .Set("typdelim", CharV(','))
+        .Set("typelem", OidV(t.elem))
+        .Set("typarray", OidV(t.array))
+        .Set("typinput", Value::Int(oid::kRegproc, t.input))
+        .Set("typoutput", Value::Int(oid::kRegproc, t.output))
+        .Set("typreceive", Value::Int(oid::kRegproc, t.receive))
+        .Set("typsend", Value::Int(oid::kRegproc, t.send))
+        .Set("typsubscript", Value::Int(oid::kRegproc, 0))
+        .Set("typalign", CharV(t.align))
+        .Set("typstorage", CharV(t.storage))
+        .Set("typtypmod", Int4V(-1))
+        .Set("typcollation", OidV(t.collation))
+        .End();
+  }
+}
+
+void PgProc(StmtContext&, RowBuilder& b) {
+  for (const auto& p : PgProcs()) {
+    b.Begin()
+        .Set("oid", OidV(p.oid))
+        .Set("proname", NameV(p.name))
+        .Set("pronamespace", OidV(kPgCatalogNamespace))
+        .Set("proowner", OidV(kSuperuserOid))
+        .Set("prolang", OidV(12))  // internal
+        .Set("prokind", CharV('f'))
+        .Set("proisstrict", BoolV(true))
+        .Set("provolatile", CharV('i'))
+        .Set("proparallel", CharV('s'))
+        .Set("proargtypes", Value::Array(oid::kOidVector, {}))
+        .Set("prosrc", TextV(p.name))
+        .End();
+  }
+}
+
+void PgAm(StmtContext&, RowBuilder& b) {
+  b.Begin().Set("oid", OidV(kHeapAm)).Set("amname", NameV("heap")).Set("amtype", CharV('t')).End();
+  b.Begin().Set("oid", OidV(kBtreeAm)).Set("amname", NameV("btree")).Set("amtype", CharV('i')).End();
+}
+
+void PgDatabase(StmtContext& sc, RowBuilder& b) {
+  const std::string& name = sc.eval->database;
+  b.Begin()
+      .Set("oid", OidV(DatabaseOid(name)))
+      .Set("datname", NameV(name))
+      .Set("datdba", OidV(kSuperuserOid))
+      .Set("encoding", Int4V(6))  // UTF8
+      .Set("datlocprovider", CharV('c'))
+      .Set("datallowconn", BoolV(true))
+      .Set("datconnlimit", Int4V(-1))
+      .Set("dattablespace", OidV(1663))
+      .Set("datcollate", TextV("C"))
+      .Set("datctype", TextV("C"))
+      .End();
+}
+
+struct Role {
+  uint32_t oid;
+  const char* name;
+  bool super;
+  bool login;
+};
+constexpr Role kRoles[] = {
+    {kSuperuserOid, kSuperuserName, true, true},
+    {kDatabaseOwnerRoleOid, "pg_database_owner", false, false},
+};
+
+void RoleColumns(RowBuilder& b, const Role& r) {
+  b.Set("oid", OidV(r.oid))
+      .Set("rolname", NameV(r.name))
+      .Set("rolsuper", BoolV(r.super))
+      .Set("rolinherit", BoolV(true))
+      .Set("rolcreaterole", BoolV(r.super))
+      .Set("rolcreatedb", BoolV(r.super))
+      .Set("rolcanlogin", BoolV(r.login))
+      .Set("rolreplication", BoolV(r.super))
+      .Set("rolbypassrls", BoolV(r.super))
+      .Set("rolconnlimit", Int4V(-1));
+}
+
+void PgRoles(StmtContext&, RowBuilder& b) {
+  for (const auto& r : kRoles) {
+    b.Begin();
+    RoleColumns(b, r);
+    b.Set("rolpassword", TextV("********")).End();
+  }
+}
+
+void PgAuthid(StmtContext&, RowBuilder& b) {
+  for (const auto& r : kRoles) {
+    b.Begin();
+    RoleColumns(b, r);
+    b.End();  // rolpassword stays NULL: no secrets here
+  }
+}
+
+void PgUser(StmtContext&, RowBuilder& b) {
+  for (const auto& r : kRoles) {
+    if (!r.login) continue;
+    b.Begin()
+        .Set("usename", NameV(r.name))
+        .Set("usesysid", OidV(r.oid))
+        .Set("usecreatedb", BoolV(r.super))
+        .Set("usesuper", BoolV(r.super))
+        .Set("userepl", BoolV(r.super))
+        .Set("usebypassrls", BoolV(r.super))
+        .Set("passwd", TextV("********"))
+        .End();
+  }
+}
+
+void PgSettings(StmtContext& sc, RowBuilder& b) {
+  if (sc.eval->settings == nullptr) return;
+  for (const auto& [name, value] : *sc.eval->settings) {
+    b.Begin()
+        .Set("name", TextV(name))
+        .Set("setting", TextV(value))
+        .Set("category", TextV("Ungrouped"))
+        .Set("context", TextV("user"))
+        .Set("vartype", TextV("string"))
+        .Set("source", TextV("default"))
+        .Set("boot_val", TextV(value))
+        .Set("reset_val", TextV(value))
+        .Set("pending_restart", BoolV(false))
+        .End();
+  }
+}
+
+void PgCollation(StmtContext&, RowBuilder& b) {
+  const std::pair<uint32_t, const char*> rows[] = {{kDefaultCollation, "default"}, {950, "C"}, {951, "POSIX"}};
+  for (const auto& [id, name] : rows) {
+    b.Begin()
+        .Set("oid", OidV(id))
+        .Set("collname", NameV(name))
+        .Set("collnamespace", OidV(kPgCatalogNamespace))
+        .Set("collowner", OidV(kSuperuserOid))
+        .Set("collprovider", CharV(id == kDefaultCollation ? 'd' : 'c'))
+        .Set("collisdeterministic", BoolV(true))
+        .Set("collencoding", Int4V(id == kDefaultCollation ? -1 : -1))
+        .Set("collcollate", id == kDefaultCollation ? Value::Null(oid::kText) : TextV(name))
+        .Set("collctype", id == kDefaultCollation ? Value::Null(oid::kText) : TextV(name))
+        .End();
+  }
+}
+
+void PgTablespace(StmtContext&, RowBuilder& b) {
+  b.Begin().Set("oid", OidV(1663)).Set("spcname", NameV("pg_default")).Set("spcowner", OidV(kSuperuserOid)).End();
+  b.Begin().Set("oid", OidV(1664)).Set("spcname", NameV("pg_global")).Set("spcowner", OidV(kSuperuserOid)).End();
+}
+
+void PgExtension(StmtContext&, RowBuilder& b) {
+  b.Begin()
+      .Set("oid", OidV(13653))
+      .Set("extname", NameV("plpgsql"))
+      .Set("extowner", OidV(kSuperuserOid))
+      .Set("extnamespace", OidV(kPgCatalogNamespace))
+      .Set("extrelocatable", BoolV(false))
+      .Set("extversion", TextV("1.0"))
+      .End();
+}
+
+void PgLanguage(StmtContext&, RowBuilder& b) {
+  const std::pair<uint32_t, const char*> rows[] = {{12, "internal"}, {13, "c"}, {14, "sql"}, {13652, "plpgsql"}};
+  for (const auto& [id, name] : rows) {
+    b.Begin()
+        .Set("oid", OidV(id))
+        .Set("lanname", NameV(name))
+        .Set("lanowner", OidV(kSuperuserOid))
+        .Set("lanispl", BoolV(id == 13652))
+        .Set("lanpltrusted", BoolV(id == 14 || id == 13652))
+        .End();
+  }
+}
+
+void PgStatActivity(StmtContext& sc, RowBuilder& b) {
+  b.Begin()
+      .Set("datid", OidV(DatabaseOid(sc.eval->database)))
+      .Set("datname", NameV(sc.eval->database))
+      .Set("pid", Int4V(sc.eval->backend_pid))
+      .Set("usesysid", OidV(kSuperuserOid))
+      .Set("usename", NameV(sc.eval->user))
+      .Set("application_name", TextV(sc.eval->application_name))
+      .Set("state", TextV("active"))
+      .Set("backend_type", TextV("client backend"))
+      .End();
+}
+
+void PgStatUserTables(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : (**sc.catalog).tables()) {
+    b.Begin().Set("relid", OidV(t.oid)).Set("schemaname", NameV(t.schema)).Set("relname", NameV(t.name)).End();
+  }
+}
+
+}  // namespace
+
+Producer MiscProducer(std::string_view name) {
+  static const std::pair<std::string_view, Producer> kProducers[] = {
+      {"pg_type", PgType},           {"pg_proc", PgProc},
+      {"pg_am", PgAm},               {"pg_database", PgDatabase},
+      {"pg_roles", PgRoles},         {"pg_authid", PgAuthid},
+      {"pg_user", PgUser},           {"pg_settings", PgSettings},
+      {"pg_collation", PgCollation}, {"pg_tablespace", PgTablespace},
+      {"pg_extension", PgExtension}, {"pg_language", PgLanguage},
+      {"pg_stat_activity", PgStatActivity}, {"pg_stat_user_tables", PgStatUserTables},
+      {"pg_statio_user_tables", PgStatUserTables},
+  };
+  for (const auto& [n, p] : kProducers) {
+    if (n == name) return p;
+  }
+  return nullptr;
+}
+
+}  // namespace immu::sql
