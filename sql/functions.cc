@@ -145,6 +145,27 @@ Value RegexNotIMatch(std::span<const Value> a, EvalContext&) {
   return Value::Bool(!RE2::PartialMatch(a[0].s, CompiledRegex(a[1].s, true)));
 }
 
+// Array concatenation; NULL arrays act as empty (PostgreSQL's array_cat).
+Value ArrayCat(std::span<const Value> a, EvalContext&) {
+  if (a[0].null && a[1].null) return a[0];
+  if (a[0].null) return a[1];
+  if (a[1].null) return a[0];
+  ValueArray v = *a[0].arr;
+  v.insert(v.end(), a[1].arr->begin(), a[1].arr->end());
+  return Value::Array(a[0].type, std::move(v));
+}
+Value ArrayAppend(std::span<const Value> a, EvalContext&) {
+  ValueArray v;
+  if (!a[0].null) v = *a[0].arr;
+  v.push_back(a[1]);
+  return Value::Array(a[0].type, std::move(v));
+}
+Value ArrayPrepend(std::span<const Value> a, EvalContext&) {
+  ValueArray v = {a[0]};
+  if (!a[1].null) v.insert(v.end(), a[1].arr->begin(), a[1].arr->end());
+  return Value::Array(a[1].type, std::move(v));
+}
+
 size_t Utf8Chars(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
@@ -441,6 +462,15 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
     // Numbers compare across their own types without coercion (exactly).
     if (IsNumericCategory(left) && IsNumericCategory(right)) return {f, oid::kBool, {0, 0}};
     return {f, oid::kBool, {t, t}};
+  }
+  if (op == "||" && (ArrayElementType(left) != 0 || ArrayElementType(right) != 0)) {
+    // Array concatenation: array || array, array || element, element || array.
+    const uint32_t at = ArrayElementType(left) != 0 ? left : right;
+    const uint32_t elem = ArrayElementType(at);
+    if (ArrayElementType(left) != 0 && (right == at || right == oid::kUnknown)) return {ArrayCat, at, {at, at}, false};
+    if (ArrayElementType(right) != 0 && (left == at || left == oid::kUnknown)) return {ArrayCat, at, {at, at}, false};
+    if (ArrayElementType(left) != 0) return {ArrayAppend, at, {at, elem}, false};
+    return {ArrayPrepend, at, {elem, at}, false};
   }
   if (op == "||") {
     if (IsStringCategory(left) || IsStringCategory(right)) {

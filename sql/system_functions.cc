@@ -37,7 +37,7 @@ Value GetIndexDef(std::span<const Value> a, EvalContext& ctx) {
     if (column > static_cast<int64_t>(x.columns.size())) return TextV("");
     return TextV(QuoteIdent(r.table->columns[static_cast<size_t>(x.columns[static_cast<size_t>(column - 1)])].name));
   }
-  return TextV(IndexDefText(*r.table, x));
+  return TextV(IndexDefText(*r.table, x, a.size() > 2 && a[2].i != 0));
 }
 
 Value GetConstraintDef(std::span<const Value> a, EvalContext& ctx) {
@@ -60,6 +60,25 @@ Value False(std::span<const Value>, EvalContext&) { return Value::Bool(false); }
 Value NullText(std::span<const Value>, EvalContext&) { return Value::Null(oid::kText); }
 Value EmptyText(std::span<const Value>, EvalContext&) { return TextV(""); }
 Value ZeroSize(std::span<const Value>, EvalContext&) { return Int8V(0); }
+
+// Visible: on the search path (pg_catalog, public).
+Value TableIsVisible(std::span<const Value> a, EvalContext& ctx) {
+  const uint32_t id = static_cast<uint32_t>(a[0].i);
+  if (const Catalog* cat = Cat(ctx)) {
+    const RelationRef r = FindRelation(*cat, id);
+    if (r.kind != 0) return Value::Bool(r.table->schema == "public");
+  }
+  for (const auto& s : SystemRelations()) {
+    if (s.oid == id) return Value::Bool(std::string_view(s.schema) == "pg_catalog");
+  }
+  return Value::Null(oid::kBool);
+}
+
+// The only described object is the public schema (as in a fresh cluster).
+Value ObjDescription(std::span<const Value> a, EvalContext&) {
+  if (a[0].i == kPublicNamespace && (a.size() < 2 || a[1].s == "pg_namespace")) return TextV("standard public schema");
+  return Value::Null(oid::kText);
+}
 
 Value GetUserById(std::span<const Value> a, EvalContext&) {
   if (a[0].i == kSuperuserOid) return NameV(kSuperuserName);
@@ -230,14 +249,24 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_get_function_identity_arguments", EmptyText, kText, {kOid}},
       {"pg_get_serial_sequence", GetSerialSequence, kText, {kText, kText}},
       {"pg_get_userbyid", GetUserById, kName, {kOid}},
-      {"pg_table_is_visible", True, kBool, {kOid}},
+      {"pg_table_is_visible", TableIsVisible, kBool, {kOid}},
+      {"pg_operator_is_visible", True, kBool, {kOid}},
+      {"pg_opclass_is_visible", True, kBool, {kOid}},
+      {"pg_opfamily_is_visible", True, kBool, {kOid}},
+      {"pg_collation_is_visible", True, kBool, {kOid}},
+      {"pg_conversion_is_visible", True, kBool, {kOid}},
+      {"pg_statistics_obj_is_visible", True, kBool, {kOid}},
+      {"pg_ts_config_is_visible", True, kBool, {kOid}},
+      {"pg_ts_dict_is_visible", True, kBool, {kOid}},
+      {"pg_ts_parser_is_visible", True, kBool, {kOid}},
+      {"pg_ts_template_is_visible", True, kBool, {kOid}},
       {"pg_type_is_visible", True, kBool, {kOid}},
       {"pg_function_is_visible", True, kBool, {kOid}},
       {"pg_is_other_temp_schema", False, kBool, {kOid}},
       {"pg_relation_is_publishable", False, kBool, {kRegclass}},
       {"pg_is_in_recovery", False, kBool, {}},
-      {"obj_description", NullText, kText, {kOid}},
-      {"obj_description", NullText, kText, {kOid, kName}},
+      {"obj_description", ObjDescription, kText, {kOid}},
+      {"obj_description", ObjDescription, kText, {kOid, kName}},
       {"col_description", NullText, kText, {kOid, kInt4}},
       {"shobj_description", NullText, kText, {kOid, kName}},
       {"pg_relation_size", ZeroSize, kInt8, {kRegclass}},

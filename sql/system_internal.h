@@ -91,7 +91,8 @@ uint32_t RelationOidByName(const Catalog& catalog, std::string_view schema, std:
 // Column default as PostgreSQL prints it (pg_get_expr of adbin).
 std::string DefaultExprText(const TableDef& t, size_t column);
 // CREATE INDEX statement of pg_get_indexdef, and pg_get_constraintdef.
-std::string IndexDefText(const TableDef& t, const IndexView& index);
+// pretty: the table unqualified when it is visible (pg_get_indexdef's pretty flag).
+std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty = false);
 std::string ConstraintDefText(const TableDef& t, const IndexView& index);
 // quote_ident.
 std::string QuoteIdent(std::string_view name);

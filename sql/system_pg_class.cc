@@ -35,8 +35,13 @@ void PgNamespace(StmtContext& sc, RowBuilder& b) {
     b.Begin()
         .Set("oid", OidV(NamespaceOid(s)))
         .Set("nspname", NameV(s))
-        .Set("nspowner", OidV(s == "public" ? kDatabaseOwnerRoleOid : kSuperuserOid))
-        .End();
+        .Set("nspowner", OidV(s == "public" ? kDatabaseOwnerRoleOid : kSuperuserOid));
+    if (s == "public") {
+      // PostgreSQL 15's default: the owner has USAGE+CREATE, everyone USAGE.
+      b.Set("nspacl", Value::Array(oid::kAclitemArray, {Value::Str(oid::kAclitem, "pg_database_owner=UC/pg_database_owner"),
+                                                         Value::Str(oid::kAclitem, "=U/pg_database_owner")}));
+    }
+    b.End();
   }
 }
 
@@ -82,7 +87,15 @@ void AttributeRow(RowBuilder& b, uint32_t rel, const std::string& name, uint32_t
                   bool not_null, bool has_default, char identity, bool dropped) {
   const TypeInfo* ti = FindType(type);
   const int16_t len = ti != nullptr ? ti->len : -1;
-  const bool byval = len == 1 || len == 2 || len == 4 || len == 8;
+  bool byval = len == 1 || len == 2 || len == 4 || len == 8;
+  char align = len == 8 ? 'd' : len == 2 ? 's' : len == 1 ? 'c' : 'i';
+  char storage = len == -1 ? 'x' : 'p';
+  for (const auto& t : PgTypes()) {
+    if (t.oid != type) continue;
+    byval = t.byval;
+    align = t.align;
+    storage = t.storage;
+  }
   b.Begin()
       .Set("attrelid", OidV(rel))
       .Set("attname", NameV(name))
@@ -94,8 +107,8 @@ void AttributeRow(RowBuilder& b, uint32_t rel, const std::string& name, uint32_t
       .Set("attcacheoff", Int4V(-1))
       .Set("atttypmod", Int4V(typmod))
       .Set("attbyval", BoolV(byval))
-      .Set("attalign", CharV(len == 8 ? 'd' : len == 2 ? 's' : len == 1 ? 'c' : 'i'))
-      .Set("attstorage", CharV(len == -1 ? 'x' : 'p'))
+      .Set("attalign", CharV(align))
+      .Set("attstorage", CharV(storage))
       .Set("attcompression", Value::Str(oid::kChar, ""))
       .Set("attnotnull", BoolV(not_null))
       .Set("atthasdef", BoolV(has_default))

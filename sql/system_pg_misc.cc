@@ -56,6 +56,15 @@ void PgProc(StmtContext&, RowBuilder& b) {
   }
 }
 
+void PgDescription(StmtContext&, RowBuilder& b) {
+  b.Begin()
+      .Set("objoid", OidV(kPublicNamespace))
+      .Set("classoid", OidV(2615))  // pg_namespace
+      .Set("objsubid", Int4V(0))
+      .Set("description", TextV("standard public schema"))
+      .End();
+}
+
 void PgAm(StmtContext&, RowBuilder& b) {
   b.Begin().Set("oid", OidV(kHeapAm)).Set("amname", NameV("heap")).Set("amtype", CharV('t')).End();
   b.Begin().Set("oid", OidV(kBtreeAm)).Set("amname", NameV("btree")).Set("amtype", CharV('i')).End();
@@ -219,7 +228,7 @@ void PgStatUserTables(StmtContext& sc, RowBuilder& b) {
 Producer MiscProducer(std::string_view name) {
   static const std::pair<std::string_view, Producer> kProducers[] = {
       {"pg_type", PgType},           {"pg_proc", PgProc},
-      {"pg_am", PgAm},               {"pg_database", PgDatabase},
+      {"pg_am", PgAm},               {"pg_description", PgDescription},               {"pg_database", PgDatabase},
       {"pg_roles", PgRoles},         {"pg_authid", PgAuthid},
       {"pg_user", PgUser},           {"pg_settings", PgSettings},
       {"pg_collation", PgCollation}, {"pg_tablespace", PgTablespace},

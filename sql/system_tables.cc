@@ -161,12 +161,27 @@ std::string QuoteIdent(std::string_view name) {
 std::string DefaultExprText(const TableDef& t, size_t column) {
   const ColumnDef& c = t.columns[column];
   if (c.serial) return "nextval('" + QuoteIdent(SequenceName(t, column)) + "'::regclass)";
-  return c.default_expr;
+  // PostgreSQL stores a string literal default coerced to the column's type
+  // and prints it with the cast: 'x'::character varying.
+  const std::string& e = c.default_expr;
+  bool literal = e.size() >= 2 && e.front() == '\'' && e.back() == '\'';
+  for (size_t i = 1; literal && i + 1 < e.size(); i++) {
+    if (e[i] != '\'') continue;
+    if (i + 2 < e.size() && e[i + 1] == '\'') {
+      i++;
+    } else {
+      literal = false;
+    }
+  }
+  if (literal) return e + "::" + FormatType(c.type_oid, -1);
+  return e;
 }
 
-std::string IndexDefText(const TableDef& t, const IndexView& index) {
+std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty) {
+  const std::string table =
+      pretty && t.schema == "public" ? QuoteIdent(t.name) : QuoteIdent(t.schema) + "." + QuoteIdent(t.name);
   std::string s = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(index.name) +
-                  " ON " + QuoteIdent(t.schema) + "." + QuoteIdent(t.name) + " USING btree (";
+                  " ON " + table + " USING btree (";
   for (size_t i = 0; i < index.columns.size(); i++) {
     s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
   }
@@ -198,7 +213,8 @@ RowBuilder::RowBuilder(const SysRelation& rel, const std::string& qualifier, Rel
 
 RowBuilder& RowBuilder::Begin() {
   row_.clear();
-  for (const auto& c : rel_.columns) row_.push_back(DefaultFor(c.type));
+  // Views compute their columns: what a producer leaves unset is NULL.
+  for (const auto& c : rel_.columns) row_.push_back(rel_.kind == 'v' ? Value::Null(c.type) : DefaultFor(c.type));
   open_ = true;
   return *this;
 }
