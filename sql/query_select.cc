@@ -751,6 +751,48 @@ class SelectRunner : public SubqueryRunner {
   Mode mode_;
 };
 
+// Before a cross product: keeps only the item's rows that pass the WHERE
+// conjuncts naming nothing but the item's own columns (psql's catalog
+// queries list several relations in FROM and pin one by OID). The full
+// WHERE is still applied afterwards, so this only saves work. A conjunct
+// that does not bind against the item alone (other items' or outer
+// columns, subqueries) is skipped.
+void FilterItem(const PgNode* where, Relation* item, StmtContext& sc) {
+  std::vector<const PgNode*> conjuncts;
+  if (where->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR && where->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
+    for (size_t i = 0; i < where->bool_expr->n_args; i++) conjuncts.push_back(where->bool_expr->args[i]);
+  } else {
+    conjuncts.push_back(where);
+  }
+  Scope alone;
+  alone.columns = item->scope.columns;
+  std::vector<uint32_t> scratch_params = sc.param_types != nullptr ? *sc.param_types : std::vector<uint32_t>{};
+  Binder b(*sc.eval, &scratch_params);
+  for (const PgNode* c : conjuncts) {
+    std::unique_ptr<Expr> cond;
+    try {
+      cond = b.BindCondition(c, alone, "WHERE");
+    } catch (const PgError& e) {
+      if (std::string_view(e.sqlstate()) == sqlstate::kQueryCanceled) throw;
+      continue;
+    }
+    // A conjunct that fails on some row (a cast other conjuncts would have
+    // guarded) is left to the full WHERE.
+    std::vector<bool> pass(item->rows.size());
+    try {
+      for (size_t i = 0; i < item->rows.size(); i++) pass[i] = EvalPredicate(*cond, item->rows[i], *sc.eval);
+    } catch (const PgError& e) {
+      if (std::string_view(e.sqlstate()) == sqlstate::kQueryCanceled) throw;
+      continue;
+    }
+    std::vector<Row> kept;
+    for (size_t i = 0; i < item->rows.size(); i++) {
+      if (pass[i]) kept.push_back(std::move(item->rows[i]));
+    }
+    item->rows = std::move(kept);
+  }
+}
+
 }  // namespace
 
 void InstallSubqueryBinder(Binder& binder, StmtContext& sc) {
@@ -801,6 +843,9 @@ QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope
     Relation item = s->n_from_clause == 1 && fi->node_case == PG_QUERY__NODE__NODE_RANGE_VAR && s->where_clause != nullptr
                         ? FromRangeVar(fi->range_var, sc, s->where_clause, &binder, outer)
                         : BuildFrom(fi, sc, binder, outer);
+    if (s->n_from_clause > 1 && s->where_clause != nullptr && !sc.describe_only) {
+      FilterItem(s->where_clause, &item, sc);
+    }
     if (i == 0) {
       from.scope.columns = std::move(item.scope.columns);
       from.rows = std::move(item.rows);
