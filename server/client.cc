@@ -122,15 +122,17 @@ void Server::Client::OnRead(const boost::system::error_code& ec, size_t n) {
   }
   busy_ = true;
   auto self = shared_from_this();
-  // The guard keeps io.run() alive while the statement runs.
-  asio::post(*server_->impl_->workers,
-             [self, n, guard = asio::make_work_guard(server_->impl_->io)] {
-               self->conn_.Receive(std::string_view(self->read_buf_.get(), n));
-               asio::post(self->strand_, [self] {
-                 self->busy_ = false;
-                 self->AfterReceive();
-               });
-             });
+  // The guard keeps io.run() alive while the statement runs (shared: tasks
+  // are copyable std::functions).
+  auto guard = std::make_shared<decltype(asio::make_work_guard(server_->impl_->io))>(
+      asio::make_work_guard(server_->impl_->io));
+  server_->impl_->workers->Post([self, n, guard] {
+    self->conn_.Receive(std::string_view(self->read_buf_.get(), n));
+    asio::post(self->strand_, [self] {
+      self->busy_ = false;
+      self->AfterReceive();
+    });
+  });
 }
 
 void Server::Client::AfterReceive() {

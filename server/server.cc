@@ -77,11 +77,13 @@ void Server::Start() {
   }
   port_ = impl_->acceptor.local_endpoint().port();
 
+  // Threads for statements start on demand, one per busy connection at
+  // most (see ElasticPool); --worker-threads is how many stay alive idle.
   int workers = options_.worker_threads;
   if (workers <= 0) {
     workers = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   }
-  impl_->workers = std::make_unique<asio::thread_pool>(workers);
+  impl_->workers = std::make_unique<ElasticPool>(workers, std::max(workers, options_.max_connections + 1));
   impl_->work.emplace(impl_->io.get_executor());
   impl_->started = true;
   Accept();
@@ -186,7 +188,7 @@ void Server::Wait() {
     if (t.joinable()) t.join();
   }
   io_threads_.clear();
-  if (impl_->workers) impl_->workers->join();
+  if (impl_->workers) impl_->workers->Join();
 }
 
 }  // namespace immu::server

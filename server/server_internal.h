@@ -15,6 +15,7 @@
 #include <boost/asio/ssl.hpp>
 
 #include "pgwire/connection.h"
+#include "server/elastic_pool.h"
 #include "server/server.h"
 
 namespace immu::server {
@@ -29,7 +30,7 @@ struct Server::Impl {
   asio::signal_set signals{io};
   asio::steady_timer accept_retry{io};
   std::unique_ptr<asio::ssl::context> ssl;  // null without --certificate/--pkey
-  std::unique_ptr<asio::thread_pool> workers;
+  std::unique_ptr<ElasticPool> workers;
   bool started = false;  // set by Start()
 };
 

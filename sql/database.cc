@@ -1,5 +1,7 @@
 #include "sql/database.h"
 
+#include <chrono>
+
 #include "catalog/pg_error.h"
 
 namespace immu::sql {
@@ -55,6 +57,47 @@ uint32_t Database::AllocateOid() {
   for (int i = 0; i < 4; i++) v[i] = static_cast<char>((next_oid_ >> (24 - 8 * i)) & 0xff);
   ThrowIfError(store_->Set(kOidKey, v).status());
   return oid;
+}
+
+void Database::LockRow(const std::string& key, const void* owner, const std::atomic<bool>* cancel) {
+  std::unique_lock lock(lock_mu_);
+  while (true) {
+    auto [it, inserted] = row_locks_.try_emplace(key, owner);
+    if (inserted) {
+      held_[owner].push_back(key);
+      waits_for_.erase(owner);
+      return;
+    }
+    const void* holder = it->second;
+    if (holder == owner) return;
+    // Would waiting close a cycle of waiters?
+    for (const void* h = holder; h != nullptr;) {
+      if (h == owner) {
+        waits_for_.erase(owner);
+        throw PgError(sqlstate::kDeadlockDetected, "deadlock detected",
+                      "Process waits for a row lock held by a transaction that waits for this one.",
+                      "See server log for query details.");
+      }
+      auto w = waits_for_.find(h);
+      h = w == waits_for_.end() ? nullptr : w->second;
+    }
+    waits_for_[owner] = holder;
+    lock_cv_.wait_for(lock, std::chrono::milliseconds(50));
+    if (cancel != nullptr && cancel->load()) {
+      waits_for_.erase(owner);
+      throw PgError(sqlstate::kQueryCanceled, "canceling statement due to user request");
+    }
+  }
+}
+
+void Database::ReleaseRowLocks(const void* owner) {
+  std::lock_guard lock(lock_mu_);
+  auto it = held_.find(owner);
+  if (it == held_.end()) return;
+  for (const auto& key : it->second) row_locks_.erase(key);
+  held_.erase(it);
+  waits_for_.erase(owner);
+  lock_cv_.notify_all();
 }
 
 int64_t Database::NextSequenceValue(uint32_t table_oid, uint16_t column) {

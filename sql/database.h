@@ -5,7 +5,11 @@
 // Thread-safety: all methods are thread-safe. DDL commits are serialised by
 // ddl_mu() so the published catalog always matches the store.
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <unordered_map>
+#include <vector>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,6 +43,13 @@ class Database {
   // Allocates a fresh object id (persisted).
   uint32_t AllocateOid();
 
+  // Row locks: UPDATE and DELETE lock each row they change until their
+  // transaction ends, so concurrent writers of a row queue up (as in
+  // PostgreSQL) instead of failing at commit. A wait that would close a
+  // cycle fails with 40P01; a cancelled wait with 57014.
+  void LockRow(const std::string& key, const void* owner, const std::atomic<bool>* cancel);
+  void ReleaseRowLocks(const void* owner);
+
  private:
   Database() = default;
   std::string name_;
@@ -53,6 +64,12 @@ class Database {
   std::mutex seq_mu_;
   std::map<std::pair<uint32_t, uint16_t>, Seq> seqs_;
   uint32_t next_oid_ = 0;
+
+  std::mutex lock_mu_;
+  std::condition_variable lock_cv_;
+  std::unordered_map<std::string, const void*> row_locks_;       // key -> owner
+  std::unordered_map<const void*, std::vector<std::string>> held_;  // owner -> keys
+  std::unordered_map<const void*, const void*> waits_for_;        // waiter -> holder
 };
 
 }  // namespace immu::sql

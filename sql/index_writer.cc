@@ -88,6 +88,24 @@ void IndexWriter::Remove(const Row& row, const std::string& row_key) {
   }
 }
 
+void IndexWriter::Update(const Row& old_row, const std::string& old_key, const Row& new_row,
+                         const std::string& new_key) {
+  const std::string prefix = RowPrefix(t_.relfilenode());
+  const std::string_view old_suffix = std::string_view(old_key).substr(prefix.size());
+  const std::string_view new_suffix = std::string_view(new_key).substr(prefix.size());
+  for (size_t i = 0; i < t_.indexes.size(); i++) {
+    const bool was = Applies(i, old_row);
+    const bool is = Applies(i, new_row);
+    bool unique_form = false;
+    std::string before, after;
+    if (was) before = EntryKey(t_.indexes[i], old_row, old_suffix, &unique_form);
+    if (is) after = EntryKey(t_.indexes[i], new_row, new_suffix, &unique_form);
+    if (was && is && before == after && old_suffix == new_suffix) continue;
+    if (was) ThrowIfError(sc_.txn->Delete(before));
+    if (is) InsertOne(i, new_row, new_key);
+  }
+}
+
 void IndexWriter::Build(const IndexDef& index) {
   size_t i = 0;
   while (i < t_.indexes.size() && t_.indexes[i].oid != index.oid) i++;

@@ -18,6 +18,10 @@ class IndexWriter {
   // row was written under row_key (full key including the table prefix).
   void Insert(const Row& row, const std::string& row_key);
   void Remove(const Row& row, const std::string& row_key);
+  // Moves the row's entries from (old_row, old_key) to (new_row, new_key),
+  // writing only the entries that change: an UPDATE of unindexed columns
+  // touches no index key (and so cannot conflict on one).
+  void Update(const Row& old_row, const std::string& old_key, const Row& new_row, const std::string& new_key);
   // Builds one index from every row of the table (CREATE INDEX, rewrites).
   void Build(const IndexDef& index);
   bool empty() const { return t_.indexes.empty(); }

@@ -36,6 +36,8 @@ struct StmtContext {
   std::vector<uint32_t>* param_types = nullptr;
   // Describe only: bind and compute the result columns, touch no data.
   bool describe_only = false;
+  // Owner of the row locks UPDATE/DELETE take (the session); none: no locks.
+  const void* lock_owner = nullptr;
 };
 
 // Runs one statement (a parse-tree node of the kinds above).

@@ -216,6 +216,25 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
   return out;
 }
 
+// Locks the row and moves *row to its latest committed version, as
+// PostgreSQL's READ COMMITTED does for rows an UPDATE or DELETE changes: a
+// concurrent writer is waited for, and a row it changed is re-checked
+// against WHERE. Returns false when the row no longer qualifies.
+bool LockLatest(StmtContext& sc, const TableDef& t, const std::string& key, const Expr* cond, Row* row) {
+  if (sc.lock_owner == nullptr) return true;
+  sc.db->LockRow(key, sc.lock_owner, sc.eval->cancel);
+  auto latest = sc.txn->GetLatest(key);
+  if (!latest.ok()) {
+    if (latest.status().code() == StatusCode::kNotFound) return false;  // deleted meanwhile
+    ThrowIfError(latest.status());
+  }
+  if (latest->tx == 0 || latest->tx <= sc.txn->snapshot()) return true;  // own write or unchanged
+  DecodeRow(latest->value, ColumnTypes(t), row);
+  if (cond != nullptr && !EvalPredicate(*cond, *row, *sc.eval)) return false;
+  sc.txn->SetBase(key, latest->tx);
+  return true;
+}
+
 QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
   if (s->n_from_clause > 0 || s->with_clause != nullptr) {
     throw PgError(sqlstate::kFeatureNotSupported, "UPDATE ... FROM and WITH are not supported yet");
@@ -253,6 +272,7 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
   for (size_t r = 0; r < rows.size(); r++) {
     CheckCancel(*sc.eval);
     if (cond && !EvalPredicate(*cond, rows[r], *sc.eval)) continue;
+    if (!LockLatest(sc, t, keys[r], cond.get(), &rows[r])) continue;
     Row updated = rows[r];
     for (const auto& [c, e] : sets) {
       updated[c] = Eval(*e, rows[r], *sc.eval);
@@ -260,7 +280,6 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
     }
     CheckNotNull(t, updated, *sc.eval);
     std::string key = keys[r];
-    indexes.Remove(rows[r], key);
     if (!t.pk.empty()) {
       const std::string new_key = RowKey(t, updated, 0);
       if (new_key != key) {
@@ -272,7 +291,7 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
     std::string value;
     AppendRowValues(updated, &value);
     ThrowIfError(sc.txn->Set(key, value));
-    indexes.Insert(updated, key);
+    indexes.Update(rows[r], keys[r], updated, key);
     written.push_back(std::move(updated));
   }
   QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, written);
@@ -301,6 +320,7 @@ QueryResult RunDelete(const PgQuery__DeleteStmt* s, StmtContext& sc) {
   for (size_t r = 0; r < rows.size(); r++) {
     CheckCancel(*sc.eval);
     if (cond && !EvalPredicate(*cond, rows[r], *sc.eval)) continue;
+    if (!LockLatest(sc, t, keys[r], cond.get(), &rows[r])) continue;
     ThrowIfError(sc.txn->Delete(keys[r]));
     indexes.Remove(rows[r], keys[r]);
     deleted.push_back(std::move(rows[r]));

@@ -150,6 +150,7 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
 
 SessionImpl::~SessionImpl() {
   if (txn_) txn_->Rollback();
+  db_->ReleaseRowLocks(this);
 }
 
 void SessionImpl::PrepareEval(const std::vector<Value>* params) {
@@ -171,6 +172,11 @@ void SessionImpl::CommitTransaction() {
   if (!txn_) return;
   std::unique_ptr<Transaction> txn = std::move(txn_);
   txn_start_ = 0;
+  // Row locks go once the commit is decided (either way).
+  struct Release {
+    SessionImpl* s;
+    ~Release() { s->db_->ReleaseRowLocks(s); }
+  } release{this};
   if (catalog_changed_) {
     std::lock_guard lock(db_->ddl_mu());
     auto r = txn->Commit();
@@ -196,6 +202,7 @@ void SessionImpl::CommitTransaction() {
 
 void SessionImpl::RollbackTransaction() {
   if (txn_) txn_->Rollback();
+  db_->ReleaseRowLocks(this);
   txn_.reset();
   txn_start_ = 0;
   catalog_changed_ = false;
@@ -453,6 +460,7 @@ QueryResult SessionImpl::RunStatement(const PgNode* stmt, const std::vector<Valu
   sc.txn = txn_.get();
   sc.eval = &eval_;
   sc.param_types = param_types;
+  sc.lock_owner = this;
   PrepareEval(&params);
   if (stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT && stmt->create_stmt->if_not_exists &&
       catalog_->Find(stmt->create_stmt->relation->schemaname ? stmt->create_stmt->relation->schemaname : "",

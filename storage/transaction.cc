@@ -45,6 +45,24 @@ Result<ValueVersion> Transaction::Get(std::string_view key) {
   return store_->GetAt(key, snapshot_);
 }
 
+Result<ValueVersion> Transaction::GetLatest(std::string_view key) {
+  IMMU_RETURN_IF_ERROR(CheckOpen());
+  auto it = writes_.find(key);
+  if (it != writes_.end()) {
+    if (!it->second) return Status::NotFound("key deleted in this transaction");
+    ValueVersion v;
+    v.key = std::string(key);
+    v.value = *it->second;
+    return v;
+  }
+  return store_->Get(key);
+}
+
+void Transaction::SetBase(std::string_view key, uint64_t base_tx) {
+  if (base_tx <= snapshot_) return;  // the snapshot already covers it
+  bases_.insert_or_assign(std::string(key), base_tx);
+}
+
 Result<std::vector<ValueVersion>> Transaction::Scan(const ScanOptions& options) {
   IMMU_RETURN_IF_ERROR(CheckOpen());
   ScanOptions o = options;
@@ -104,7 +122,9 @@ Result<std::vector<ValueVersion>> Transaction::Scan(const ScanOptions& options) 
 
 Status Transaction::CheckConflicts(const KeyIndex& index) const {
   for (const auto& [key, value] : writes_) {
-    if (index.LatestTx(key) > snapshot_) {
+    uint64_t seen = snapshot_;
+    if (auto b = bases_.find(key); b != bases_.end()) seen = std::max(seen, b->second);
+    if (index.LatestTx(key) > seen) {
       return Status::Conflict("key written by a concurrent transaction after snapshot " +
                               std::to_string(snapshot_));
     }

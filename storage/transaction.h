@@ -34,6 +34,14 @@ class Transaction {
   Status Delete(std::string_view key);
 
   Result<ValueVersion> Get(std::string_view key);
+  // The transaction's own write of key, else the latest committed version
+  // (not the snapshot's): for READ COMMITTED-style updates of locked rows.
+  Result<ValueVersion> GetLatest(std::string_view key);
+  // Declares that this transaction's write of key was computed from the
+  // committed version of tx base_tx (read with GetLatest under a row lock):
+  // the commit then conflicts only with writes of key after base_tx, not
+  // with every write after the snapshot.
+  void SetBase(std::string_view key, uint64_t base_tx);
   Result<std::vector<ValueVersion>> Scan(const ScanOptions& options);
 
   // Commits the writes. A transaction with no writes commits nothing and
@@ -55,6 +63,7 @@ class Transaction {
   bool serializable_;
   bool done_ = false;
   std::map<std::string, std::optional<std::string>, std::less<>> writes_;  // nullopt: delete
+  std::map<std::string, uint64_t, std::less<>> bases_;  // key -> base tx (SetBase)
   std::vector<std::string> read_keys_;
   std::vector<std::pair<std::string, std::string>> read_ranges_;  // [start, end), "" end = open
 };
