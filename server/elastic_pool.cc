@@ -1,19 +1,19 @@
 #include "server/elastic_pool.h"
 
+#include <algorithm>
+
 namespace immu::server {
 
-ElasticPool::ElasticPool(int min_threads, int max_threads, std::chrono::milliseconds idle_timeout)
-    : min_threads_(min_threads), max_threads_(std::max(max_threads, std::max(1, min_threads))),
-      idle_timeout_(idle_timeout) {}
+ElasticPool::ElasticPool(int min_threads, int max_threads)
+    : min_threads_(std::max(1, min_threads)), max_threads_(std::max(max_threads, std::max(1, min_threads))) {}
 
 ElasticPool::~ElasticPool() { Join(); }
 
 void ElasticPool::Post(std::function<void()> task) {
   std::lock_guard lock(mu_);
   queue_.push_back(std::move(task));
-  if (idle_ == 0 && threads_ < max_threads_) {
-    threads_++;
-    std::thread([this] { Loop(); }).detach();
+  if (idle_ == 0 && static_cast<int>(threads_.size()) < max_threads_ && !stopping_) {
+    threads_.emplace_back([this] { Loop(); });
   } else {
     cv_.notify_one();
   }
@@ -30,26 +30,27 @@ void ElasticPool::Loop() {
       lock.lock();
       continue;
     }
-    if (stopping_) break;
+    if (stopping_) return;
     idle_++;
-    const bool woken = cv_.wait_for(lock, idle_timeout_, [this] { return !queue_.empty() || stopping_; });
+    cv_.wait(lock, [this] { return !queue_.empty() || stopping_; });
     idle_--;
-    if (!woken && threads_ > min_threads_) break;  // idle too long
   }
-  threads_--;
-  exited_cv_.notify_all();
 }
 
 void ElasticPool::Join() {
-  std::unique_lock lock(mu_);
-  stopping_ = true;
-  cv_.notify_all();
-  exited_cv_.wait(lock, [this] { return threads_ == 0; });
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    cv_.notify_all();
+    threads.swap(threads_);
+  }
+  for (auto& t : threads) t.join();
 }
 
 int ElasticPool::threads() const {
   std::lock_guard lock(mu_);
-  return threads_;
+  return static_cast<int>(threads_.size());
 }
 
 }  // namespace immu::server

@@ -7,8 +7,8 @@
 // everyone (a deadlock that PostgreSQL's process-per-connection design
 // cannot have). Each connection has at most one statement running, so one
 // thread per busy connection suffices: a task never waits for a thread
-// while fewer than max_threads tasks run. Idle threads above min_threads
-// exit after idle_timeout.
+// while fewer than max_threads tasks run. Threads stay until Join (their
+// number is bounded by the peak number of concurrently busy connections).
 //
 // Thread-safety: Post and Join may be called from any thread.
 
@@ -24,8 +24,7 @@ namespace immu::server {
 
 class ElasticPool {
  public:
-  ElasticPool(int min_threads, int max_threads,
-              std::chrono::milliseconds idle_timeout = std::chrono::seconds(30));
+  ElasticPool(int min_threads, int max_threads);
   ~ElasticPool();
   ElasticPool(const ElasticPool&) = delete;
   ElasticPool& operator=(const ElasticPool&) = delete;
@@ -40,12 +39,10 @@ class ElasticPool {
 
   const int min_threads_;
   const int max_threads_;
-  const std::chrono::milliseconds idle_timeout_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::condition_variable exited_cv_;
   std::deque<std::function<void()>> queue_;
-  int threads_ = 0;
+  std::vector<std::thread> threads_;
   int idle_ = 0;
   bool stopping_ = false;
 };

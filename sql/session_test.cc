@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -192,6 +195,62 @@ TEST_CASE("session: extended protocol with parameters and portals") {
   CHECK(er.command_tag == "SELECT 0");
   CHECK(rows.rows.size() == 4);
   f.session->Sync();
+}
+
+TEST_CASE("session: concurrent updates of a row wait for each other; a lock cycle is 40P01") {
+  Fixture f;
+  f.Q("CREATE TABLE acc (id int PRIMARY KEY, bal int)");
+  f.Q("INSERT INTO acc VALUES (1, 0), (2, 0)");
+  SessionOptions so;
+  so.user = "immudb";
+  so.database = "defaultdb";
+  auto other = f.engine->NewSession(so);
+  auto run = [](Session* s, const std::string& sql) {
+    Recorder r;
+    std::vector<ExecResult> results;
+    s->SimpleQuery(sql, r, &results);
+  };
+  f.Q("BEGIN");
+  f.Q("UPDATE acc SET bal = bal + 1 WHERE id = 1");
+  std::atomic<bool> done{false};
+  std::thread t([&] {
+    run(other.get(), "UPDATE acc SET bal = bal + 10 WHERE id = 1");  // waits for the lock
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(done.load());
+  f.Q("COMMIT");
+  t.join();
+  CHECK(done.load());
+  // No lost update: the second statement applied to the committed value.
+  CHECK(J(f.Q("SELECT bal FROM acc WHERE id = 1")) == "11");
+
+  f.Q("BEGIN");
+  run(other.get(), "BEGIN");
+  f.Q("UPDATE acc SET bal = 1 WHERE id = 1");
+  run(other.get(), "UPDATE acc SET bal = 2 WHERE id = 2");
+  std::string other_state;
+  std::thread t2([&] {
+    try {
+      run(other.get(), "UPDATE acc SET bal = 3 WHERE id = 1");  // waits for f
+      other_state = "ok";
+    } catch (const PgError& e) {
+      other_state = e.sqlstate();
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::string mine = "ok";
+  try {
+    f.Q("UPDATE acc SET bal = 4 WHERE id = 2");  // closes the cycle
+  } catch (const PgError& e) {
+    mine = e.sqlstate();
+  }
+  CHECK(mine == "40P01");
+  f.Q("ROLLBACK");  // releases id 1: the other session proceeds
+  t2.join();
+  CHECK(other_state == "ok");
+  run(other.get(), "COMMIT");
+  CHECK(J(f.Q("SELECT bal FROM acc ORDER BY id")) == "3 / 2");
 }
 
 TEST_CASE("session: COPY FROM STDIN and TO STDOUT, text and CSV") {

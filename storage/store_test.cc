@@ -164,6 +164,48 @@ TEST_CASE("store: transactions read their own writes and detect conflicts") {
   CHECK(none->id == 0);
 }
 
+TEST_CASE("store: GetLatest and SetBase let a write build on a newer committed version") {
+  auto env = NewMemEnv();
+  auto store = MustOpen(env.get(), MemOptions(env.get()));
+  REQUIRE(store->Set("k", "1").ok());
+  auto a = store->Begin();
+  auto b = store->Begin();
+  REQUIRE(b->Set("k", "2").ok());
+  auto committed = b->Commit();
+  REQUIRE(committed.ok());
+  // a's snapshot still says 1; the latest committed version is 2.
+  CHECK(a->Get("k")->value == "1");
+  auto latest = a->GetLatest("k");
+  REQUIRE(latest.ok());
+  CHECK(latest->value == "2");
+  CHECK(latest->tx == committed->id);
+  // Without a base the write conflicts (first committer wins) ...
+  auto c = store->Begin();
+  auto d = store->Begin();
+  REQUIRE(d->Set("k", "3").ok());
+  REQUIRE(d->Commit().ok());
+  REQUIRE(c->Set("k", "x").ok());
+  CHECK(c->Commit().status().code() == StatusCode::kConflict);
+  // ... with the base it read, it commits; a write after that base still conflicts.
+  auto e = store->Begin();
+  auto f = store->Begin();
+  REQUIRE(f->Set("k", "4").ok());
+  auto f_tx = f->Commit();
+  REQUIRE(f_tx.ok());
+  REQUIRE(e->Set("k", "5").ok());
+  e->SetBase("k", f_tx->id);
+  CHECK(e->Commit().ok());
+  CHECK(store->Get("k")->value == "5");
+  auto g = store->Begin();
+  auto h = store->Begin();
+  auto base = g->GetLatest("k");
+  REQUIRE(h->Set("k", "6").ok());
+  REQUIRE(h->Commit().ok());
+  REQUIRE(g->Set("k", "7").ok());
+  g->SetBase("k", base->tx);
+  CHECK(g->Commit().status().code() == StatusCode::kConflict);
+}
+
 TEST_CASE("store: data, checkpoints and proofs survive reopen") {
   auto env = NewMemEnv();
   Options o = MemOptions(env.get());
