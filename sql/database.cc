@@ -93,10 +93,16 @@ void Database::LockRow(const std::string& key, const void* owner, const std::ato
 void Database::ReleaseRowLocks(const void* owner) {
   std::lock_guard lock(lock_mu_);
   auto it = held_.find(owner);
-  if (it == held_.end()) return;
+  if (it == held_.end()) {
+    waits_for_.erase(owner);
+    return;
+  }
   for (const auto& key : it->second) row_locks_.erase(key);
   held_.erase(it);
   waits_for_.erase(owner);
+  // Waiters on this owner no longer wait for it: drop their edges now, or a
+  // later transaction of the same session would see a stale cycle.
+  std::erase_if(waits_for_, [owner](const auto& edge) { return edge.second == owner; });
   lock_cv_.notify_all();
 }
 
