@@ -12,7 +12,9 @@ ElasticPool::~ElasticPool() { Join(); }
 void ElasticPool::Post(std::function<void()> task) {
   std::lock_guard lock(mu_);
   queue_.push_back(std::move(task));
-  if (idle_ == 0 && static_cast<int>(threads_.size()) < max_threads_ && !stopping_) {
+  // Every queued task needs its own thread: an idle thread woken for an
+  // earlier task cannot take this one if that task blocks (a row lock).
+  if (static_cast<int>(queue_.size()) > idle_ && static_cast<int>(threads_.size()) < max_threads_ && !stopping_) {
     threads_.emplace_back([this] { Loop(); });
   } else {
     cv_.notify_one();
