@@ -18,9 +18,10 @@ for f in sql/tests/*.test; do build/bin/sqllogictest --pg "$conn" "$f"; done
 scripts/pg_reference.sh stop 55450
 trap - EXIT
 
-echo "== the server with real clients: psql, SQL logic tests over libpq, pgbench"
+echo "== the server with real clients: psql (incl. \\d family), SQL logic tests over libpq, pgbench"
 compat-tests/psql_smoke.sh
 compat-tests/server_suite.sh
+compat-tests/psql_describe.sh
 
 echo "== ASan+UBSan build + unit tests"
 scripts/build.sh build-asan -DIMMU_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
