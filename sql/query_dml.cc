@@ -235,6 +235,21 @@ bool LockLatest(StmtContext& sc, const TableDef& t, const std::string& key, cons
   return true;
 }
 
+// The rows an UPDATE or DELETE changes: scanned through the best access
+// path, filtered by WHERE, locked and moved to their latest version.
+template <typename F>
+void ForEachTargetRow(StmtContext& sc, const TableDef& t, const Expr* cond, F&& fn) {
+  std::vector<Row> rows;
+  std::vector<std::string> keys;
+  ScanTableRange(sc, t, PrimaryKeyRange(t, cond, *sc.eval), &rows, &keys);
+  for (size_t r = 0; r < rows.size(); r++) {
+    CheckCancel(*sc.eval);
+    if (cond && !EvalPredicate(*cond, rows[r], *sc.eval)) continue;
+    if (!LockLatest(sc, t, keys[r], cond, &rows[r])) continue;
+    fn(rows[r], keys[r]);
+  }
+}
+
 QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
   if (s->n_from_clause > 0 || s->with_clause != nullptr) {
     throw PgError(sqlstate::kFeatureNotSupported, "UPDATE ... FROM and WITH are not supported yet");
@@ -264,22 +279,16 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
   QueryResult probe = Returning(s->returning_list, s->n_returning_list, t, binder, sc, {});
   if (sc.describe_only) return probe;
 
-  std::vector<Row> rows;
-  std::vector<std::string> keys;
-  ScanTableRange(sc, t, PrimaryKeyRange(t, cond.get(), *sc.eval), &rows, &keys);
   std::vector<Row> written;
   IndexWriter indexes(sc, t);
-  for (size_t r = 0; r < rows.size(); r++) {
-    CheckCancel(*sc.eval);
-    if (cond && !EvalPredicate(*cond, rows[r], *sc.eval)) continue;
-    if (!LockLatest(sc, t, keys[r], cond.get(), &rows[r])) continue;
-    Row updated = rows[r];
+  ForEachTargetRow(sc, t, cond.get(), [&](Row& old_row, const std::string& old_key) {
+    Row updated = old_row;
     for (const auto& [c, e] : sets) {
-      updated[c] = Eval(*e, rows[r], *sc.eval);
+      updated[c] = Eval(*e, old_row, *sc.eval);
       updated[c].type = t.columns[c].type_oid;
     }
     CheckNotNull(t, updated, *sc.eval);
-    std::string key = keys[r];
+    std::string key = old_key;
     if (!t.pk.empty()) {
       const std::string new_key = RowKey(t, updated, 0);
       if (new_key != key) {
@@ -291,9 +300,9 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
     std::string value;
     AppendRowValues(updated, &value);
     ThrowIfError(sc.txn->Set(key, value));
-    indexes.Update(rows[r], keys[r], updated, key);
+    indexes.Update(old_row, old_key, updated, key);
     written.push_back(std::move(updated));
-  }
+  });
   QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, written);
   out.tag = "UPDATE " + std::to_string(written.size());
   return out;
@@ -312,19 +321,13 @@ QueryResult RunDelete(const PgQuery__DeleteStmt* s, StmtContext& sc) {
   if (s->where_clause != nullptr) cond = binder.BindCondition(s->where_clause, scope, "WHERE");
   QueryResult probe = Returning(s->returning_list, s->n_returning_list, t, binder, sc, {});
   if (sc.describe_only) return probe;
-  std::vector<Row> rows;
-  std::vector<std::string> keys;
-  ScanTableRange(sc, t, PrimaryKeyRange(t, cond.get(), *sc.eval), &rows, &keys);
   std::vector<Row> deleted;
   IndexWriter indexes(sc, t);
-  for (size_t r = 0; r < rows.size(); r++) {
-    CheckCancel(*sc.eval);
-    if (cond && !EvalPredicate(*cond, rows[r], *sc.eval)) continue;
-    if (!LockLatest(sc, t, keys[r], cond.get(), &rows[r])) continue;
-    ThrowIfError(sc.txn->Delete(keys[r]));
-    indexes.Remove(rows[r], keys[r]);
-    deleted.push_back(std::move(rows[r]));
-  }
+  ForEachTargetRow(sc, t, cond.get(), [&](Row& row, const std::string& key) {
+    ThrowIfError(sc.txn->Delete(key));
+    indexes.Remove(row, key);
+    deleted.push_back(std::move(row));
+  });
   QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, deleted);
   out.tag = "DELETE " + std::to_string(deleted.size());
   return out;
