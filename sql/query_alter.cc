@@ -21,11 +21,6 @@ namespace {
   throw e;
 }
 
-void SaveTable(StmtContext& sc, const TableDef& t) {
-  ThrowIfError(sc.txn->Set(TableDefKey(t.oid), t.ToJson()));
-  *sc.catalog = (*sc.catalog)->WithTable(t);
-  sc.catalog_changed = true;
-}
 
 // Copies every visible row of `from` to a fresh storage id with `to`'s key
 // layout (to.pk), checking NOT NULL and uniqueness of the new keys.
@@ -77,6 +72,12 @@ TableDef& MutableCopy(StmtContext& sc, const PgQuery__RangeVar* rv, TableDef* ou
 }
 
 }  // namespace
+
+void SaveTable(StmtContext& sc, const TableDef& t) {
+  ThrowIfError(sc.txn->Set(TableDefKey(t.oid), t.ToJson()));
+  *sc.catalog = (*sc.catalog)->WithTable(t);
+  sc.catalog_changed = true;
+}
 
 QueryResult RunTruncate(const PgQuery__TruncateStmt* s, StmtContext& sc) {
   QueryResult out;

@@ -174,9 +174,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
     }
     AddUniqueConstraint(sc, &t, ptrs.data(), ptrs.size(), u.conname, false);
   }
-  ThrowIfError(sc.txn->Set(TableDefKey(t.oid), t.ToJson()));
-  *sc.catalog = (*sc.catalog)->WithTable(t);
-  sc.catalog_changed = true;
+  SaveTable(sc, t);
   return out;
 }
 

@@ -10,12 +10,6 @@ namespace immu::sql {
 
 namespace {
 
-void SaveTable(StmtContext& sc, const TableDef& t) {
-  ThrowIfError(sc.txn->Set(TableDefKey(t.oid), t.ToJson()));
-  *sc.catalog = (*sc.catalog)->WithTable(t);
-  sc.catalog_changed = true;
-}
-
 bool NameTaken(const Catalog& cat, const std::string& schema, const std::string& name) {
   return cat.Find(schema, name) != nullptr || cat.FindIndexTable(schema, name) != nullptr;
 }

@@ -51,6 +51,8 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc);
 QueryResult RunTruncate(const PgQuery__TruncateStmt* s, StmtContext& sc);
 QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc);
 QueryResult RunRename(const PgQuery__RenameStmt* s, StmtContext& sc);
+// Writes a new version of t's definition and makes it the statement's catalog.
+void SaveTable(StmtContext& sc, const TableDef& t);
 QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc);
 QueryResult RunDropIndex(const PgQuery__DropStmt* s, StmtContext& sc);
 // Adds a UNIQUE constraint's index to *t (building it from existing rows

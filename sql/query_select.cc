@@ -177,24 +177,6 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
   return out;
 }
 
-Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const Scope* outer) {
-  const PgNode* q = rs->subquery;
-  QueryResult sub = RunSelect(q->select_stmt, sc, rs->lateral ? outer : nullptr);
-  Relation r;
-  const std::string qualifier = rs->alias != nullptr ? rs->alias->aliasname : "";
-  for (size_t i = 0; i < sub.columns.size(); i++) {
-    ScopeColumn c;
-    c.qualifier = qualifier;
-    c.name = rs->alias != nullptr && i < rs->alias->n_colnames ? std::string(NodeString(rs->alias->colnames[i]))
-                                                                : sub.columns[i].name;
-    c.type = sub.columns[i].type_oid;
-    c.typmod = sub.columns[i].type_mod;
-    r.scope.columns.push_back(std::move(c));
-  }
-  r.rows = std::move(sub.rows);
-  return r;
-}
-
 // The scope of a subquery in FROM (its columns named by the alias).
 Scope SubselectScope(const PgQuery__RangeSubselect* rs, const QueryResult& shape) {
   Scope scope;
@@ -209,6 +191,14 @@ Scope SubselectScope(const PgQuery__RangeSubselect* rs, const QueryResult& shape
     scope.columns.push_back(std::move(c));
   }
   return scope;
+}
+
+Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const Scope* outer) {
+  QueryResult sub = RunSelect(rs->subquery->select_stmt, sc, rs->lateral ? outer : nullptr);
+  Relation r;
+  r.scope = SubselectScope(rs, sub);
+  r.rows = std::move(sub.rows);
+  return r;
 }
 
 bool IsLateral(const PgNode* item) {
