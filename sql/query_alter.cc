@@ -15,12 +15,6 @@ namespace immu::sql {
 
 namespace {
 
-[[noreturn]] void Throw(const char* state, std::string msg, int location = -1) {
-  PgError e(state, std::move(msg));
-  if (location >= 0) e.set_position(location + 1);
-  throw e;
-}
-
 
 // Copies every visible row of `from` to a fresh storage id with `to`'s key
 // layout (to.pk), checking NOT NULL and uniqueness of the new keys.

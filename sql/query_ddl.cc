@@ -12,12 +12,6 @@ namespace immu::sql {
 
 namespace {
 
-[[noreturn]] void Throw(const char* state, std::string msg, int location = -1) {
-  PgError e(state, std::move(msg));
-  if (location >= 0) e.set_position(location + 1);
-  throw e;
-}
-
 void SetPrimaryKey(TableDef* t, PgNode* const* keys, size_t n, const char* conname, int location) {
   if (!t->pk.empty()) {
     Throw(sqlstate::kInvalidTableDefinition,

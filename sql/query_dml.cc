@@ -10,12 +10,6 @@ namespace immu::sql {
 
 namespace {
 
-[[noreturn]] void Throw(const char* state, std::string msg, int location = -1, std::string detail = {}) {
-  PgError e(state, std::move(msg), std::move(detail));
-  if (location >= 0) e.set_position(location + 1);
-  throw e;
-}
-
 std::string RowText(const Row& row, EvalContext& ctx) {
   std::string s = "(";
   for (size_t i = 0; i < row.size(); i++) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/pg_error.h"
 #include "sql/query.h"
 
 namespace immu::sql {
@@ -61,6 +62,14 @@ IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, 
                              bool build);
 
 ResultColumn MakeResultColumn(const std::string& name, const Expr& e);
+
+// Throws PgError(state, msg, detail) pointing at a 0-based parse location
+// (-1: no position).
+[[noreturn]] inline void Throw(const char* state, std::string msg, int location = -1, std::string detail = {}) {
+  PgError e(state, std::move(msg), std::move(detail));
+  if (location >= 0) e.set_position(location + 1);
+  throw e;
+}
 
 // Row-writing checks shared by INSERT, UPDATE and COPY.
 void CheckNotNull(const TableDef& t, const Row& row, EvalContext& ctx);

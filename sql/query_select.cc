@@ -15,12 +15,6 @@ namespace immu::sql {
 
 namespace {
 
-[[noreturn]] void Throw(const char* state, std::string msg, int location) {
-  PgError e(state, std::move(msg));
-  if (location >= 0) e.set_position(location + 1);
-  throw e;
-}
-
 std::string GroupKey(const std::vector<Value>& vals) {
   std::string k;
   for (const auto& v : vals) AppendKeyValue(v, &k);
