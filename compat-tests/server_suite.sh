@@ -39,7 +39,7 @@ conn="host=127.0.0.1 port=$port user=immudb dbname=defaultdb"
 
 echo "-- SQL logic tests over the wire"
 for f in "$root"/sql/tests/*.test; do
-  "$slt" --pg "$conn" "$f" || fail "sqllogictest $f"
+  "$slt" --pg "$conn" --engine immudb "$f" || fail "sqllogictest $f"
 done
 
 echo "-- COPY through psql"

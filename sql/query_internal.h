@@ -27,6 +27,16 @@ std::vector<uint32_t> ColumnTypes(const TableDef& t);
 // Scope columns of a table under a qualifier.
 void AddTableScope(const TableDef& t, const std::string& qualifier, Scope* scope);
 
+// FROM items (query_from.cc). FromRangeVar may use where (bound with binder
+// over the table's scope, outer as parent) to pick a key range.
+Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where = nullptr,
+                      Binder* binder = nullptr, const Scope* outer = nullptr);
+Relation BuildFrom(const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer);
+bool IsLateral(const PgNode* item);
+// Joins each row of left with the rows a LATERAL item yields for it.
+Relation LateralJoin(Relation left, const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer,
+                     const PgNode* on, bool left_outer);
+
 // SELECT (also used for INSERT ... SELECT and subqueries). outer: the scope
 // of the enclosing query for correlated subqueries (nullptr at top level).
 QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope* outer);

@@ -11,7 +11,13 @@
 //                                values separated by tabs, NULL as NULL,
 //                                the empty string as (empty)
 //   restart                      reopen the engine (embedded mode only)
+//   skipif ENGINE / onlyif ENGINE  before a record: skip it on (or run it only
+//                                on) that engine, for intended differences
+//                                from PostgreSQL (ENGINE: immudb, postgresql)
+//   require ENGINE               skip the whole file unless running on ENGINE
 //   # comment
+// The engine is immudb in embedded mode and postgresql with --pg, unless
+// --engine names it (the server suite runs --pg against immudb).
 // Exit status 0 when every record passed.
 
 #include <libpq-fe.h>
@@ -154,7 +160,8 @@ class PqBackend : public Backend {
   PGconn* conn_;
 };
 
-int RunFile(const std::string& path, Backend& backend, int* passed, int* failed) {
+int RunFile(const std::string& path, Backend& backend, const std::string& engine, int* passed, int* failed,
+            int* skipped) {
   std::ifstream in(path);
   if (!in) {
     fprintf(stderr, "sqllogictest: cannot read %s\n", path.c_str());
@@ -167,6 +174,7 @@ int RunFile(const std::string& path, Backend& backend, int* passed, int* failed)
     fprintf(stderr, "%s:%zu: %s\n", path.c_str(), line + 1, why.c_str());
     (*failed)++;
   };
+  bool skip_next = false;
   while (i < lines.size()) {
     const std::string head = lines[i];
     if (head.empty() || head[0] == '#') {
@@ -177,6 +185,21 @@ int RunFile(const std::string& path, Backend& backend, int* passed, int* failed)
     std::istringstream hs(head);
     std::string kind;
     hs >> kind;
+    if (kind == "skipif" || kind == "onlyif" || kind == "require") {
+      std::string name;
+      hs >> name;
+      const bool match = name == engine;
+      if (kind == "require" && !match) return 0;
+      if ((kind == "skipif" && match) || (kind == "onlyif" && !match)) skip_next = true;
+      continue;
+    }
+    if (skip_next) {
+      skip_next = false;
+      for (; i < lines.size() && !lines[i].empty(); i++) {
+      }
+      (*skipped)++;
+      continue;
+    }
     if (kind == "restart") {
       if (backend.Restart()) (*passed)++;
       continue;
@@ -241,20 +264,23 @@ int RunFile(const std::string& path, Backend& backend, int* passed, int* failed)
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string pg;
+  std::string pg, engine;
   std::vector<std::string> files;
   for (int a = 1; a < argc; a++) {
     const std::string arg = argv[a];
     if (arg == "--pg" && a + 1 < argc) {
       pg = argv[++a];
+    } else if (arg == "--engine" && a + 1 < argc) {
+      engine = argv[++a];
     } else if (arg == "--help") {
-      printf("usage: sqllogictest [--pg CONNINFO] FILE...\n");
+      printf("usage: sqllogictest [--pg CONNINFO] [--engine immudb|postgresql] FILE...\n");
       return 0;
     } else {
       files.push_back(arg);
     }
   }
-  int passed = 0, failed = 0;
+  if (engine.empty()) engine = pg.empty() ? "immudb" : "postgresql";
+  int passed = 0, failed = 0, skipped = 0;
   for (const auto& f : files) {
     // A fresh database per file.
     std::unique_ptr<Backend> backend;
@@ -263,8 +289,8 @@ int main(int argc, char** argv) {
     } else {
       backend = std::make_unique<PqBackend>(pg);
     }
-    if (RunFile(f, *backend, &passed, &failed) != 0) return 2;
+    if (RunFile(f, *backend, engine, &passed, &failed, &skipped) != 0) return 2;
   }
-  printf("sqllogictest: %d passed, %d failed\n", passed, failed);
+  printf("sqllogictest: %d passed, %d failed, %d skipped on %s\n", passed, failed, skipped, engine.c_str());
   return failed == 0 ? 0 : 1;
 }

@@ -1,0 +1,348 @@
+// FROM items: tables (user and system), joins, subqueries, set-returning
+// functions and LATERAL. Each item is materialised as a Relation.
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "catalog/pg_error.h"
+#include "sql/query_internal.h"
+#include "sql/row_codec.h"
+#include "sql/system_tables.h"
+
+namespace immu::sql {
+
+// Helpers local to this file (external linkage, declared here only).
+Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, const Scope* outer);
+Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const Scope* outer);
+Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where, Binder* binder,
+                      const Scope* outer) {
+  const std::string schema = rv->schemaname != nullptr ? rv->schemaname : "";
+  if (schema == "pg_catalog" || schema == "information_schema" ||
+      (schema.empty() && (*sc.catalog)->Find("", rv->relname) == nullptr)) {
+    Relation sys;
+    const std::string qualifier = rv->alias != nullptr && rv->alias->aliasname != nullptr && *rv->alias->aliasname
+                                      ? rv->alias->aliasname
+                                      : rv->relname;
+    if (BuildSystemRelation(schema, rv->relname, qualifier, sc, &sys)) {
+      if (rv->alias != nullptr) {
+        for (size_t i = 0; i < rv->alias->n_colnames && i < sys.scope.columns.size(); i++) {
+          sys.scope.columns[i].name = NodeString(rv->alias->colnames[i]);
+        }
+      }
+      return sys;
+    }
+  }
+  const TableDef& t = LookupTable(**sc.catalog, rv);
+  Relation r;
+  const std::string qualifier = rv->alias != nullptr ? rv->alias->aliasname : t.name;
+  AddTableScope(t, qualifier, &r.scope);
+  if (rv->alias != nullptr && rv->alias->n_colnames > 0) {
+    for (size_t i = 0; i < rv->alias->n_colnames && i < r.scope.columns.size(); i++) {
+      r.scope.columns[i].name = NodeString(rv->alias->colnames[i]);
+    }
+  }
+  std::optional<KeyRange> range;
+  if (where != nullptr && binder != nullptr && !sc.describe_only) {
+    // The WHERE clause of a single-table query may pin the primary key.
+    Scope scope = r.scope;
+    scope.parent = outer;
+    auto cond = binder->BindCondition(where, scope, "WHERE");
+    range = PrimaryKeyRange(t, cond.get(), *sc.eval);
+  }
+  ScanTableRange(sc, t, range, &r.rows, nullptr);
+  return r;
+}
+
+Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, const Scope* outer) {
+  if (IsLateral(j->rarg)) {
+    if (j->jointype != PG_QUERY__JOIN_TYPE__JOIN_INNER && j->jointype != PG_QUERY__JOIN_TYPE__JOIN_LEFT) {
+      throw PgError(sqlstate::kFeatureNotSupported, "only inner and left joins to LATERAL items are supported");
+    }
+    if (j->n_using_clause > 0 || j->is_natural) {
+      throw PgError(sqlstate::kFeatureNotSupported, "USING and NATURAL joins to LATERAL items are not supported");
+    }
+    Relation out = LateralJoin(BuildFrom(j->larg, sc, binder, outer), j->rarg, sc, binder, outer, j->quals,
+                               j->jointype == PG_QUERY__JOIN_TYPE__JOIN_LEFT);
+    if (j->alias != nullptr) {
+      for (auto& c : out.scope.columns) c.qualifier = j->alias->aliasname;
+    }
+    return out;
+  }
+  Relation left = BuildFrom(j->larg, sc, binder, outer);
+  Relation right = BuildFrom(j->rarg, sc, binder, outer);
+  Relation out;
+  out.scope.columns = left.scope.columns;
+  out.scope.columns.insert(out.scope.columns.end(), right.scope.columns.begin(), right.scope.columns.end());
+  out.scope.parent = outer;
+  const size_t nl = left.scope.columns.size(), nr = right.scope.columns.size();
+  std::unique_ptr<Expr> cond;
+  if (j->quals != nullptr) {
+    cond = binder.BindCondition(j->quals, out.scope, "JOIN/ON");
+  } else if (j->n_using_clause > 0 || j->is_natural) {
+    std::vector<std::string> names;
+    if (j->is_natural) {
+      for (const auto& lc : left.scope.columns) {
+        for (const auto& rc : right.scope.columns) {
+          if (!lc.name.empty() && lc.name == rc.name) names.push_back(lc.name);
+        }
+      }
+    } else {
+      for (size_t i = 0; i < j->n_using_clause; i++) names.emplace_back(NodeString(j->using_clause[i]));
+    }
+    auto conj = std::make_unique<Expr>();
+    conj->kind = Expr::Kind::kAnd;
+    conj->type = oid::kBool;
+    for (const auto& name : names) {
+      int li = -1, ri = -1;
+      for (size_t i = 0; i < nl; i++) if (left.scope.columns[i].name == name) li = static_cast<int>(i);
+      for (size_t i = 0; i < nr; i++) if (right.scope.columns[i].name == name) ri = static_cast<int>(i);
+      if (li < 0 || ri < 0) {
+        Throw(sqlstate::kUndefinedColumn, "column \"" + name + "\" specified in USING clause does not exist in " +
+                                              (li < 0 ? "left" : "right") + " table", -1);
+      }
+      auto l = std::make_unique<Expr>();
+      l->kind = Expr::Kind::kColumn;
+      l->index = li;
+      l->type = left.scope.columns[static_cast<size_t>(li)].type;
+      auto r = std::make_unique<Expr>();
+      r->kind = Expr::Kind::kColumn;
+      r->index = static_cast<int>(nl) + ri;
+      r->type = right.scope.columns[static_cast<size_t>(ri)].type;
+      ResolvedFn eq = ResolveOperator("=", l->type, r->type);
+      auto e = std::make_unique<Expr>();
+      e->kind = Expr::Kind::kFunc;
+      e->fn = eq.fn;
+      e->type = oid::kBool;
+      e->args.push_back(binder.Coerce(std::move(l), eq.arg_types[0], -1, false));
+      e->args.push_back(binder.Coerce(std::move(r), eq.arg_types[1], -1, false));
+      conj->args.push_back(std::move(e));
+      // The right-hand copy of a USING column is not visible unqualified.
+      out.scope.columns[nl + static_cast<size_t>(ri)].qualifier = "\x01";
+      out.scope.columns[nl + static_cast<size_t>(ri)].name = name;
+    }
+    cond = std::move(conj);
+  }
+  const bool left_outer = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_LEFT || j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL;
+  const bool right_outer = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_RIGHT || j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL;
+  std::vector<bool> right_matched(right.rows.size(), false);
+  Row joined(nl + nr);
+  for (const Row& lr : left.rows) {
+    bool matched = false;
+    for (size_t k = 0; k < right.rows.size(); k++) {
+      CheckCancel(*sc.eval);
+      std::copy(lr.begin(), lr.end(), joined.begin());
+      std::copy(right.rows[k].begin(), right.rows[k].end(), joined.begin() + static_cast<long>(nl));
+      if (cond && !EvalPredicate(*cond, joined, *sc.eval)) continue;
+      matched = true;
+      right_matched[k] = true;
+      out.rows.push_back(joined);
+    }
+    if (!matched && left_outer) {
+      Row r = lr;
+      for (const auto& c : right.scope.columns) r.push_back(Value::Null(c.type));
+      out.rows.push_back(std::move(r));
+    }
+  }
+  if (right_outer) {
+    for (size_t k = 0; k < right.rows.size(); k++) {
+      if (right_matched[k]) continue;
+      Row r;
+      for (const auto& c : left.scope.columns) r.push_back(Value::Null(c.type));
+      r.insert(r.end(), right.rows[k].begin(), right.rows[k].end());
+      out.rows.push_back(std::move(r));
+    }
+  }
+  if (j->alias != nullptr) {
+    for (auto& c : out.scope.columns) c.qualifier = j->alias->aliasname;
+  }
+  return out;
+}
+
+// The scope of a subquery in FROM (its columns named by the alias).
+Scope SubselectScope(const PgQuery__RangeSubselect* rs, const QueryResult& shape) {
+  Scope scope;
+  const std::string qualifier = rs->alias != nullptr ? rs->alias->aliasname : "";
+  for (size_t i = 0; i < shape.columns.size(); i++) {
+    ScopeColumn c;
+    c.qualifier = qualifier;
+    c.name = rs->alias != nullptr && i < rs->alias->n_colnames ? std::string(NodeString(rs->alias->colnames[i]))
+                                                                : shape.columns[i].name;
+    c.type = shape.columns[i].type_oid;
+    c.typmod = shape.columns[i].type_mod;
+    scope.columns.push_back(std::move(c));
+  }
+  return scope;
+}
+
+Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const Scope* outer) {
+  QueryResult sub = RunSelect(rs->subquery->select_stmt, sc, rs->lateral ? outer : nullptr);
+  Relation r;
+  r.scope = SubselectScope(rs, sub);
+  r.rows = std::move(sub.rows);
+  return r;
+}
+
+bool IsLateral(const PgNode* item) {
+  return (item->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT && item->range_subselect->lateral) ||
+         (item->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION && item->range_function->lateral);
+}
+
+Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer);
+
+// A LATERAL item joined to each row of `left`: the item is evaluated once per
+// left row, with that row as its innermost outer row. on: the join condition
+// over [left..., item...] (nullptr: cross join); left_outer keeps unmatched
+// left rows with NULLs.
+Relation LateralJoin(Relation left, const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer,
+                     const PgNode* on, bool left_outer) {
+  Scope ls;
+  ls.columns = left.scope.columns;
+  ls.parent = outer;
+  Relation out;
+  out.scope.parent = outer;
+  out.scope.columns = left.scope.columns;
+  Scope item_scope;
+  const PgQuery__RangeSubselect* rs =
+      item->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT ? item->range_subselect : nullptr;
+  if (rs != nullptr) {
+    StmtContext d = sc;
+    d.describe_only = true;
+    item_scope = SubselectScope(rs, RunSelect(rs->subquery->select_stmt, d, &ls));
+  } else {
+    StmtContext d = sc;
+    d.describe_only = true;
+    item_scope = FromFunction(item->range_function, d, binder, &ls).scope;
+  }
+  out.scope.columns.insert(out.scope.columns.end(), item_scope.columns.begin(), item_scope.columns.end());
+  std::unique_ptr<Expr> cond;
+  if (on != nullptr) cond = binder.BindCondition(on, out.scope, "JOIN/ON");
+  if (sc.describe_only) return out;
+  for (const Row& lr : left.rows) {
+    CheckCancel(*sc.eval);
+    std::vector<Row> rows;
+    sc.eval->outer.push_back(&lr);
+    try {
+      if (rs != nullptr) {
+        rows = RunSelect(rs->subquery->select_stmt, sc, &ls).rows;
+      } else {
+        rows = FromFunction(item->range_function, sc, binder, &ls).rows;
+      }
+    } catch (...) {
+      sc.eval->outer.pop_back();
+      throw;
+    }
+    sc.eval->outer.pop_back();
+    bool matched = false;
+    for (auto& rr : rows) {
+      Row joined = lr;
+      joined.insert(joined.end(), rr.begin(), rr.end());
+      if (cond && !EvalPredicate(*cond, joined, *sc.eval)) continue;
+      matched = true;
+      out.rows.push_back(std::move(joined));
+    }
+    if (!matched && left_outer) {
+      Row joined = lr;
+      for (const auto& c : item_scope.columns) joined.push_back(Value::Null(c.type));
+      out.rows.push_back(std::move(joined));
+    }
+  }
+  return out;
+}
+
+Value SeriesValue(uint32_t type, int64_t x) { return Value::Int(type, x); }
+
+// Set-returning functions in FROM: generate_series over integers, unnest
+// over an array, and any scalar function as a one-row relation.
+Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer) {
+  if (rf->n_functions != 1 || rf->is_rowsfrom || rf->ordinality) {
+    throw PgError(sqlstate::kFeatureNotSupported, "ROWS FROM and WITH ORDINALITY are not supported yet");
+  }
+  const PgQuery__List* pair = rf->functions[0]->list;
+  const PgNode* call = pair->items[0];
+  if (call->node_case != PG_QUERY__NODE__NODE_FUNC_CALL) {
+    throw PgError(sqlstate::kFeatureNotSupported, "this kind of function in FROM is not supported yet");
+  }
+  const PgQuery__FuncCall* f = call->func_call;
+  const std::string name(NodeString(f->funcname[f->n_funcname - 1]));
+  Scope arg_scope;
+  arg_scope.parent = outer;
+  std::vector<std::unique_ptr<Expr>> args;
+  for (size_t i = 0; i < f->n_args; i++) args.push_back(binder.Bind(f->args[i], arg_scope));
+  Relation r;
+  ScopeColumn col;
+  col.qualifier = rf->alias != nullptr ? rf->alias->aliasname : name;
+  col.name = rf->alias != nullptr && rf->alias->n_colnames > 0 ? std::string(NodeString(rf->alias->colnames[0]))
+             : rf->alias != nullptr ? rf->alias->aliasname : name;
+  std::vector<Value> argv;
+  auto eval_args = [&] {
+    if (sc.describe_only) return;
+    for (auto& a : args) argv.push_back(Eval(*a, Row{}, *sc.eval));
+  };
+  if (name == "generate_series" && (args.size() == 2 || args.size() == 3)) {
+    uint32_t t = oid::kInt4;
+    for (auto& a : args) {
+      if (a->type == oid::kInt8) t = oid::kInt8;
+      else if (a->type != oid::kInt4 && a->type != oid::kInt2 && a->type != oid::kUnknown) {
+        throw PgError(sqlstate::kFeatureNotSupported, "generate_series is supported over integers only");
+      }
+    }
+    for (auto& a : args) a = binder.Coerce(std::move(a), t, -1, false);
+    col.type = t;
+    r.scope.columns.push_back(col);
+    eval_args();
+    if (sc.describe_only) return r;
+    for (const auto& v : argv) {
+      if (v.null) return r;
+    }
+    const int64_t step = argv.size() > 2 ? argv[2].i : 1;
+    if (step == 0) throw PgError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+    for (int64_t x = argv[0].i; step > 0 ? x <= argv[1].i : x >= argv[1].i; x += step) {
+      CheckCancel(*sc.eval);
+      r.rows.push_back({SeriesValue(t, x)});
+    }
+    return r;
+  }
+  if (name == "unnest" && args.size() == 1) {
+    const uint32_t elem = ArrayElementType(args[0]->type);
+    if (elem == 0) throw PgError(sqlstate::kUndefinedFunction, "function unnest(" + FormatType(args[0]->type, -1) + ") does not exist");
+    col.type = elem;
+    r.scope.columns.push_back(col);
+    eval_args();
+    if (sc.describe_only || argv[0].null) return r;
+    for (const auto& v : *argv[0].arr) r.rows.push_back({v});
+    return r;
+  }
+  // A scalar function: one row.
+  std::vector<uint32_t> types;
+  for (auto& a : args) types.push_back(a->type);
+  ResolvedFn fn = ResolveFunction(name, types);
+  for (size_t i = 0; i < args.size() && i < fn.arg_types.size(); i++) {
+    if (fn.arg_types[i] != 0) args[i] = binder.Coerce(std::move(args[i]), fn.arg_types[i], -1, false);
+  }
+  col.type = fn.result_type;
+  r.scope.columns.push_back(col);
+  eval_args();
+  if (sc.describe_only) return r;
+  bool any_null = false;
+  for (const auto& v : argv) any_null |= v.null;
+  r.rows.push_back({fn.strict && any_null ? Value::Null(fn.result_type)
+                                          : fn.fn(std::span<const Value>(argv.data(), argv.size()), *sc.eval)});
+  return r;
+}
+
+Relation BuildFrom(const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer) {
+  switch (item->node_case) {
+    case PG_QUERY__NODE__NODE_RANGE_FUNCTION:
+      return FromFunction(item->range_function, sc, binder, outer);
+    case PG_QUERY__NODE__NODE_RANGE_VAR:
+      return FromRangeVar(item->range_var, sc);
+    case PG_QUERY__NODE__NODE_JOIN_EXPR:
+      return FromJoin(item->join_expr, sc, binder, outer);
+    case PG_QUERY__NODE__NODE_RANGE_SUBSELECT:
+      return FromSubselect(item->range_subselect, sc, outer);
+    default:
+      throw PgError(sqlstate::kFeatureNotSupported, "this kind of FROM item is not supported yet");
+  }
+}
+
+}  // namespace immu::sql
