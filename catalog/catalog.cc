@@ -18,6 +18,12 @@ std::string TableDefKey(uint32_t oid) {
   PutU32BE(&k, oid);
   return k;
 }
+std::string SchemaDefPrefix() { return std::string("\x01n", 2); }
+std::string SchemaDefKey(uint32_t oid) {
+  std::string k = SchemaDefPrefix();
+  PutU32BE(&k, oid);
+  return k;
+}
 std::string RowPrefix(uint32_t table_oid) {
   std::string k(1, '\x02');
   PutU32BE(&k, table_oid);
@@ -61,7 +67,8 @@ std::string TableDef::ToJson() const {
                     {"default", c.default_expr},
                     {"serial", c.serial},
                     {"identity_always", c.identity_always},
-                    {"dropped", c.dropped}});
+                    {"dropped", c.dropped},
+                    {"comment", c.comment}});
   }
   j["columns"] = cols;
   auto idx = nlohmann::json::array();
@@ -75,6 +82,35 @@ std::string TableDef::ToJson() const {
                    {"predicate", x.predicate}});
   }
   j["indexes"] = idx;
+  auto checks_json = nlohmann::json::array();
+  for (const auto& c : checks) {
+    checks_json.push_back({{"name", c.name}, {"expr", c.expr}, {"not_valid", c.not_valid}});
+  }
+  j["checks"] = checks_json;
+  auto fks = nlohmann::json::array();
+  for (const auto& f : foreign_keys) {
+    fks.push_back({{"name", f.name},
+                   {"columns", f.columns},
+                   {"ref_oid", f.ref_oid},
+                   {"ref_columns", f.ref_columns},
+                   {"on_delete", std::string(1, f.on_delete)},
+                   {"on_update", std::string(1, f.on_update)},
+                   {"match", std::string(1, f.match)},
+                   {"deferrable", f.deferrable},
+                   {"initially_deferred", f.initially_deferred},
+                   {"not_valid", f.not_valid}});
+  }
+  j["foreign_keys"] = fks;
+  j["kind"] = std::string(1, kind);
+  if (kind == 'v') j["view_query"] = view_query;
+  if (kind == 'S') {
+    j["sequence"] = {{"type", sequence.type_oid},     {"start", sequence.start},
+                     {"increment", sequence.increment}, {"min", sequence.min_value},
+                     {"max", sequence.max_value},       {"cache", sequence.cache},
+                     {"cycle", sequence.cycle},         {"owned_by_table", sequence.owned_by_table},
+                     {"owned_by_column", sequence.owned_by_column}};
+  }
+  j["comment"] = comment;
   return j.dump();
 }
 
@@ -99,6 +135,7 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
       d.serial = c.at("serial").get<bool>();
       d.identity_always = c.value("identity_always", false);
       d.dropped = c.value("dropped", false);
+      d.comment = c.value("comment", "");
       t.columns.push_back(std::move(d));
     }
     if (j.contains("indexes")) {
@@ -114,6 +151,47 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
         t.indexes.push_back(std::move(d));
       }
     }
+    if (j.contains("checks")) {
+      for (const auto& c : j.at("checks")) {
+        t.checks.push_back({c.at("name").get<std::string>(), c.at("expr").get<std::string>(),
+                            c.value("not_valid", false)});
+      }
+    }
+    auto letter = [](const nlohmann::json& o, const char* k, char def) {
+      const std::string v = o.value(k, std::string(1, def));
+      return v.empty() ? def : v[0];
+    };
+    if (j.contains("foreign_keys")) {
+      for (const auto& f : j.at("foreign_keys")) {
+        ForeignKeyDef d;
+        d.name = f.at("name").get<std::string>();
+        d.columns = f.at("columns").get<std::vector<int>>();
+        d.ref_oid = f.at("ref_oid").get<uint32_t>();
+        d.ref_columns = f.at("ref_columns").get<std::vector<int>>();
+        d.on_delete = letter(f, "on_delete", 'a');
+        d.on_update = letter(f, "on_update", 'a');
+        d.match = letter(f, "match", 's');
+        d.deferrable = f.value("deferrable", false);
+        d.initially_deferred = f.value("initially_deferred", false);
+        d.not_valid = f.value("not_valid", false);
+        t.foreign_keys.push_back(std::move(d));
+      }
+    }
+    t.kind = letter(j, "kind", 'r');
+    t.view_query = j.value("view_query", "");
+    if (j.contains("sequence")) {
+      const auto& q = j.at("sequence");
+      t.sequence.type_oid = q.value("type", 20u);
+      t.sequence.start = q.value("start", int64_t{1});
+      t.sequence.increment = q.value("increment", int64_t{1});
+      t.sequence.min_value = q.value("min", int64_t{1});
+      t.sequence.max_value = q.value("max", INT64_MAX);
+      t.sequence.cache = q.value("cache", int64_t{1});
+      t.sequence.cycle = q.value("cycle", false);
+      t.sequence.owned_by_table = q.value("owned_by_table", 0u);
+      t.sequence.owned_by_column = q.value("owned_by_column", int16_t{-1});
+    }
+    t.comment = j.value("comment", "");
     return t;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
@@ -131,6 +209,21 @@ std::shared_ptr<const Catalog> Catalog::Load(Store* store) {
     if (!t) throw PgError(sqlstate::kDataCorrupted, "catalog entry for a table does not parse");
     cat->next_oid_ = std::max(cat->next_oid_, t->oid + 1);
     cat->tables_[t->oid] = std::move(*t);
+  }
+  o.prefix = SchemaDefPrefix();
+  auto schemas = store->Scan(o);
+  ThrowIfError(schemas.status());
+  for (const auto& vv : *schemas) {
+    auto j = nlohmann::json::parse(vv.value, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      throw PgError(sqlstate::kDataCorrupted, "catalog entry for a schema does not parse");
+    }
+    SchemaDef d;
+    d.oid = j.value("oid", 0u);
+    d.name = j.value("name", "");
+    d.owner = j.value("owner", "immudb");
+    d.comment = j.value("comment", "");
+    cat->schemas_[d.oid] = std::move(d);
   }
   // Oids of dropped tables are never reused: their history stays addressable.
   auto next = store->Get(std::string("\x01o", 2));
@@ -160,6 +253,42 @@ const TableDef* Catalog::Find(std::string_view schema, std::string_view name) co
     if (t.name == name && (schema.empty() || t.schema == schema)) return &t;
   }
   return nullptr;
+}
+
+std::string SchemaDefJson(const SchemaDef& s) {
+  nlohmann::json j = {{"oid", s.oid}, {"name", s.name}, {"owner", s.owner}, {"comment", s.comment}};
+  return j.dump();
+}
+
+std::shared_ptr<const Catalog> Catalog::WithSchema(const SchemaDef& s) const {
+  auto cat = std::make_shared<Catalog>(*this);
+  cat->schemas_[s.oid] = s;
+  return cat;
+}
+
+std::shared_ptr<const Catalog> Catalog::WithoutSchema(uint32_t oid) const {
+  auto cat = std::make_shared<Catalog>(*this);
+  cat->schemas_.erase(oid);
+  return cat;
+}
+
+const SchemaDef* Catalog::FindSchema(std::string_view name) const {
+  for (const auto& [oid, s] : schemas_) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+bool Catalog::SchemaExists(std::string_view name) const {
+  return name == "public" || name == "pg_catalog" || name == "information_schema" || FindSchema(name) != nullptr;
+}
+
+uint32_t Catalog::SchemaOid(std::string_view name) const {
+  if (name == "public") return kPublicNamespaceOid;
+  if (name == "pg_catalog") return kPgCatalogNamespaceOid;
+  if (name == "information_schema") return kInformationSchemaNamespaceOid;
+  const SchemaDef* s = FindSchema(name);
+  return s != nullptr ? s->oid : 0;
 }
 
 const TableDef* Catalog::FindIndexTable(std::string_view schema, std::string_view index_name) const {

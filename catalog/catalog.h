@@ -12,6 +12,7 @@
 // hold a shared_ptr to the snapshot they bind against.
 
 #include <cstdint>
+#include <climits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,6 +33,48 @@ struct ColumnDef {
   bool serial = false;       // default is the column's own sequence
   bool identity_always = false;
   bool dropped = false;
+  std::string comment;  // COMMENT ON COLUMN
+};
+
+// A CHECK constraint: a boolean expression over the row, stored as SQL text
+// and bound when a statement writes the table. A row passes unless the
+// expression is false (NULL passes, as in PostgreSQL).
+struct CheckDef {
+  std::string name;
+  std::string expr;
+  bool not_valid = false;  // added NOT VALID: existing rows were not checked
+};
+
+// A FOREIGN KEY: columns of this table reference ref_columns of the table
+// ref_oid (its primary key or a unique index). Actions use pg_constraint's
+// letters: 'a' no action, 'r' restrict, 'c' cascade, 'n' set null,
+// 'd' set default.
+struct ForeignKeyDef {
+  std::string name;
+  std::vector<int> columns;
+  uint32_t ref_oid = 0;
+  std::vector<int> ref_columns;
+  char on_delete = 'a';
+  char on_update = 'a';
+  char match = 's';  // 's' simple, 'f' full
+  bool deferrable = false;
+  bool initially_deferred = false;
+  bool not_valid = false;
+};
+
+// A standalone sequence (CREATE SEQUENCE), or the sequence behind a serial
+// or identity column when owned_by_table is set. Its last value lives under
+// SequenceKey(owner oid, column) like the serial columns' counters.
+struct SequenceDef {
+  uint32_t type_oid = 20;  // int8
+  int64_t start = 1;
+  int64_t increment = 1;
+  int64_t min_value = 1;
+  int64_t max_value = INT64_MAX;
+  int64_t cache = 1;
+  bool cycle = false;
+  uint32_t owned_by_table = 0;  // 0: not owned
+  int16_t owned_by_column = -1;
 };
 
 // A secondary index (or UNIQUE constraint) of a table. Its entries live in
@@ -62,14 +105,36 @@ struct TableDef {
   uint32_t storage_id = 0;
   uint32_t relfilenode() const { return storage_id != 0 ? storage_id : oid; }
   std::vector<IndexDef> indexes;
+  std::vector<CheckDef> checks;
+  std::vector<ForeignKeyDef> foreign_keys;
+  // Relation kind as pg_class.relkind: 'r' table, 'v' view, 'S' sequence.
+  // Views and sequences share the relation namespace with tables.
+  char kind = 'r';
+  std::string view_query;  // 'v': the SELECT, as SQL text
+  SequenceDef sequence;     // 'S'
+  std::string comment;      // COMMENT ON TABLE/VIEW/SEQUENCE
 
   int FindColumn(std::string_view column) const;  // -1 when missing
   std::string ToJson() const;
   static std::optional<TableDef> FromJson(std::string_view json);
 };
 
+// A schema (CREATE SCHEMA). public, pg_catalog and information_schema
+// always exist and are not stored.
+struct SchemaDef {
+  uint32_t oid = 0;  // chosen by the SQL layer (a stable hash of the name)
+  std::string name;
+  std::string owner = "immudb";
+  std::string comment;
+};
+inline constexpr uint32_t kPublicNamespaceOid = 2200;
+inline constexpr uint32_t kPgCatalogNamespaceOid = 11;
+inline constexpr uint32_t kInformationSchemaNamespaceOid = 13207;
+
 // Keys.
 std::string TableDefKey(uint32_t oid);
+std::string SchemaDefKey(uint32_t oid);
+std::string SchemaDefJson(const SchemaDef& s);
 std::string TableDefPrefix();
 std::string RowPrefix(uint32_t table_oid);
 std::string SequenceKey(uint32_t table_oid, uint16_t column);
@@ -89,10 +154,22 @@ class Catalog {
   // The table owning the named index (any schema when schema is empty).
   const TableDef* FindIndexTable(std::string_view schema, std::string_view index_name) const;
   const std::map<uint32_t, TableDef>& tables() const { return tables_; }
+
+  // Schemas created by CREATE SCHEMA. public is implicit; it appears here
+  // only once it has a stored definition (e.g. COMMENT ON SCHEMA public).
+  std::shared_ptr<const Catalog> WithSchema(const SchemaDef& s) const;
+  std::shared_ptr<const Catalog> WithoutSchema(uint32_t oid) const;
+  const SchemaDef* FindSchema(std::string_view name) const;
+  bool SchemaExists(std::string_view name) const;  // also public, pg_catalog, information_schema
+  // The namespace oid of a schema name (0 when unknown).
+  uint32_t SchemaOid(std::string_view name) const;
+  const std::map<uint32_t, SchemaDef>& schemas() const { return schemas_; }
+
   uint32_t next_oid() const { return next_oid_; }
 
  private:
   std::map<uint32_t, TableDef> tables_;
+  std::map<uint32_t, SchemaDef> schemas_;
   uint32_t next_oid_ = kFirstUserOid;
 };
 

@@ -122,7 +122,7 @@ CopyIn::CopyIn(const PgQuery__CopyStmt* s, StmtContext& sc) : sc_(sc) {
     if (!targeted[c] && !table_.columns[c].serial) defaults_[c] = BindDefault(table_, c, *binder_);
   }
   header_skipped_ = !opts_.header;
-  indexes_ = std::make_unique<IndexWriter>(sc_, table_);
+  writer_ = std::make_unique<RowWriter>(sc_, table_);
 }
 
 void CopyIn::Data(std::string_view bytes) {
@@ -156,6 +156,7 @@ int64_t CopyIn::Finish() {
     pending_.clear();
     Line(last);
   }
+  writer_->Finish();
   return rows_;
 }
 
@@ -302,14 +303,7 @@ void CopyIn::Line(std::string_view line) {
     }
     row[c].type = col.type_oid;
   }
-  CheckNotNull(table_, row, *sc_.eval);
-  const int64_t row_id = table_.pk.empty() ? sc_.db->NextSequenceValue(table_.oid, Database::kRowIdColumn) : 0;
-  const std::string key = RowKey(table_, row, row_id);
-  if (!table_.pk.empty() && KeyExists(sc_, key)) DuplicateKey(table_, row, *sc_.eval);
-  std::string value;
-  AppendRowValues(row, &value);
-  ThrowIfError(sc_.txn->Set(key, value));
-  indexes_->Insert(row, key);
+  writer_->Insert(row);
   rows_++;
 }
 

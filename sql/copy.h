@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sql/index_writer.h"
+#include "sql/row_writer.h"
 #include "sql/query_internal.h"
 
 namespace immu::sql {
@@ -43,7 +43,7 @@ class CopyIn {
   CopyOptions opts_;
   std::vector<int> targets_;
   std::unique_ptr<Binder> binder_;
-  std::unique_ptr<IndexWriter> indexes_;
+  std::unique_ptr<RowWriter> writer_;
   std::vector<std::unique_ptr<Expr>> defaults_;
   std::string pending_;
   bool header_skipped_ = false;

@@ -71,6 +71,18 @@ void IndexWriter::InsertOne(size_t i, const Row& row, const std::string& row_key
   ThrowIfError(sc_.txn->Set(key, suffix));
 }
 
+std::optional<std::string> IndexWriter::FindUnique(size_t i, const Row& row) {
+  const IndexDef& x = t_.indexes[i];
+  if (!x.unique || !Applies(i, row)) return std::nullopt;
+  bool unique_form = false;
+  const std::string key = EntryKey(x, row, {}, &unique_form);
+  if (!unique_form) return std::nullopt;  // a NULL never conflicts
+  auto got = sc_.txn->Get(key);
+  if (got.ok() && !got->md.deleted()) return got->value;
+  if (!got.ok() && got.status().code() != StatusCode::kNotFound) ThrowIfError(got.status());
+  return std::nullopt;
+}
+
 void IndexWriter::Insert(const Row& row, const std::string& row_key) {
   for (size_t i = 0; i < t_.indexes.size(); i++) {
     if (Applies(i, row)) InsertOne(i, row, row_key);

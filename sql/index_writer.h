@@ -5,6 +5,7 @@
 // are checked here (23505 naming the index).
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ class IndexWriter {
   // Builds one index from every row of the table (CREATE INDEX, rewrites).
   void Build(const IndexDef& index);
   bool empty() const { return t_.indexes.empty(); }
+  // For unique index i: the row-key suffix of a live row whose entry row
+  // would collide with (ON CONFLICT), if any.
+  std::optional<std::string> FindUnique(size_t i, const Row& row);
 
  private:
   bool Applies(size_t i, const Row& row);

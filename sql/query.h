@@ -26,6 +26,8 @@ struct QueryResult {
   std::string tag;  // command tag without row count for SELECT (filled by the session)
 };
 
+struct DeferredFkCheck;  // sql/row_writer.h
+
 struct StmtContext {
   Database* db = nullptr;
   // Catalog the statement binds against; DDL replaces *catalog.
@@ -38,6 +40,9 @@ struct StmtContext {
   bool describe_only = false;
   // Owner of the row locks UPDATE/DELETE take (the session); none: no locks.
   const void* lock_owner = nullptr;
+  // Foreign-key checks of deferred constraints, run at COMMIT (the
+  // session's list; nullptr: check at the end of the statement).
+  std::vector<DeferredFkCheck>* deferred = nullptr;
 };
 
 // Runs one statement (a parse-tree node of the kinds above).

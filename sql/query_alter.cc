@@ -8,6 +8,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/index_writer.h"
+#include "sql/constraints.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
 
@@ -78,6 +79,19 @@ QueryResult RunTruncate(const PgQuery__TruncateStmt* s, StmtContext& sc) {
   out.tag = "TRUNCATE TABLE";
   std::vector<TableDef> tables;
   for (size_t i = 0; i < s->n_relations; i++) tables.push_back(LookupTable(**sc.catalog, s->relations[i]->range_var));
+  const bool cascade = s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+  for (size_t i = 0; i < tables.size(); i++) {
+    for (const TableDef* child : ReferencingTables(**sc.catalog, tables[i])) {
+      const bool listed = std::any_of(tables.begin(), tables.end(), [&](const TableDef& x) { return x.oid == child->oid; });
+      if (listed) continue;
+      if (!cascade) {
+        throw PgError(sqlstate::kFeatureNotSupported, "cannot truncate a table referenced in a foreign key constraint",
+                      "Table \"" + child->name + "\" references \"" + tables[i].name + "\".",
+                      "Truncate table \"" + child->name + "\" at the same time, or use TRUNCATE ... CASCADE.");
+      }
+      tables.push_back(*child);
+    }
+  }
   if (sc.describe_only) return out;
   for (auto& t : tables) {
     // A fresh storage id empties the table in O(1); the old rows remain,
@@ -118,6 +132,8 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
         }
         ColumnDef col;
         col.name = cd->colname;
+        std::vector<const PgQuery__Constraint*> column_constraints, unique_constraints;
+        std::vector<PgQuery__ConstrType> deferral;
         bool serial = false;
         ResolveTypeName(cd->type_name, &col.type_oid, &col.typmod, &serial);
         col.serial = serial;
@@ -127,7 +143,18 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
           const auto* con = cd->constraints[k]->constraint;
           if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) col.not_null = true;
           else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT) col.default_expr = DeparseExpr(con->raw_expr);
-          else if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_NULL) {
+          else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK ||
+                   con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+            column_constraints.push_back(con);
+          } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE ||
+                     con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED ||
+                     con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE ||
+                     con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_IMMEDIATE) {
+            deferral.push_back(con->contype);
+          } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE ||
+                     con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+            unique_constraints.push_back(con);
+          } else if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_NULL) {
             throw PgError(sqlstate::kFeatureNotSupported, "this column constraint is not supported in ADD COLUMN yet");
           }
         }
@@ -155,6 +182,41 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
               Throw(sqlstate::kNotNullViolation, "column \"" + col.name + "\" of relation \"" + t.name + "\" contains null values");
             }
           });
+        }
+        for (const auto* con : column_constraints) {
+          if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+            CheckDef check = MakeCheck(sc, t, con, &col.name);
+            ValidateCheck(sc, t, check);
+            t.checks.push_back(std::move(check));
+            continue;
+          }
+          ForeignKeyDef fk = MakeForeignKey(sc, t, con, &col.name);
+          for (auto d : deferral) {
+            if (d == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE) fk.deferrable = true;
+            if (d == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED) fk.deferrable = fk.initially_deferred = true;
+          }
+          ValidateForeignKey(sc, t, fk);
+          t.foreign_keys.push_back(std::move(fk));
+        }
+        for (const auto* con : unique_constraints) {
+          PgQuery__String str = PG_QUERY__STRING__INIT;
+          str.sval = const_cast<char*>(col.name.c_str());
+          PgQuery__Node node = PG_QUERY__NODE__INIT;
+          node.node_case = PG_QUERY__NODE__NODE_STRING;
+          node.string = &str;
+          PgNode* keys[] = {&node};
+          if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
+            AddUniqueConstraint(sc, &t, keys, 1, con->conname, true);
+          } else {
+            if (!t.pk.empty()) {
+              Throw(sqlstate::kInvalidTableDefinition, "multiple primary keys for table \"" + t.name + "\" are not allowed");
+            }
+            const TableDef before = t;
+            t.pk.push_back(static_cast<int>(t.columns.size() - 1));
+            t.columns.back().not_null = true;
+            t.pk_name = con->conname != nullptr && *con->conname ? con->conname : t.name + "_pkey";
+            Rewrite(sc, before, &t);
+          }
         }
         break;
       }
@@ -211,8 +273,20 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
           AddUniqueConstraint(sc, &t, con->keys, con->n_keys, con->conname, true);
           break;
         }
+        if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+          CheckDef check = MakeCheck(sc, t, con, nullptr);
+          if (!check.not_valid) ValidateCheck(sc, t, check);
+          t.checks.push_back(std::move(check));
+          break;
+        }
+        if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+          ForeignKeyDef fk = MakeForeignKey(sc, t, con, nullptr);
+          if (!fk.not_valid) ValidateForeignKey(sc, t, fk);
+          t.foreign_keys.push_back(std::move(fk));
+          break;
+        }
         if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
-          throw PgError(sqlstate::kFeatureNotSupported, "only ADD PRIMARY KEY is supported yet");
+          throw PgError(sqlstate::kFeatureNotSupported, "this kind of ADD CONSTRAINT is not supported yet");
         }
         if (!t.pk.empty()) {
           Throw(sqlstate::kInvalidTableDefinition, "multiple primary keys for table \"" + t.name + "\" are not allowed");
@@ -238,7 +312,10 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
             break;
           }
         }
+        if (DropCheckOrForeignKey(&t, name)) break;
         if (name == t.pk_name && !t.pk.empty()) {
+          DropReferencingKeys(sc, t, cmd->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE,
+                              "constraint " + name + " on table " + t.name, "index " + name);
           const TableDef before = t;
           t.pk.clear();
           t.pk_name.clear();

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "catalog/pg_error.h"
+#include "sql/constraints.h"
 #include "sql/query_internal.h"
 
 namespace immu::sql {
@@ -61,6 +62,14 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
     const char* conname;
   };
   std::vector<PendingUnique> uniques;
+  // CHECK and FOREIGN KEY constraints, built once every column and the
+  // primary key are known (a table may reference itself).
+  struct PendingConstraint {
+    const PgQuery__Constraint* con;
+    std::string column;  // empty: a table constraint
+    bool deferrable = false, deferred = false;
+  };
+  std::vector<PendingConstraint> pending;
   for (size_t i = 0; i < s->n_table_elts; i++) {
     const PgNode* elt = s->table_elts[i];
     if (elt->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
@@ -105,6 +114,25 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
             column_pk_name = con->conname;
             column_pk_location = con->location;
             break;
+          case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+          case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+            pending.push_back({con, cd->colname, con->deferrable != 0, con->initdeferred != 0});
+            break;
+          case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE:
+          case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE:
+          case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED:
+          case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_IMMEDIATE: {
+            // Attributes of the preceding REFERENCES clause.
+            if (pending.empty() || pending.back().con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+              Throw(sqlstate::kSyntaxError, "misplaced DEFERRABLE clause", con->location);
+            }
+            auto& p = pending.back();
+            if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE) p.deferrable = true;
+            if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED) p.deferrable = p.deferred = true;
+            if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE) p.deferrable = false;
+            if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_IMMEDIATE) p.deferred = false;
+            break;
+          }
           default:
             throw PgError(sqlstate::kFeatureNotSupported, "this column constraint is not supported yet");
         }
@@ -129,6 +157,10 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
         uniques.push_back({cols, con->conname});
         continue;
       }
+      if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK || con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+        pending.push_back({con, "", con->deferrable != 0, con->initdeferred != 0});
+        continue;
+      }
       if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
         throw PgError(sqlstate::kFeatureNotSupported, "this table constraint is not supported yet");
       }
@@ -143,6 +175,17 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
   }
   for (const auto& pk : pks) SetPrimaryKey(&t, pk.keys.data(), pk.keys.size(), pk.conname, pk.location);
   if (sc.describe_only) return out;
+  for (const auto& p : pending) {
+    const std::string* column = p.column.empty() ? nullptr : &p.column;
+    if (p.con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+      t.checks.push_back(MakeCheck(sc, t, p.con, column));
+    } else {
+      ForeignKeyDef fk = MakeForeignKey(sc, t, p.con, column);
+      fk.deferrable = p.deferrable || p.deferred;
+      fk.initially_deferred = p.deferred;
+      t.foreign_keys.push_back(std::move(fk));
+    }
+  }
   for (const auto& c : t.columns) {
     if (!c.default_expr.empty()) {
       // Check the default binds and has a compatible type now.
@@ -153,6 +196,9 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
     }
   }
   t.oid = sc.db->AllocateOid();
+  for (auto& fk : t.foreign_keys) {
+    if (fk.ref_oid == 0) fk.ref_oid = t.oid;  // references itself
+  }
   for (const auto& u : uniques) {
     // Build key nodes for the shared helper.
     std::vector<PgQuery__String> strs(u.columns.size());
@@ -199,6 +245,19 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
   if (sc.describe_only) return out;
   std::vector<uint32_t> oids;
   for (const TableDef* t : victims) oids.push_back(t->oid);
+  for (uint32_t oid : oids) {
+    // References from tables dropped by the same statement do not count.
+    // (SaveTable replaces the catalog: look the table up afresh each time.)
+    const TableDef t = *(*sc.catalog)->FindByOid(oid);
+    bool outside = false;
+    for (const TableDef* child : ReferencingTables(**sc.catalog, t)) {
+      outside |= std::find(oids.begin(), oids.end(), child->oid) == oids.end();
+    }
+    if (outside) {
+      DropReferencingKeys(sc, t, s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE, "table " + t.name,
+                          "table " + t.name);
+    }
+  }
   for (uint32_t oid : oids) {
     ThrowIfError(sc.txn->Delete(TableDefKey(oid)));
     *sc.catalog = (*sc.catalog)->WithoutTable(oid);

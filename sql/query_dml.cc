@@ -3,8 +3,10 @@
 
 #include "catalog/pg_error.h"
 #include "sql/index_writer.h"
+#include "sql/on_conflict.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
+#include "sql/row_writer.h"
 
 namespace immu::sql {
 
@@ -19,20 +21,55 @@ std::string RowText(const Row& row, EvalContext& ctx) {
   return s + ")";
 }
 
-QueryResult Returning(PgNode* const* list, size_t n, const TableDef& t, Binder& binder, StmtContext& sc,
-                      const std::vector<Row>& rows) {
-  QueryResult out;
-  if (n == 0) return out;
-  Scope scope;
-  AddTableScope(t, t.name, &scope);
-  Projection proj;
-  BindTargetList(list, n, scope, binder, &proj);
-  out.returns_rows = true;
-  out.columns = proj.columns;
-  for (const Row& r : rows) {
+// The RETURNING list bound over scope (the target table, then any FROM or
+// USING relations): rows are evaluated as they are written.
+class Returning {
+ public:
+  Returning(PgNode* const* list, size_t n, const Scope& scope, Binder& binder) {
+    if (n == 0) return;
+    BindTargetList(list, n, scope, binder, &proj_);
+    result_.returns_rows = true;
+    result_.columns = proj_.columns;
+  }
+  void Add(const Row& row, EvalContext& ctx) {
+    if (!result_.returns_rows) return;
     Row o;
-    for (const auto& e : proj.exprs) o.push_back(Eval(*e, r, *sc.eval));
-    out.rows.push_back(std::move(o));
+    for (const auto& e : proj_.exprs) o.push_back(Eval(*e, row, ctx));
+    result_.rows.push_back(std::move(o));
+  }
+  bool active() const { return result_.returns_rows; }
+  QueryResult Take(std::string tag) {
+    result_.tag = std::move(tag);
+    return std::move(result_);
+  }
+
+ private:
+  Projection proj_;
+  QueryResult result_;
+};
+
+Scope TargetScope(const TableDef& t, const PgQuery__RangeVar* rv) {
+  Scope scope;
+  AddTableScope(t, rv->alias != nullptr ? rv->alias->aliasname : t.name, &scope);
+  return scope;
+}
+
+// FROM (UPDATE) or USING (DELETE) items, cross-joined.
+Relation JoinedItems(PgNode* const* items, size_t n, StmtContext& sc, Binder& binder) {
+  Relation out;
+  out.rows.push_back({});
+  for (size_t i = 0; i < n; i++) {
+    Relation r = BuildFrom(items[i], sc, binder, nullptr);
+    std::vector<Row> rows;
+    for (const Row& a : out.rows) {
+      for (const Row& b : r.rows) {
+        Row j = a;
+        j.insert(j.end(), b.begin(), b.end());
+        rows.push_back(std::move(j));
+      }
+    }
+    out.rows = std::move(rows);
+    out.scope.columns.insert(out.scope.columns.end(), r.scope.columns.begin(), r.scope.columns.end());
   }
   return out;
 }
@@ -87,9 +124,14 @@ std::unique_ptr<Expr> BindDefault(const TableDef& t, size_t c, Binder& binder) {
   return binder.Coerce(std::move(e), col.type_oid, col.typmod, false, ("column \"" + col.name + "\"").c_str());
 }
 
+
 QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
   if (s->with_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "WITH in INSERT is not supported yet");
   const TableDef& t = LookupTable(**sc.catalog, s->relation);
+  if (t.kind != 'r') {
+    Throw(sqlstate::kWrongObjectType, "cannot insert into " + std::string(t.kind == 'v' ? "view" : "sequence") +
+                                          " \"" + t.name + "\"", s->relation->location);
+  }
   Binder binder(*sc.eval, sc.param_types);
   InstallSubqueryBinder(binder, sc);
   // Target columns.
@@ -119,9 +161,7 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
   const PgQuery__SelectStmt* sel = s->select_stmt != nullptr ? s->select_stmt->select_stmt : nullptr;
   if (sel == nullptr) {
     exprs.emplace_back();  // DEFAULT VALUES
-    exprs.back().resize(targets.size());
     targets.clear();
-    exprs.back().clear();
   } else if (sel->n_values_lists > 0 && sel->op <= PG_QUERY__SET_OPERATION__SETOP_NONE) {
     for (size_t r = 0; r < sel->n_values_lists; r++) {
       const PgQuery__List* l = sel->values_lists[r]->list;
@@ -154,28 +194,28 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
     }
     selected = std::move(q.rows);
   }
-  if (s->on_conflict_clause != nullptr) {
-    throw PgError(sqlstate::kFeatureNotSupported, "ON CONFLICT is not supported yet");
-  }
   std::vector<std::unique_ptr<Expr>> defaults(t.columns.size());
   std::vector<bool> targeted(t.columns.size(), false);
   for (int c : targets) targeted[static_cast<size_t>(c)] = true;
   for (size_t c = 0; c < t.columns.size(); c++) {
     if (!t.columns[c].serial && (!targeted[c] || !from_select)) defaults[c] = BindDefault(t, c, binder);
   }
-  QueryResult probe = Returning(s->returning_list, s->n_returning_list, t, binder, sc, {});
-  if (sc.describe_only) return probe;
+  Scope scope = TargetScope(t, s->relation);
+  std::unique_ptr<OnConflict> conflict;
+  if (s->on_conflict_clause != nullptr) conflict = std::make_unique<OnConflict>(s->on_conflict_clause, t, scope, binder, sc);
+  Returning returning(s->returning_list, s->n_returning_list, scope, binder);
+  if (sc.describe_only) return returning.Take("");
 
-  std::vector<Row> written;
-  IndexWriter indexes(sc, t);
+  size_t count = 0;
+  RowWriter writer(sc, t);
+  std::vector<int> source(t.columns.size(), -1);
+  for (size_t i = 0; i < targets.size(); i++) source[static_cast<size_t>(targets[i])] = static_cast<int>(i);
   const size_t nrows = from_select ? selected.size() : exprs.size();
   for (size_t r = 0; r < nrows; r++) {
     CheckCancel(*sc.eval);
     // Columns are computed in table order, as PostgreSQL's projection does
     // (so a failing later column still consumes an earlier serial value).
     Row row(t.columns.size());
-    std::vector<int> source(t.columns.size(), -1);
-    for (size_t i = 0; i < targets.size(); i++) source[static_cast<size_t>(targets[i])] = static_cast<int>(i);
     for (size_t c = 0; c < t.columns.size(); c++) {
       const ColumnDef& col = t.columns[c];
       const int i = source[c];
@@ -190,24 +230,26 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
         row[c] = Eval(*defaults[c], Row{}, *sc.eval);
       }
     }
-    for (size_t c = 0; c < t.columns.size(); c++) {
-      if (t.columns[c].dropped) row[c] = Value::Null(t.columns[c].type_oid);
-      row[c].type = t.columns[c].type_oid;
+    if (conflict) {
+      Row result;
+      switch (conflict->Apply(writer, row, &result)) {
+        case OnConflict::Outcome::kSkipped:
+          continue;
+        case OnConflict::Outcome::kUpdated:
+          returning.Add(result, *sc.eval);
+          count++;
+          continue;
+        case OnConflict::Outcome::kNoConflict:
+          break;
+      }
     }
-    CheckNotNull(t, row, *sc.eval);
-    int64_t row_id = 0;
-    if (t.pk.empty()) row_id = sc.db->NextSequenceValue(t.oid, Database::kRowIdColumn);
-    const std::string key = RowKey(t, row, row_id);
-    if (!t.pk.empty() && KeyExists(sc, key)) DuplicateKey(t, row, *sc.eval);
-    std::string value;
-    AppendRowValues(row, &value);
-    ThrowIfError(sc.txn->Set(key, value));
-    indexes.Insert(row, key);
-    written.push_back(std::move(row));
+    const std::string key = writer.Insert(row);
+    if (conflict) conflict->Written(key);
+    returning.Add(row, *sc.eval);
+    count++;
   }
-  QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, written);
-  out.tag = "INSERT 0 " + std::to_string(written.size());
-  return out;
+  writer.Finish();
+  return returning.Take("INSERT 0 " + std::to_string(count));
 }
 
 // Locks the row and moves *row to its latest committed version, as
@@ -244,87 +286,148 @@ void ForEachTargetRow(StmtContext& sc, const TableDef& t, const Expr* cond, F&& 
   }
 }
 
-QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
-  if (s->n_from_clause > 0 || s->with_clause != nullptr) {
-    throw PgError(sqlstate::kFeatureNotSupported, "UPDATE ... FROM and WITH are not supported yet");
+// UPDATE ... FROM / DELETE ... USING: each target row joined with the first
+// row of the other relations that satisfies cond (PostgreSQL, too, applies
+// one arbitrary match), then locked and re-checked at its latest version.
+template <typename F>
+void ForEachJoinedTargetRow(StmtContext& sc, const TableDef& t, const Relation& from, const Expr* cond, F&& fn) {
+  std::vector<Row> rows;
+  std::vector<std::string> keys;
+  ScanTable(sc, t, &rows, &keys);
+  Row joined;
+  auto match = [&](const Row& row) -> bool {
+    for (const Row& other : from.rows) {
+      joined = row;
+      joined.insert(joined.end(), other.begin(), other.end());
+      if (cond == nullptr || EvalPredicate(*cond, joined, *sc.eval)) return true;
+    }
+    return false;
+  };
+  for (size_t r = 0; r < rows.size(); r++) {
+    CheckCancel(*sc.eval);
+    if (!match(rows[r])) continue;
+    Row before = rows[r];
+    if (!LockLatest(sc, t, keys[r], nullptr, &rows[r])) continue;
+    std::string a, b;
+    AppendRowValues(before, &a);
+    AppendRowValues(rows[r], &b);
+    if (a != b && !match(rows[r])) continue;  // changed concurrently: re-check
+    fn(rows[r], keys[r], joined);
   }
-  const TableDef& t = LookupTable(**sc.catalog, s->relation);
-  Binder binder(*sc.eval, sc.param_types);
-  InstallSubqueryBinder(binder, sc);
-  Scope scope;
-  AddTableScope(t, s->relation->alias != nullptr ? s->relation->alias->aliasname : t.name, &scope);
-  std::vector<std::pair<size_t, std::unique_ptr<Expr>>> sets;
-  for (size_t i = 0; i < s->n_target_list; i++) {
-    const auto* rt = s->target_list[i]->res_target;
+}
+
+void BindAssignments(PgNode* const* targets, size_t n, const TableDef& t, const Scope& scope, Binder& binder,
+                     std::vector<std::pair<size_t, std::unique_ptr<Expr>>>* sets) {
+  for (size_t i = 0; i < n; i++) {
+    const auto* rt = targets[i]->res_target;
     const int c = t.FindColumn(rt->name);
     if (c < 0) {
       Throw(sqlstate::kUndefinedColumn,
             "column \"" + std::string(rt->name) + "\" of relation \"" + t.name + "\" does not exist", rt->location);
     }
-    const ColumnDef& col = t.columns[static_cast<size_t>(c)];
-    std::unique_ptr<Expr> e = rt->val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT
-                                  ? BindDefault(t, static_cast<size_t>(c), binder)
-                                  : binder.Coerce(binder.Bind(rt->val, scope), col.type_oid, col.typmod, false,
-                                                  ("column \"" + col.name + "\"").c_str());
-    sets.emplace_back(static_cast<size_t>(c), std::move(e));
-  }
-  std::unique_ptr<Expr> cond;
-  if (s->where_clause != nullptr) cond = binder.BindCondition(s->where_clause, scope, "WHERE");
-  QueryResult probe = Returning(s->returning_list, s->n_returning_list, t, binder, sc, {});
-  if (sc.describe_only) return probe;
-
-  std::vector<Row> written;
-  IndexWriter indexes(sc, t);
-  ForEachTargetRow(sc, t, cond.get(), [&](Row& old_row, const std::string& old_key) {
-    Row updated = old_row;
-    for (const auto& [c, e] : sets) {
-      updated[c] = Eval(*e, old_row, *sc.eval);
-      updated[c].type = t.columns[c].type_oid;
-    }
-    CheckNotNull(t, updated, *sc.eval);
-    std::string key = old_key;
-    if (!t.pk.empty()) {
-      const std::string new_key = RowKey(t, updated, 0);
-      if (new_key != key) {
-        if (KeyExists(sc, new_key)) DuplicateKey(t, updated, *sc.eval);
-        ThrowIfError(sc.txn->Delete(key));
-        key = new_key;
+    for (const auto& [prev, e] : *sets) {
+      if (prev == static_cast<size_t>(c)) {
+        Throw(sqlstate::kSyntaxError, "multiple assignments to same column \"" + std::string(rt->name) + "\"",
+              rt->location);
       }
     }
-    std::string value;
-    AppendRowValues(updated, &value);
-    ThrowIfError(sc.txn->Set(key, value));
-    indexes.Update(old_row, old_key, updated, key);
-    written.push_back(std::move(updated));
-  });
-  QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, written);
-  out.tag = "UPDATE " + std::to_string(written.size());
-  return out;
+    if (rt->n_indirection > 0) throw PgError(sqlstate::kFeatureNotSupported, "assignment to a subscript or field is not supported yet");
+    const ColumnDef& col = t.columns[static_cast<size_t>(c)];
+    const PgNode* val = rt->val;
+    if (val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
+      const auto* m = val->multi_assign_ref;
+      if (m->source->node_case != PG_QUERY__NODE__NODE_ROW_EXPR) {
+        throw PgError(sqlstate::kFeatureNotSupported, "assigning a subquery to several columns is not supported yet");
+      }
+      const auto* row = m->source->row_expr;
+      if (static_cast<int>(row->n_args) != m->ncolumns) {
+        Throw(sqlstate::kSyntaxError, "number of columns does not match number of values", rt->location);
+      }
+      val = row->args[m->colno - 1];
+    }
+    std::unique_ptr<Expr> e = val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT
+                                  ? BindDefault(t, static_cast<size_t>(c), binder)
+                                  : binder.Coerce(binder.Bind(val, scope), col.type_oid, col.typmod, false,
+                                                  ("column \"" + col.name + "\"").c_str());
+    sets->emplace_back(static_cast<size_t>(c), std::move(e));
+  }
+}
+
+QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
+  if (s->with_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "WITH in UPDATE is not supported yet");
+  const TableDef& t = LookupTable(**sc.catalog, s->relation);
+  if (t.kind != 'r') Throw(sqlstate::kWrongObjectType, "cannot update view \"" + t.name + "\"", s->relation->location);
+  Binder binder(*sc.eval, sc.param_types);
+  InstallSubqueryBinder(binder, sc);
+  Scope scope = TargetScope(t, s->relation);
+  const size_t width = scope.columns.size();
+  Relation from;
+  if (s->n_from_clause > 0) {
+    from = JoinedItems(s->from_clause, s->n_from_clause, sc, binder);
+    scope.columns.insert(scope.columns.end(), from.scope.columns.begin(), from.scope.columns.end());
+  }
+  std::vector<std::pair<size_t, std::unique_ptr<Expr>>> sets;
+  BindAssignments(s->target_list, s->n_target_list, t, scope, binder, &sets);
+  std::unique_ptr<Expr> cond;
+  if (s->where_clause != nullptr) cond = binder.BindCondition(s->where_clause, scope, "WHERE");
+  Returning returning(s->returning_list, s->n_returning_list, scope, binder);
+  if (sc.describe_only) return returning.Take("");
+
+  size_t count = 0;
+  RowWriter writer(sc, t);
+  auto apply = [&](Row& old_row, const std::string& old_key, const Row& joined) {
+    Row updated = old_row;
+    for (const auto& [c, e] : sets) {
+      updated[c] = Eval(*e, joined, *sc.eval);
+      updated[c].type = t.columns[c].type_oid;
+    }
+    writer.Update(old_row, old_key, updated);
+    if (returning.active()) {
+      Row out = updated;
+      out.insert(out.end(), joined.begin() + static_cast<std::ptrdiff_t>(width), joined.end());
+      returning.Add(out, *sc.eval);
+    }
+    count++;
+  };
+  if (s->n_from_clause == 0) {
+    ForEachTargetRow(sc, t, cond.get(), [&](Row& row, const std::string& key) { apply(row, key, row); });
+  } else {
+    ForEachJoinedTargetRow(sc, t, from, cond.get(), apply);
+  }
+  writer.Finish();
+  return returning.Take("UPDATE " + std::to_string(count));
 }
 
 QueryResult RunDelete(const PgQuery__DeleteStmt* s, StmtContext& sc) {
-  if (s->n_using_clause > 0 || s->with_clause != nullptr) {
-    throw PgError(sqlstate::kFeatureNotSupported, "DELETE ... USING and WITH are not supported yet");
-  }
+  if (s->with_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "WITH in DELETE is not supported yet");
   const TableDef& t = LookupTable(**sc.catalog, s->relation);
+  if (t.kind != 'r') Throw(sqlstate::kWrongObjectType, "cannot delete from view \"" + t.name + "\"", s->relation->location);
   Binder binder(*sc.eval, sc.param_types);
   InstallSubqueryBinder(binder, sc);
-  Scope scope;
-  AddTableScope(t, s->relation->alias != nullptr ? s->relation->alias->aliasname : t.name, &scope);
+  Scope scope = TargetScope(t, s->relation);
+  Relation from;
+  if (s->n_using_clause > 0) {
+    from = JoinedItems(s->using_clause, s->n_using_clause, sc, binder);
+    scope.columns.insert(scope.columns.end(), from.scope.columns.begin(), from.scope.columns.end());
+  }
   std::unique_ptr<Expr> cond;
   if (s->where_clause != nullptr) cond = binder.BindCondition(s->where_clause, scope, "WHERE");
-  QueryResult probe = Returning(s->returning_list, s->n_returning_list, t, binder, sc, {});
-  if (sc.describe_only) return probe;
-  std::vector<Row> deleted;
-  IndexWriter indexes(sc, t);
-  ForEachTargetRow(sc, t, cond.get(), [&](Row& row, const std::string& key) {
-    ThrowIfError(sc.txn->Delete(key));
-    indexes.Remove(row, key);
-    deleted.push_back(std::move(row));
-  });
-  QueryResult out = Returning(s->returning_list, s->n_returning_list, t, binder, sc, deleted);
-  out.tag = "DELETE " + std::to_string(deleted.size());
-  return out;
+  Returning returning(s->returning_list, s->n_returning_list, scope, binder);
+  if (sc.describe_only) return returning.Take("");
+  size_t count = 0;
+  RowWriter writer(sc, t);
+  auto apply = [&](Row& row, const std::string& key, const Row& joined) {
+    writer.Delete(row, key);
+    returning.Add(joined, *sc.eval);
+    count++;
+  };
+  if (s->n_using_clause == 0) {
+    ForEachTargetRow(sc, t, cond.get(), [&](Row& row, const std::string& key) { apply(row, key, row); });
+  } else {
+    ForEachJoinedTargetRow(sc, t, from, cond.get(), apply);
+  }
+  writer.Finish();
+  return returning.Take("DELETE " + std::to_string(count));
 }
 
 }  // namespace immu::sql

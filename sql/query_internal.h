@@ -71,6 +71,10 @@ QueryResult RunDropIndex(const PgQuery__DropStmt* s, StmtContext& sc);
 IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, size_t n, const char* conname,
                              bool build);
 
+// SET list of UPDATE and ON CONFLICT DO UPDATE: (column, value over scope).
+void BindAssignments(PgNode* const* targets, size_t n, const TableDef& t, const Scope& scope, Binder& binder,
+                     std::vector<std::pair<size_t, std::unique_ptr<Expr>>>* sets);
+
 ResultColumn MakeResultColumn(const std::string& name, const Expr& e);
 
 // Throws PgError(state, msg, detail) pointing at a 0-based parse location
@@ -85,6 +89,9 @@ ResultColumn MakeResultColumn(const std::string& name, const Expr& e);
 void CheckNotNull(const TableDef& t, const Row& row, EvalContext& ctx);
 [[noreturn]] void DuplicateKey(const TableDef& t, const Row& row, EvalContext& ctx);
 bool KeyExists(StmtContext& sc, const std::string& key);
+// Locks the row (UPDATE/DELETE) and moves *row to its latest committed
+// version; false when it no longer exists or no longer satisfies cond.
+bool LockLatest(StmtContext& sc, const TableDef& t, const std::string& key, const Expr* cond, Row* row);
 std::unique_ptr<Expr> BindDefault(const TableDef& t, size_t c, Binder& binder);
 
 }  // namespace immu::sql

@@ -168,8 +168,64 @@ void SessionImpl::EnsureTransaction() {
   txn_start_ = NowPgMicros();
 }
 
+QueryResult SessionImpl::RunSavepointStmt(const PgQuery__TransactionStmt* t) {
+  QueryResult r;
+  const std::string name = t->savepoint_name != nullptr ? t->savepoint_name : "";
+  const char* what = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT  ? "SAVEPOINT"
+                     : t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE ? "RELEASE SAVEPOINT"
+                                                                                        : "ROLLBACK TO SAVEPOINT";
+  if (!in_block_) {
+    throw PgError(sqlstate::kNoActiveSqlTransaction, std::string(what) + " can only be used in transaction blocks");
+  }
+  if (t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT) {
+    savepoints_.push_back({name, txn_->Mark(), catalog_, catalog_changed_, deferred_.size()});
+    r.tag = "SAVEPOINT";
+    return r;
+  }
+  size_t i = savepoints_.size();
+  while (i > 0 && savepoints_[i - 1].name != name) i--;
+  if (i == 0) throw PgError(sqlstate::kInvalidSavepoint, "savepoint \"" + name + "\" does not exist");
+  Savepoint& sp = savepoints_[i - 1];
+  if (t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE) {
+    txn_->Release(sp.marker);
+    savepoints_.resize(i - 1);
+    r.tag = "RELEASE";
+    return r;
+  }
+  // The savepoint stays; the ones after it go. Row locks taken since stay
+  // held until the transaction ends.
+  txn_->RollbackTo(sp.marker);
+  catalog_ = sp.catalog;
+  catalog_changed_ = sp.catalog_changed;
+  deferred_.resize(sp.deferred);
+  savepoints_.resize(i);
+  failed_ = false;
+  r.tag = "ROLLBACK";
+  return r;
+}
+
+void SessionImpl::RunDeferredChecks() {
+  if (deferred_.empty()) return;
+  std::vector<DeferredFkCheck> checks = std::move(deferred_);
+  deferred_.clear();
+  StmtContext sc;
+  sc.db = db_;
+  sc.catalog = &catalog_;
+  sc.txn = txn_.get();
+  sc.eval = &eval_;
+  PrepareEval(nullptr);
+  for (const auto& c : checks) RowWriter::RunDeferred(sc, c);
+}
+
 void SessionImpl::CommitTransaction() {
   if (!txn_) return;
+  savepoints_.clear();
+  try {
+    RunDeferredChecks();
+  } catch (...) {
+    RollbackTransaction();
+    throw;
+  }
   std::unique_ptr<Transaction> txn = std::move(txn_);
   txn_start_ = 0;
   // Row locks go once the commit is decided (either way).
@@ -201,6 +257,8 @@ void SessionImpl::CommitTransaction() {
 }
 
 void SessionImpl::RollbackTransaction() {
+  savepoints_.clear();
+  deferred_.clear();
   if (txn_) txn_->Rollback();
   db_->ReleaseRowLocks(this);
   txn_.reset();
@@ -325,10 +383,20 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
           RollbackTransaction();
           r.tag = "ROLLBACK";
           return r;
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT:
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE:
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
+          return RunSavepointStmt(t);
         default:
-          throw PgError(sqlstate::kFeatureNotSupported, "savepoints and two-phase commit are not supported yet");
+          throw PgError(sqlstate::kFeatureNotSupported, "two-phase commit is not supported");
       }
     }
+    case PG_QUERY__NODE__NODE_CONSTRAINTS_SET_STMT:
+      // IMMEDIATE runs the checks deferred so far, as PostgreSQL does;
+      // DEFERRED changes nothing for constraints declared INITIALLY DEFERRED.
+      if (!stmt->constraints_set_stmt->deferred && txn_) RunDeferredChecks();
+      r.tag = "SET CONSTRAINTS";
+      return r;
     case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: {
       const auto* v = stmt->variable_set_stmt;
       r.tag = v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET || v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL
@@ -408,7 +476,8 @@ QueryResult SessionImpl::RunStatement(const PgNode* stmt, const std::vector<Valu
   const bool is_tx_stmt = stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT;
   if (failed_ && !describe_only) {
     const bool allowed = is_tx_stmt && (stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
-                                        stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT);
+                                        stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
+                                        stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO);
     if (!allowed) {
       throw PgError(sqlstate::kInFailedSqlTransaction,
                     "current transaction is aborted, commands ignored until end of transaction block");
@@ -461,6 +530,7 @@ QueryResult SessionImpl::RunStatement(const PgNode* stmt, const std::vector<Valu
   sc.eval = &eval_;
   sc.param_types = param_types;
   sc.lock_owner = this;
+  sc.deferred = &deferred_;
   PrepareEval(&params);
   if (stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT && stmt->create_stmt->if_not_exists &&
       catalog_->Find(stmt->create_stmt->relation->schemaname ? stmt->create_stmt->relation->schemaname : "",

@@ -13,6 +13,7 @@
 #include "sql/database.h"
 #include "sql/parser.h"
 #include "sql/query.h"
+#include "sql/row_writer.h"
 #include "sql/session.h"
 
 namespace immu::sql {
@@ -76,6 +77,19 @@ class SessionImpl : public Session {
   std::atomic<bool> cancel_{false};
 
   std::unique_ptr<Transaction> txn_;
+  // Open savepoints, innermost last: what ROLLBACK TO restores.
+  struct Savepoint {
+    std::string name;
+    size_t marker;  // Transaction::Mark()
+    std::shared_ptr<const Catalog> catalog;
+    bool catalog_changed;
+    size_t deferred;  // deferred_ size
+  };
+  std::vector<Savepoint> savepoints_;
+  // Checks of deferred foreign keys, run at COMMIT.
+  std::vector<DeferredFkCheck> deferred_;
+  QueryResult RunSavepointStmt(const PgQuery__TransactionStmt* t);
+  void RunDeferredChecks();
   std::shared_ptr<const Catalog> catalog_;
   bool catalog_changed_ = false;
   bool in_block_ = false;   // explicit BEGIN

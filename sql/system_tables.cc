@@ -57,6 +57,7 @@ uint32_t NamespaceOid(std::string_view schema) {
 std::vector<std::string> UserSchemas(const Catalog& catalog) {
   std::set<std::string> s = {"public"};
   for (const auto& [id, t] : catalog.tables()) s.insert(t.schema);
+  for (const auto& [id, d] : catalog.schemas()) s.insert(d.name);
   return {s.begin(), s.end()};
 }
 

@@ -106,6 +106,36 @@ TEST_CASE("store: bad input gets clear errors") {
   CHECK(store->committed_tx() == 0);
 }
 
+TEST_CASE("store: savepoints undo the writes made after them") {
+  auto env = NewMemEnv();
+  auto store = MustOpen(env.get(), MemOptions(env.get()));
+  REQUIRE(store->Set("k", "committed").ok());
+  auto t = store->Begin();
+  REQUIRE(t->Set("a", "1").ok());
+  const size_t sp1 = t->Mark();
+  REQUIRE(t->Set("a", "2").ok());
+  REQUIRE(t->Delete("k").ok());
+  REQUIRE(t->Set("b", "1").ok());
+  const size_t sp2 = t->Mark();
+  REQUIRE(t->Set("c", "1").ok());
+  t->RollbackTo(sp2);
+  CHECK(t->Get("c").status().code() == StatusCode::kNotFound);
+  CHECK(t->Get("b")->value == "1");
+  t->RollbackTo(sp1);
+  CHECK(t->Get("a")->value == "1");
+  CHECK(t->Get("k")->value == "committed");
+  CHECK(t->Get("b").status().code() == StatusCode::kNotFound);
+  // The marker survives its rollback; releasing it keeps later writes.
+  REQUIRE(t->Set("d", "1").ok());
+  t->Release(sp1);
+  t->RollbackTo(sp1);  // released: no effect
+  CHECK(t->Get("d")->value == "1");
+  REQUIRE(t->Commit().ok());
+  CHECK(store->Get("a")->value == "1");
+  CHECK(store->Get("d")->value == "1");
+  CHECK(store->Get("k")->value == "committed");
+}
+
 TEST_CASE("store: transactions read their own writes and detect conflicts") {
   auto env = NewMemEnv();
   auto store = MustOpen(env.get(), MemOptions(env.get()));

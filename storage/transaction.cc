@@ -20,6 +20,7 @@ Status Transaction::Set(std::string_view key, std::string_view value) {
   if (writes_.size() >= store_->options_.max_tx_entries && !writes_.contains(key)) {
     return Status::InvalidArgument("too many entries in one transaction");
   }
+  LogUndo(key);
   writes_.insert_or_assign(std::string(key), std::string(value));
   return Status::Ok();
 }
@@ -27,6 +28,7 @@ Status Transaction::Set(std::string_view key, std::string_view value) {
 Status Transaction::Delete(std::string_view key) {
   IMMU_RETURN_IF_ERROR(CheckOpen());
   IMMU_RETURN_IF_ERROR(store_->ValidateKey(key));
+  LogUndo(key);
   writes_.insert_or_assign(std::string(key), std::nullopt);
   return Status::Ok();
 }
@@ -60,6 +62,7 @@ Result<ValueVersion> Transaction::GetLatest(std::string_view key) {
 
 void Transaction::SetBase(std::string_view key, uint64_t base_tx) {
   if (base_tx <= snapshot_) return;  // the snapshot already covers it
+  LogUndo(key);
   bases_.insert_or_assign(std::string(key), base_tx);
 }
 
@@ -173,6 +176,54 @@ Result<TxHeader> Transaction::Commit() {
 void Transaction::Rollback() {
   done_ = true;
   writes_.clear();
+  undo_.clear();
+  markers_.clear();
+}
+
+void Transaction::LogUndo(std::string_view key) {
+  if (markers_.empty()) return;
+  Undo u;
+  u.key = std::string(key);
+  if (auto it = writes_.find(key); it != writes_.end()) {
+    u.had_write = true;
+    u.write = it->second;
+  }
+  if (auto it = bases_.find(key); it != bases_.end()) {
+    u.had_base = true;
+    u.base = it->second;
+  }
+  undo_.push_back(std::move(u));
+}
+
+size_t Transaction::Mark() {
+  markers_.push_back(undo_.size());
+  return markers_.size() - 1;
+}
+
+void Transaction::RollbackTo(size_t marker) {
+  if (marker >= markers_.size()) return;
+  const size_t keep = markers_[marker];
+  while (undo_.size() > keep) {
+    Undo& u = undo_.back();
+    if (u.had_write) {
+      writes_.insert_or_assign(u.key, std::move(u.write));
+    } else {
+      writes_.erase(u.key);
+    }
+    if (u.had_base) {
+      bases_.insert_or_assign(u.key, u.base);
+    } else {
+      bases_.erase(u.key);
+    }
+    undo_.pop_back();
+  }
+  markers_.resize(marker + 1);
+}
+
+void Transaction::Release(size_t marker) {
+  if (marker >= markers_.size()) return;
+  markers_.resize(marker);
+  if (markers_.empty()) undo_.clear();
 }
 
 }  // namespace immu

@@ -50,11 +50,21 @@ class Transaction {
   Result<TxHeader> Commit();
   void Rollback();
 
+  // Savepoints. Mark() returns a marker; RollbackTo(marker) undoes every
+  // Set/Delete/SetBase made after it (the marker stays valid, as after
+  // ROLLBACK TO SAVEPOINT); Release(marker) forgets it and the markers after
+  // it. Writes are logged for undo only while a marker exists.
+  size_t Mark();
+  void RollbackTo(size_t marker);
+  void Release(size_t marker);
+
  private:
   friend class Store;
   Transaction(Store* store, uint64_t snapshot, bool serializable)
       : store_(store), snapshot_(snapshot), serializable_(serializable) {}
   Status CheckOpen() const;
+  // Records key's current write (and base) for undo when a marker exists.
+  void LogUndo(std::string_view key);
   // Called by the store under its sequencer lock.
   Status CheckConflicts(const KeyIndex& index) const;
 
@@ -64,6 +74,15 @@ class Transaction {
   bool done_ = false;
   std::map<std::string, std::optional<std::string>, std::less<>> writes_;  // nullopt: delete
   std::map<std::string, uint64_t, std::less<>> bases_;  // key -> base tx (SetBase)
+  struct Undo {
+    std::string key;
+    bool had_write = false;
+    std::optional<std::string> write;  // previous write (nullopt: delete)
+    bool had_base = false;
+    uint64_t base = 0;
+  };
+  std::vector<Undo> undo_;        // in write order
+  std::vector<size_t> markers_;   // undo_ sizes at each Mark()
   std::vector<std::string> read_keys_;
   std::vector<std::pair<std::string, std::string>> read_ranges_;  // [start, end), "" end = open
 };
