@@ -50,10 +50,13 @@ CREATE TABLE items (sku int, region int, qty int NOT NULL DEFAULT 1, PRIMARY KEY
 CREATE INDEX items_qty ON items (qty);
 CREATE UNIQUE INDEX accounts_note_idx ON accounts (note);
 CREATE TABLE nopk (a int, b text);
+CREATE TABLE orders (id int PRIMARY KEY, account int REFERENCES accounts ON DELETE CASCADE,
+                     sku int, region int, qty int CHECK (qty > 0),
+                     FOREIGN KEY (sku, region) REFERENCES items DEFERRABLE INITIALLY DEFERRED);
 SQL
 
 commands=(
-  '\d' '\dt' '\dt+' '\d accounts' '\d+ accounts' '\d items' '\d nopk' '\d accounts_pkey' '\di' '\di+'
+  '\d' '\dt' '\dt+' '\d accounts' '\d+ accounts' '\d items' '\d orders' '\d nopk' '\d accounts_pkey' '\di' '\di+'
   '\ds' '\dv' '\dm' '\l' '\l+' '\dn' '\dn+' '\df' '\du' '\dg' '\dT' '\dx' '\dp' '\db' '\dC' '\dD' '\do'
   '\dS pg_class' '\d information_schema.tables'
 )

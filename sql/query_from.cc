@@ -188,6 +188,7 @@ bool IsLateral(const PgNode* item) {
 }
 
 Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer);
+Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer);
 
 // A LATERAL item joined to each row of `left`: the item is evaluated once per
 // left row, with that row as its innermost outer row. on: the join condition
@@ -254,9 +255,27 @@ Value SeriesValue(uint32_t type, int64_t x) { return Value::Int(type, x); }
 // Set-returning functions in FROM: generate_series over integers, unnest
 // over an array, and any scalar function as a one-row relation.
 Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer) {
-  if (rf->n_functions != 1 || rf->is_rowsfrom || rf->ordinality) {
-    throw PgError(sqlstate::kFeatureNotSupported, "ROWS FROM and WITH ORDINALITY are not supported yet");
+  if (rf->n_functions != 1 || rf->is_rowsfrom) {
+    throw PgError(sqlstate::kFeatureNotSupported, "ROWS FROM is not supported yet");
   }
+  Relation r = FromFunctionRows(rf, sc, binder, outer);
+  if (rf->ordinality) {
+    // WITH ORDINALITY: a bigint column numbering the rows from 1, named by
+    // the alias list's next name or "ordinality".
+    ScopeColumn ord;
+    ord.qualifier = r.scope.columns.empty() ? "" : r.scope.columns[0].qualifier;
+    const size_t n = r.scope.columns.size();
+    ord.name = rf->alias != nullptr && rf->alias->n_colnames > n ? std::string(NodeString(rf->alias->colnames[n]))
+                                                                 : "ordinality";
+    ord.type = oid::kInt8;
+    r.scope.columns.push_back(ord);
+    for (size_t i = 0; i < r.rows.size(); i++) r.rows[i].push_back(Value::Int(oid::kInt8, static_cast<int64_t>(i + 1)));
+  }
+  return r;
+}
+
+// The rows of a function in FROM (without ordinality).
+Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer) {
   const PgQuery__List* pair = rf->functions[0]->list;
   const PgNode* call = pair->items[0];
   if (call->node_case != PG_QUERY__NODE__NODE_FUNC_CALL) {
@@ -320,6 +339,8 @@ Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder&
     if (fn.arg_types[i] != 0) args[i] = binder.Coerce(std::move(args[i]), fn.arg_types[i], -1, false);
   }
   col.type = fn.result_type;
+  // Functions whose result column PostgreSQL names by an OUT parameter.
+  if (name == "pg_partition_ancestors" && (rf->alias == nullptr || rf->alias->n_colnames == 0)) col.name = "relid";
   r.scope.columns.push_back(col);
   eval_args();
   if (sc.describe_only) return r;

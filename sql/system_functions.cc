@@ -48,6 +48,12 @@ Value GetConstraintDef(std::span<const Value> a, EvalContext& ctx) {
     for (const auto& x : TableIndexes(t)) {
       if (x.constraint && x.constraint_oid == id) return TextV(ConstraintDefText(t, x));
     }
+    for (size_t i = 0; i < t.checks.size(); i++) {
+      if (CheckConstraintOid(t, i) == id) return TextV(CheckDefText(t.checks[i], a.size() > 1 && !a[1].null && a[1].i != 0));
+    }
+    for (size_t i = 0; i < t.foreign_keys.size(); i++) {
+      if (ForeignKeyOid(t, i) == id) return TextV(ForeignKeyDefText(*cat, t, t.foreign_keys[i]));
+    }
   }
   return Value::Null(oid::kText);
 }
@@ -220,6 +226,10 @@ Value ToRegclass(std::span<const Value> a, EvalContext& ctx) {
 Value PostmasterStart(std::span<const Value>, EvalContext& ctx) { return Value::Int(oid::kTimestampTz, ctx.vc.dt.now); }
 Value TxidCurrent(std::span<const Value>, EvalContext& ctx) { return Int8V(ctx.vc.dt.now & 0x7fffffff); }
 
+// Without partitioning, a relation's only "ancestor" is itself: the
+// one-row answer is exact (psql's \d "Referenced by" query uses it).
+Value Identity(std::span<const Value> a, EvalContext&) { return a[0]; }
+
 struct SysFn {
   const char* name;
   ScalarFn fn;
@@ -235,6 +245,7 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_get_indexdef", GetIndexDef, kText, {kOid}},
       {"pg_get_indexdef", GetIndexDef, kText, {kOid, kInt4, kBool}},
       {"pg_get_constraintdef", GetConstraintDef, kText, {kOid}},
+      {"pg_partition_ancestors", Identity, kRegclass, {kRegclass}},
       {"pg_get_constraintdef", GetConstraintDef, kText, {kOid, kBool}},
       {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid}},
       {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid, kBool}},

@@ -111,21 +111,27 @@ struct Constraint {
   std::string name;
   std::string type;
   std::vector<int> columns;
+  std::string check_clause;               // CHECK
+  const ForeignKeyDef* fk = nullptr;      // FOREIGN KEY
 };
 
 std::vector<Constraint> Constraints(const Catalog& catalog) {
   std::vector<Constraint> out;
   for (const auto& [id, t] : catalog.tables()) {
     for (const auto& x : TableIndexes(t)) {
-      if (x.constraint) out.push_back({&t, x.name, x.primary ? "PRIMARY KEY" : "UNIQUE", x.columns});
+      if (x.constraint) out.push_back({&t, x.name, x.primary ? "PRIMARY KEY" : "UNIQUE", x.columns, "", nullptr});
     }
+    for (const auto& c : t.checks) out.push_back({&t, c.name, "CHECK", {}, "(" + c.expr + ")", nullptr});
+    for (const auto& f : t.foreign_keys) out.push_back({&t, f.name, "FOREIGN KEY", f.columns, "", &f});
     for (size_t c = 0; c < t.columns.size(); c++) {
       if (!t.columns[c].not_null || t.columns[c].dropped) continue;
       out.push_back({&t,
                      std::to_string(NamespaceOid(t.schema)) + "_" + std::to_string(t.oid) + "_" + std::to_string(c + 1) +
                          "_not_null",
                      "CHECK",
-                     {static_cast<int>(c)}});
+                     {static_cast<int>(c)},
+                     t.columns[c].name + " IS NOT NULL",
+                     nullptr});
     }
   }
   return out;
@@ -141,8 +147,8 @@ void TableConstraints(StmtContext& sc, RowBuilder& b) {
         .Set("table_schema", NameV(k.table->schema))
         .Set("table_name", NameV(k.table->name))
         .Set("constraint_type", Str(k.type))
-        .Set("is_deferrable", Yes(false))
-        .Set("initially_deferred", Yes(false))
+        .Set("is_deferrable", Yes(k.fk != nullptr && k.fk->deferrable))
+        .Set("initially_deferred", Yes(k.fk != nullptr && k.fk->initially_deferred))
         .Set("enforced", Yes(true))
         .Set("nulls_distinct", k.type == "CHECK" ? Value::Null(oid::kVarchar) : Yes(true))
         .End();
@@ -161,8 +167,9 @@ void KeyColumnUsage(StmtContext& sc, RowBuilder& b) {
           .Set("table_schema", NameV(k.table->schema))
           .Set("table_name", NameV(k.table->name))
           .Set("column_name", NameV(k.table->columns[static_cast<size_t>(k.columns[i])].name))
-          .Set("ordinal_position", Int4V(static_cast<int64_t>(i + 1)))
-          .End();
+          .Set("ordinal_position", Int4V(static_cast<int64_t>(i + 1)));
+      if (k.fk != nullptr) b.Set("position_in_unique_constraint", Int4V(static_cast<int64_t>(i + 1)));
+      b.End();
     }
   }
 }
@@ -170,12 +177,15 @@ void KeyColumnUsage(StmtContext& sc, RowBuilder& b) {
 void ConstraintColumnUsage(StmtContext& sc, RowBuilder& b) {
   for (const auto& k : Constraints(Cat(sc))) {
     if (k.type == "CHECK") continue;
-    for (int c : k.columns) {
+    // A foreign key "uses" the referenced table's columns.
+    const TableDef* table = k.fk != nullptr ? Cat(sc).FindByOid(k.fk->ref_oid) : k.table;
+    if (table == nullptr) continue;
+    for (int c : k.fk != nullptr ? k.fk->ref_columns : k.columns) {
       b.Begin()
           .Set("table_catalog", NameV(sc.eval->database))
-          .Set("table_schema", NameV(k.table->schema))
-          .Set("table_name", NameV(k.table->name))
-          .Set("column_name", NameV(k.table->columns[static_cast<size_t>(c)].name))
+          .Set("table_schema", NameV(table->schema))
+          .Set("table_name", NameV(table->name))
+          .Set("column_name", NameV(table->columns[static_cast<size_t>(c)].name))
           .Set("constraint_catalog", NameV(sc.eval->database))
           .Set("constraint_schema", NameV(k.table->schema))
           .Set("constraint_name", NameV(k.name))
@@ -191,7 +201,31 @@ void CheckConstraints(StmtContext& sc, RowBuilder& b) {
         .Set("constraint_catalog", NameV(sc.eval->database))
         .Set("constraint_schema", NameV(k.table->schema))
         .Set("constraint_name", NameV(k.name))
-        .Set("check_clause", Str(k.table->columns[static_cast<size_t>(k.columns[0])].name + " IS NOT NULL"))
+        .Set("check_clause", Str(k.check_clause))
+        .End();
+  }
+}
+
+void ReferentialConstraints(StmtContext& sc, RowBuilder& b) {
+  for (const auto& k : Constraints(Cat(sc))) {
+    if (k.fk == nullptr) continue;
+    const TableDef* parent = Cat(sc).FindByOid(k.fk->ref_oid);
+    if (parent == nullptr) continue;
+    std::string unique_name;
+    const uint32_t index = ReferencedIndexOid(Cat(sc), *k.fk);
+    for (const auto& x : TableIndexes(*parent)) {
+      if (x.oid == index) unique_name = x.name;
+    }
+    b.Begin()
+        .Set("constraint_catalog", NameV(sc.eval->database))
+        .Set("constraint_schema", NameV(k.table->schema))
+        .Set("constraint_name", NameV(k.name))
+        .Set("unique_constraint_catalog", NameV(sc.eval->database))
+        .Set("unique_constraint_schema", NameV(parent->schema))
+        .Set("unique_constraint_name", NameV(unique_name))
+        .Set("match_option", Str(k.fk->match == 'f' ? "FULL" : "NONE"))
+        .Set("update_rule", Str(FkActionName(k.fk->on_update)))
+        .Set("delete_rule", Str(FkActionName(k.fk->on_delete)))
         .End();
   }
 }
@@ -232,6 +266,7 @@ Producer InfoSchemaProducer(std::string_view name) {
       {"key_column_usage", KeyColumnUsage},
       {"constraint_column_usage", ConstraintColumnUsage},
       {"check_constraints", CheckConstraints},
+      {"referential_constraints", ReferentialConstraints},
       {"sequences", Sequences},
   };
   for (const auto& [n, p] : kProducers) {

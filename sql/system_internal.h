@@ -62,6 +62,15 @@ uint32_t UniqueConstraintOid(const IndexDef& index);
 uint32_t SequenceOid(const TableDef& t, size_t column);
 uint32_t AttrDefOid(const TableDef& t, size_t column);
 std::string SequenceName(const TableDef& t, size_t column);
+uint32_t CheckConstraintOid(const TableDef& t, size_t check);
+uint32_t ForeignKeyOid(const TableDef& t, size_t fk);
+// The unique index (primary key or UNIQUE) a foreign key's references use.
+uint32_t ReferencedIndexOid(const Catalog& catalog, const ForeignKeyDef& fk);
+// pg_get_constraintdef of CHECK and FOREIGN KEY constraints.
+std::string CheckDefText(const CheckDef& c, bool pretty);
+std::string ForeignKeyDefText(const Catalog& catalog, const TableDef& t, const ForeignKeyDef& fk);
+// The name of a foreign-key action letter ("CASCADE", "NO ACTION", ...).
+std::string FkActionName(char action);
 
 // Every index of a table as PostgreSQL lists it: the primary key's first.
 struct IndexView {

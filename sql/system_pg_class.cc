@@ -69,9 +69,17 @@ void PgClass(StmtContext& sc, RowBuilder& b) {
   for (const auto& [id, t] : Cat(sc).tables()) {
     const uint32_t nsp = NamespaceOid(t.schema);
     const auto indexes = TableIndexes(t);
+    // psql shows constraint sections only when relchecks / relhastriggers
+    // say there is something (foreign keys are triggers in PostgreSQL).
+    bool triggers = !t.foreign_keys.empty();
+    for (const auto& [other_oid, other] : Cat(sc).tables()) {
+      for (const auto& f : other.foreign_keys) triggers |= f.ref_oid == t.oid;
+    }
     ClassRow(b, t.oid, t.name, nsp, 'r', kHeapAm, t.columns.size())
         .Set("relfilenode", OidV(t.relfilenode()))
         .Set("relhasindex", BoolV(!indexes.empty()))
+        .Set("relchecks", Int2V(static_cast<int64_t>(t.checks.size())))
+        .Set("relhastriggers", BoolV(triggers))
         .End();
     for (const auto& x : indexes) {
       ClassRow(b, x.oid, x.name, nsp, 'i', kBtreeAm, x.columns.size()).Set("relreplident", CharV('n')).End();
@@ -192,6 +200,47 @@ void PgConstraint(StmtContext& sc, RowBuilder& b) {
           .Set("conislocal", BoolV(true))
           .Set("connoinherit", BoolV(true))
           .Set("conkey", Value::Array(oid::kInt2Array, std::move(key)))
+          .End();
+    }
+    for (size_t i = 0; i < t.checks.size(); i++) {
+      const CheckDef& c = t.checks[i];
+      b.Begin()
+          .Set("oid", OidV(CheckConstraintOid(t, i)))
+          .Set("conname", NameV(c.name))
+          .Set("connamespace", OidV(NamespaceOid(t.schema)))
+          .Set("contype", CharV('c'))
+          .Set("convalidated", BoolV(!c.not_valid))
+          .Set("conrelid", OidV(t.oid))
+          .Set("confupdtype", CharV(' '))
+          .Set("confdeltype", CharV(' '))
+          .Set("confmatchtype", CharV(' '))
+          .Set("conislocal", BoolV(true))
+          .Set("conbin", Value::Str(oid::kPgNodeTree, c.expr))
+          .End();
+    }
+    for (size_t i = 0; i < t.foreign_keys.size(); i++) {
+      const ForeignKeyDef& f = t.foreign_keys[i];
+      ValueArray key, fkey;
+      for (int c : f.columns) key.push_back(Int2V(c + 1));
+      for (int c : f.ref_columns) fkey.push_back(Int2V(c + 1));
+      b.Begin()
+          .Set("oid", OidV(ForeignKeyOid(t, i)))
+          .Set("conname", NameV(f.name))
+          .Set("connamespace", OidV(NamespaceOid(t.schema)))
+          .Set("contype", CharV('f'))
+          .Set("condeferrable", BoolV(f.deferrable))
+          .Set("condeferred", BoolV(f.initially_deferred))
+          .Set("convalidated", BoolV(!f.not_valid))
+          .Set("conrelid", OidV(t.oid))
+          .Set("conindid", OidV(ReferencedIndexOid(Cat(sc), f)))
+          .Set("confrelid", OidV(f.ref_oid))
+          .Set("confupdtype", CharV(f.on_update))
+          .Set("confdeltype", CharV(f.on_delete))
+          .Set("confmatchtype", CharV(f.match))
+          .Set("conislocal", BoolV(true))
+          .Set("connoinherit", BoolV(true))
+          .Set("conkey", Value::Array(oid::kInt2Array, std::move(key)))
+          .Set("confkey", Value::Array(oid::kInt2Array, std::move(fkey)))
           .End();
     }
   }

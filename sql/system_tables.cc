@@ -74,6 +74,66 @@ uint32_t UniqueConstraintOid(const IndexDef& index) { return 0x40000000u + index
 uint32_t AttrDefOid(const TableDef& t, size_t column) { return Synthetic(t, 1024 + static_cast<uint32_t>(column)); }
 uint32_t SequenceOid(const TableDef& t, size_t column) { return Synthetic(t, 2048 + static_cast<uint32_t>(column)); }
 std::string SequenceName(const TableDef& t, size_t column) { return t.name + "_" + t.columns[column].name + "_seq"; }
+uint32_t CheckConstraintOid(const TableDef& t, size_t check) { return Synthetic(t, 3072 + static_cast<uint32_t>(check)); }
+uint32_t ForeignKeyOid(const TableDef& t, size_t fk) { return Synthetic(t, 3584 + static_cast<uint32_t>(fk)); }
+
+uint32_t ReferencedIndexOid(const Catalog& catalog, const ForeignKeyDef& fk) {
+  const TableDef* parent = catalog.FindByOid(fk.ref_oid);
+  if (parent == nullptr) return 0;
+  auto same = [](std::vector<int> a, std::vector<int> b) {
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    return a == b;
+  };
+  for (const auto& x : TableIndexes(*parent)) {
+    if (x.unique && x.predicate.empty() && same(x.columns, fk.ref_columns)) return x.oid;
+  }
+  return 0;
+}
+
+std::string CheckDefText(const CheckDef& c, bool pretty) {
+  // PostgreSQL parenthesises the expression once more unless pretty.
+  return (pretty ? "CHECK (" + c.expr + ")" : "CHECK ((" + c.expr + "))") + (c.not_valid ? " NOT VALID" : "");
+}
+
+std::string FkActionName(char action) {
+  switch (action) {
+    case 'c':
+      return "CASCADE";
+    case 'n':
+      return "SET NULL";
+    case 'd':
+      return "SET DEFAULT";
+    case 'r':
+      return "RESTRICT";
+    default:
+      return "NO ACTION";
+  }
+}
+
+std::string ForeignKeyDefText(const Catalog& catalog, const TableDef& t, const ForeignKeyDef& fk) {
+  const TableDef* parent = catalog.FindByOid(fk.ref_oid);
+  std::string s = "FOREIGN KEY (";
+  for (size_t i = 0; i < fk.columns.size(); i++) {
+    s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(fk.columns[i])].name);
+  }
+  s += ") REFERENCES ";
+  if (parent != nullptr) {
+    if (parent->schema != "public") s += QuoteIdent(parent->schema) + ".";
+    s += QuoteIdent(parent->name) + "(";
+    for (size_t i = 0; i < fk.ref_columns.size(); i++) {
+      s += (i ? ", " : "") + QuoteIdent(parent->columns[static_cast<size_t>(fk.ref_columns[i])].name);
+    }
+    s += ")";
+  }
+  if (fk.match == 'f') s += " MATCH FULL";
+  if (fk.on_update != 'a') s += " ON UPDATE " + FkActionName(fk.on_update);
+  if (fk.on_delete != 'a') s += " ON DELETE " + FkActionName(fk.on_delete);
+  if (fk.deferrable) s += " DEFERRABLE";
+  if (fk.initially_deferred) s += " INITIALLY DEFERRED";
+  if (fk.not_valid) s += " NOT VALID";
+  return s;
+}
 
 std::vector<IndexView> TableIndexes(const TableDef& t) {
   std::vector<IndexView> out;
