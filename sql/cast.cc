@@ -69,6 +69,9 @@ bool CanCast(uint32_t from, uint32_t to, bool explicit_cast) {
   if ((IsRegType(from) || from == oid::kOid) && IsNumberType(to)) return explicit_cast || to == oid::kInt8;
   if (IsNumberType(from) && IsNumberType(to)) return true;
   if (IsStringType(to)) return explicit_cast || IsStringType(from) || true;
+  // text and varchar convert to regclass implicitly (pg_cast context 'i'),
+  // so nextval(pg_get_serial_sequence(...)) resolves.
+  if ((from == oid::kText || from == oid::kVarchar) && to == oid::kRegclass) return true;
   if (IsStringType(from)) return explicit_cast || from == oid::kUnknown;
   if (IsDateTimeType(from) && IsDateTimeType(to)) return !(from == oid::kTime || to == oid::kTime) || explicit_cast;
   if (from == oid::kBool && to == oid::kInt4) return explicit_cast;

@@ -104,7 +104,7 @@ ForeignKeyDef MakeForeignKey(StmtContext& sc, const TableDef& t, const PgQuery__
   if (rv->relname == t.name && (schema.empty() || schema == t.schema)) {
     parent = &t;
   } else {
-    parent = &LookupTable(**sc.catalog, rv);
+    parent = &LookupTable(sc, rv);
   }
   if (parent->kind != 'r') {
     Throw(sqlstate::kWrongObjectType, "referenced relation \"" + parent->name + "\" is not a table", rv->location);

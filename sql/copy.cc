@@ -2,6 +2,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/row_codec.h"
+#include "sql/sequences.h"
 
 namespace immu::sql {
 
@@ -97,7 +98,7 @@ CopyOptions ParseCopyOptions(const PgQuery__CopyStmt* s) {
 
 CopyIn::CopyIn(const PgQuery__CopyStmt* s, StmtContext& sc) : sc_(sc) {
   catalog_hold_ = *sc.catalog;
-  table_ = LookupTable(*catalog_hold_, s->relation);
+  table_ = LookupTable(sc, s->relation);
   opts_ = ParseCopyOptions(s);
   if (s->n_attlist == 0) {
     for (size_t c = 0; c < table_.columns.size(); c++) {
@@ -295,7 +296,7 @@ void CopyIn::Line(std::string_view line) {
     const ColumnDef& col = table_.columns[c];
     if (!given[c]) {
       if (col.serial) {
-        row[c] = CastValue(Value::Int(oid::kInt8, sc_.db->NextSequenceValue(table_.oid, static_cast<uint16_t>(c))),
+        row[c] = CastValue(Value::Int(oid::kInt8, NextSerialValue(sc_.db, *sc_.eval, table_, c)),
                            col.type_oid, col.typmod, sc_.eval->vc, false);
       } else {
         row[c] = Eval(*defaults_[c], Row{}, *sc_.eval);
@@ -316,7 +317,7 @@ int64_t CopyOut(const PgQuery__CopyStmt* s, StmtContext& sc, RowSink& sink) {
     }
     r = RunSelect(s->query->select_stmt, sc, nullptr);
   } else {
-    const TableDef& t = LookupTable(**sc.catalog, s->relation);
+    const TableDef& t = LookupTable(sc, s->relation);
     std::vector<int> cols;
     if (s->n_attlist == 0) {
       for (size_t c = 0; c < t.columns.size(); c++) {

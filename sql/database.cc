@@ -106,26 +106,81 @@ void Database::ReleaseRowLocks(const void* owner) {
   lock_cv_.notify_all();
 }
 
+Database::Seq& Database::LoadSequence(uint32_t owner, uint16_t column, int64_t start) {
+  Seq& seq = seqs_[{owner, column}];
+  if (seq.loaded) return seq;
+  seq.loaded = true;
+  seq.next = start;
+  auto cur = store_->Get(SequenceKey(owner, column));
+  if (cur.ok() && cur->value.size() == 8) {
+    // After a restart the sequence continues at the mark: values below it
+    // may have been handed out before the crash.
+    seq.next = FromBE64(cur->value);
+    seq.limit = seq.next;
+    seq.called = true;
+  } else if (!cur.ok() && cur.status().code() != StatusCode::kNotFound) {
+    ThrowIfError(cur.status());
+  }
+  return seq;
+}
+
 int64_t Database::NextSequenceValue(uint32_t table_oid, uint16_t column) {
+  static const SequenceDef kDefault;
+  return NextSequenceValue(table_oid, column, kDefault, "");
+}
+
+int64_t Database::NextSequenceValue(uint32_t owner, uint16_t column, const SequenceDef& def, const std::string& name) {
   constexpr int64_t kLogAhead = 32;
   std::lock_guard lock(seq_mu_);
-  auto [it, inserted] = seqs_.try_emplace({table_oid, column});
-  Seq& seq = it->second;
-  const std::string key = SequenceKey(table_oid, column);
-  if (inserted) {
-    auto cur = store_->Get(key);
-    if (cur.ok() && cur->value.size() == 8) {
-      seq.next = FromBE64(cur->value);
-      seq.limit = seq.next;
-    } else if (!cur.ok() && cur.status().code() != StatusCode::kNotFound) {
-      ThrowIfError(cur.status());
+  Seq& seq = LoadSequence(owner, column, def.start);
+  const int64_t inc = def.increment != 0 ? def.increment : 1;
+  int64_t v = seq.next;
+  bool wrapped = false;
+  if (inc > 0 ? v > def.max_value : v < def.min_value) {
+    if (!def.cycle) {
+      throw PgError(sqlstate::kSequenceGeneratorLimitExceeded,
+                    "nextval: reached " + std::string(inc > 0 ? "maximum" : "minimum") + " value of sequence \"" +
+                        name + "\" (" + std::to_string(inc > 0 ? def.max_value : def.min_value) + ")");
     }
+    v = inc > 0 ? def.min_value : def.max_value;
+    wrapped = true;
   }
-  if (seq.next >= seq.limit) {
-    seq.limit = seq.next + kLogAhead;
-    ThrowIfError(store_->Set(key, BE64(seq.limit)).status());
+  int64_t after = 0;
+  if (__builtin_add_overflow(v, inc, &after)) after = inc > 0 ? INT64_MAX : INT64_MIN;
+  // Past the end, `after` stays beyond the bound so the next call errors
+  // (or wraps).
+  const bool beyond_mark = !seq.called || wrapped || (inc > 0 ? after > seq.limit : after < seq.limit);
+  if (beyond_mark) {
+    int64_t mark = 0;
+    if (__builtin_mul_overflow(inc, kLogAhead, &mark) || __builtin_add_overflow(v, mark, &mark)) {
+      mark = inc > 0 ? INT64_MAX : INT64_MIN;
+    }
+    ThrowIfError(store_->Set(SequenceKey(owner, column), BE64(mark)).status());
+    seq.limit = mark;
   }
-  return seq.next++;
+  seq.next = after;
+  seq.called = true;
+  return v;
+}
+
+void Database::SetSequenceNext(uint32_t owner, uint16_t column, int64_t next) {
+  std::lock_guard lock(seq_mu_);
+  Seq& seq = LoadSequence(owner, column, next);
+  ThrowIfError(store_->Set(SequenceKey(owner, column), BE64(next)).status());
+  seq.next = next;
+  seq.limit = next;
+  seq.called = true;
+}
+
+std::pair<int64_t, bool> Database::PeekSequence(uint32_t owner, uint16_t column, const SequenceDef& def) {
+  std::lock_guard lock(seq_mu_);
+  Seq& seq = LoadSequence(owner, column, def.start);
+  return {seq.next, seq.called};
+}
+
+void Database::ResetSequence(uint32_t owner, uint16_t column) {
+  std::lock_guard lock(seq_mu_);
+  seqs_.erase({owner, column});
 }
 
 }  // namespace immu::sql

@@ -39,6 +39,17 @@ class Database {
   // crash, because a high-water mark 32 values ahead is committed first.
   int64_t NextSequenceValue(uint32_t table_oid, uint16_t column);
   static constexpr uint16_t kRowIdColumn = 0xffff;
+  // The same for a sequence with its own options (CREATE SEQUENCE, or a
+  // serial column's type bounds); name is for messages. Throws 2200H at
+  // the end of a non-cycling sequence.
+  int64_t NextSequenceValue(uint32_t owner, uint16_t column, const SequenceDef& def, const std::string& name);
+  // setval: the next nextval returns next (persisted at once).
+  void SetSequenceNext(uint32_t owner, uint16_t column, int64_t next);
+  // The value nextval would return now, and whether nextval was ever called
+  // since the sequence was created or reset (SELECT * FROM sequence).
+  std::pair<int64_t, bool> PeekSequence(uint32_t owner, uint16_t column, const SequenceDef& def);
+  // Forgets the cached state of a sequence (DROP, RESTART).
+  void ResetSequence(uint32_t owner, uint16_t column);
 
   // Allocates a fresh object id (persisted).
   uint32_t AllocateOid();
@@ -58,9 +69,14 @@ class Database {
   std::shared_ptr<const Catalog> catalog_;
   std::mutex ddl_mu_;
   struct Seq {
+    bool loaded = false;
+    bool called = false;  // a value was handed out (or the stored mark exists)
     int64_t next = 1;
-    int64_t limit = 0;  // values < limit are covered by the persisted mark
+    int64_t limit = 0;    // the persisted mark: values before it may have been handed out
   };
+  // The cached state of a sequence, loaded from the store on first use.
+  // Requires seq_mu_.
+  Seq& LoadSequence(uint32_t owner, uint16_t column, int64_t start);
   std::mutex seq_mu_;
   std::map<std::pair<uint32_t, uint16_t>, Seq> seqs_;
   uint32_t next_oid_ = 0;

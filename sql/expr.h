@@ -25,6 +25,7 @@ namespace immu::sql {
 
 using Row = std::vector<Value>;
 class SubqueryRunner;
+class SessionSequences;
 
 struct EvalContext {
   ValueContext vc;
@@ -40,6 +41,8 @@ struct EvalContext {
   const std::shared_ptr<const Catalog>* catalog = nullptr;
   const std::map<std::string, std::string>* settings = nullptr;
   int32_t backend_pid = 0;
+  // nextval/currval/setval/lastval state of the session; may be nullptr.
+  SessionSequences* sequences = nullptr;
 };
 
 using ScalarFn = Value (*)(std::span<const Value> args, EvalContext& ctx);

@@ -51,6 +51,30 @@ std::string JoinNames(PgNode* const* names, size_t n) {
 
 namespace immu::sql {
 
+std::string DeparseStatement(PgNode* stmt) {
+  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
+  raw.stmt = stmt;
+  PgQuery__RawStmt* stmts[1] = {&raw};
+  PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
+  result.version = PG_VERSION_NUM;
+  result.n_stmts = 1;
+  result.stmts = stmts;
+  std::string packed(pg_query__parse_result__get_packed_size(&result), '\0');
+  pg_query__parse_result__pack(&result, reinterpret_cast<uint8_t*>(packed.data()));
+  PgQueryProtobuf pb;
+  pb.len = packed.size();
+  pb.data = packed.data();
+  PgQueryDeparseResult d = pg_query_deparse_protobuf(pb);
+  if (d.error != nullptr) {
+    std::string msg = d.error->message != nullptr ? d.error->message : "cannot deparse statement";
+    pg_query_free_deparse_result(d);
+    throw PgError(sqlstate::kFeatureNotSupported, msg);
+  }
+  std::string text = d.query;
+  pg_query_free_deparse_result(d);
+  return text;
+}
+
 std::string DeparseExpr(PgNode* expr) {
   // Wrap the expression as "SELECT <expr>", deparse, strip the SELECT.
   PgQuery__ResTarget target = PG_QUERY__RES_TARGET__INIT;
@@ -67,26 +91,7 @@ std::string DeparseExpr(PgNode* expr) {
   PgQuery__Node select_node = PG_QUERY__NODE__INIT;
   select_node.node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
   select_node.select_stmt = &select;
-  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
-  raw.stmt = &select_node;
-  PgQuery__RawStmt* stmts[1] = {&raw};
-  PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
-  result.version = PG_VERSION_NUM;
-  result.n_stmts = 1;
-  result.stmts = stmts;
-  std::string packed(pg_query__parse_result__get_packed_size(&result), '\0');
-  pg_query__parse_result__pack(&result, reinterpret_cast<uint8_t*>(packed.data()));
-  PgQueryProtobuf pb;
-  pb.len = packed.size();
-  pb.data = packed.data();
-  PgQueryDeparseResult d = pg_query_deparse_protobuf(pb);
-  if (d.error != nullptr) {
-    std::string msg = d.error->message != nullptr ? d.error->message : "cannot deparse expression";
-    pg_query_free_deparse_result(d);
-    throw PgError(sqlstate::kFeatureNotSupported, msg);
-  }
-  std::string text = d.query;
-  pg_query_free_deparse_result(d);
+  std::string text = DeparseStatement(&select_node);
   if (text.starts_with("SELECT ")) text = text.substr(7);
   return text;
 }

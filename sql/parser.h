@@ -52,4 +52,6 @@ namespace immu::sql {
 // SQL text of an expression node (libpg_query's deparser), e.g. for storing
 // a column DEFAULT. Throws PgError when the node cannot be deparsed.
 std::string DeparseExpr(PgNode* expr);
+// SQL text of a whole statement (views keep their query this way).
+std::string DeparseStatement(PgNode* stmt);
 }  // namespace immu::sql

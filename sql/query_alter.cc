@@ -10,6 +10,7 @@
 #include "sql/index_writer.h"
 #include "sql/constraints.h"
 #include "sql/query_internal.h"
+#include "sql/sequences.h"
 #include "sql/row_codec.h"
 
 namespace immu::sql {
@@ -62,7 +63,7 @@ void Rewrite(StmtContext& sc, const TableDef& from, TableDef* to,
 }
 
 TableDef& MutableCopy(StmtContext& sc, const PgQuery__RangeVar* rv, TableDef* out) {
-  *out = LookupTable(**sc.catalog, rv);
+  *out = LookupTable(sc, rv);
   return *out;
 }
 
@@ -78,7 +79,7 @@ QueryResult RunTruncate(const PgQuery__TruncateStmt* s, StmtContext& sc) {
   QueryResult out;
   out.tag = "TRUNCATE TABLE";
   std::vector<TableDef> tables;
-  for (size_t i = 0; i < s->n_relations; i++) tables.push_back(LookupTable(**sc.catalog, s->relations[i]->range_var));
+  for (size_t i = 0; i < s->n_relations; i++) tables.push_back(LookupTable(sc, s->relations[i]->range_var));
   const bool cascade = s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
   for (size_t i = 0; i < tables.size(); i++) {
     for (const TableDef* child : ReferencingTables(**sc.catalog, tables[i])) {
@@ -110,7 +111,7 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
     throw PgError(sqlstate::kFeatureNotSupported, "only ALTER TABLE is supported yet");
   }
   const std::string schema = s->relation->schemaname != nullptr ? s->relation->schemaname : "";  // "" = any
-  if ((*sc.catalog)->Find(schema, s->relation->relname) == nullptr && s->missing_ok) return out;
+  if (FindRelationInPath(sc, schema, s->relation->relname) == nullptr && s->missing_ok) return out;
   TableDef t;
   MutableCopy(sc, s->relation, &t);
   if (sc.describe_only) return out;
@@ -170,10 +171,9 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
                                 col.type_oid, col.typmod, false);
           }
           const size_t idx = t.columns.size() - 1;
-          const uint32_t oid = t.oid;
           Rewrite(sc, before, &t, [&](Row* row) {
             if (col.serial) {
-              (*row)[idx] = CastValue(Value::Int(oid::kInt8, sc.db->NextSequenceValue(oid, static_cast<uint16_t>(idx))),
+              (*row)[idx] = CastValue(Value::Int(oid::kInt8, NextSerialValue(sc.db, *sc.eval, t, idx)),
                                       col.type_oid, col.typmod, sc.eval->vc, false);
             } else if (def) {
               (*row)[idx] = Eval(*def, Row{}, *sc.eval);

@@ -1,14 +1,51 @@
 // Helpers shared by the statement executors (query_internal.h).
 
+#include <cctype>
+
 #include "catalog/pg_error.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
 
 namespace immu::sql {
 
-const TableDef& LookupTable(const Catalog& catalog, const PgQuery__RangeVar* rv) {
+std::vector<std::string> SearchPath(const EvalContext& ctx, const Catalog& catalog) {
+  std::string path = "\"$user\", public";
+  if (ctx.settings != nullptr) {
+    auto it = ctx.settings->find("search_path");
+    if (it != ctx.settings->end()) path = it->second;
+  }
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find(',', i);
+    if (j == std::string::npos) j = path.size();
+    std::string item = path.substr(i, j - i);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.erase(0, 1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.pop_back();
+    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
+      item = item.substr(1, item.size() - 2);
+    } else {
+      for (char& c : item) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (item == "$user") item = ctx.user;
+    if (!item.empty() && catalog.SchemaExists(item)) out.push_back(item);
+    i = j + 1;
+  }
+  return out;
+}
+
+const TableDef* FindRelationInPath(StmtContext& sc, const std::string& schema, const std::string& name) {
+  const Catalog& catalog = **sc.catalog;
+  if (!schema.empty()) return catalog.Find(schema, name);
+  for (const auto& s : SearchPath(*sc.eval, catalog)) {
+    if (const TableDef* t = catalog.Find(s, name)) return t;
+  }
+  return nullptr;
+}
+
+const TableDef& LookupTable(StmtContext& sc, const PgQuery__RangeVar* rv) {
   const std::string schema = rv->schemaname != nullptr ? rv->schemaname : "";
-  const TableDef* t = catalog.Find(schema, rv->relname);
+  const TableDef* t = FindRelationInPath(sc, schema, rv->relname);
   if (t == nullptr) {
     PgError e(sqlstate::kUndefinedTable, "relation \"" + (schema.empty() ? "" : schema + ".") +
                                              std::string(rv->relname) + "\" does not exist");
@@ -16,6 +53,19 @@ const TableDef& LookupTable(const Catalog& catalog, const PgQuery__RangeVar* rv)
     throw e;
   }
   return *t;
+}
+
+std::string CreationSchema(StmtContext& sc, const char* schemaname, int location) {
+  if (schemaname != nullptr && *schemaname) {
+    if (!(*sc.catalog)->SchemaExists(schemaname)) {
+      Throw(sqlstate::kInvalidSchemaName, "schema \"" + std::string(schemaname) + "\" does not exist", location);
+    }
+    return schemaname;
+  }
+  for (const auto& s : SearchPath(*sc.eval, **sc.catalog)) {
+    if (s != "pg_catalog" && s != "information_schema") return s;
+  }
+  Throw(sqlstate::kInvalidSchemaName, "no schema has been selected to create in", location);
 }
 
 std::vector<uint32_t> ColumnTypes(const TableDef& t) {

@@ -33,10 +33,7 @@ void SetPrimaryKey(TableDef* t, PgNode* const* keys, size_t n, const char* conna
 QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
   QueryResult out;
   out.tag = "CREATE TABLE";
-  const std::string schema = s->relation->schemaname != nullptr && *s->relation->schemaname ? s->relation->schemaname : "public";
-  if (schema != "public") {
-    Throw(sqlstate::kInvalidSchemaName, "schema \"" + schema + "\" does not exist", s->relation->location);
-  }
+  const std::string schema = CreationSchema(sc, s->relation->schemaname, s->relation->location);
   const std::string name = s->relation->relname;
   if ((*sc.catalog)->Find(schema, name) != nullptr) {
     if (s->if_not_exists) {
@@ -221,10 +218,19 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
 QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
   QueryResult out;
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) return RunDropIndex(s, sc);
-  if (s->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
-    throw PgError(sqlstate::kFeatureNotSupported, "only DROP TABLE is supported yet");
+  if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) return RunDropSchema(s, sc);
+  char kind = 'r';
+  const char* noun = "table";
+  if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) {
+    kind = 'v';
+    noun = "view";
+  } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) {
+    kind = 'S';
+    noun = "sequence";
+  } else if (s->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+    throw PgError(sqlstate::kFeatureNotSupported, "DROP of this kind of object is not supported yet");
   }
-  out.tag = "DROP TABLE";
+  out.tag = kind == 'v' ? "DROP VIEW" : kind == 'S' ? "DROP SEQUENCE" : "DROP TABLE";
   std::vector<const TableDef*> victims;
   for (size_t i = 0; i < s->n_objects; i++) {
     const PgQuery__List* names = s->objects[i]->list;
@@ -235,10 +241,14 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
       schema = NodeString(names->items[names->n_items - 2]);
       name = NodeString(names->items[names->n_items - 1]);
     }
-    const TableDef* t = (*sc.catalog)->Find(schema, name);
+    const TableDef* t = FindRelationInPath(sc, schema, name);
     if (t == nullptr) {
       if (s->missing_ok) continue;
-      Throw(sqlstate::kUndefinedTable, "table \"" + name + "\" does not exist");
+      Throw(sqlstate::kUndefinedTable, std::string(noun) + " \"" + name + "\" does not exist");
+    }
+    if (t->kind != kind) {
+      const char* hint = t->kind == 'v' ? "Use DROP VIEW to remove a view." : t->kind == 'S' ? "Use DROP SEQUENCE to remove a sequence." : "Use DROP TABLE to remove a table.";
+      throw PgError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a " + noun, "", hint);
     }
     victims.push_back(t);
   }
@@ -291,6 +301,16 @@ QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
       return RunAlterTable(stmt->alter_table_stmt, sc);
     case PG_QUERY__NODE__NODE_RENAME_STMT:
       return RunRename(stmt->rename_stmt, sc);
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+      return RunCreateSequence(stmt->create_seq_stmt, sc);
+    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
+      return RunAlterSequence(stmt->alter_seq_stmt, sc);
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+      return RunCreateView(stmt->view_stmt, sc);
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+      return RunCreateSchema(stmt->create_schema_stmt, sc);
+    case PG_QUERY__NODE__NODE_COMMENT_STMT:
+      return RunComment(stmt->comment_stmt, sc);
     case PG_QUERY__NODE__NODE_VACUUM_STMT: {
       // Nothing to reclaim: versions are the history. Accepted as a no-op.
       QueryResult r;

@@ -5,6 +5,7 @@
 #include "sql/index_writer.h"
 #include "sql/on_conflict.h"
 #include "sql/query_internal.h"
+#include "sql/sequences.h"
 #include "sql/row_codec.h"
 #include "sql/row_writer.h"
 
@@ -127,7 +128,7 @@ std::unique_ptr<Expr> BindDefault(const TableDef& t, size_t c, Binder& binder) {
 
 QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
   if (s->with_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "WITH in INSERT is not supported yet");
-  const TableDef& t = LookupTable(**sc.catalog, s->relation);
+  const TableDef& t = LookupTable(sc, s->relation);
   if (t.kind != 'r') {
     Throw(sqlstate::kWrongObjectType, "cannot insert into " + std::string(t.kind == 'v' ? "view" : "sequence") +
                                           " \"" + t.name + "\"", s->relation->location);
@@ -224,7 +225,7 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
       } else if (i >= 0 && exprs[r][static_cast<size_t>(i)] != nullptr) {
         row[c] = Eval(*exprs[r][static_cast<size_t>(i)], Row{}, *sc.eval);
       } else if (col.serial) {
-        row[c] = CastValue(Value::Int(oid::kInt8, sc.db->NextSequenceValue(t.oid, static_cast<uint16_t>(c))),
+        row[c] = CastValue(Value::Int(oid::kInt8, NextSerialValue(sc.db, *sc.eval, t, c)),
                            col.type_oid, col.typmod, sc.eval->vc, false);
       } else {
         row[c] = Eval(*defaults[c], Row{}, *sc.eval);
@@ -355,7 +356,7 @@ void BindAssignments(PgNode* const* targets, size_t n, const TableDef& t, const 
 
 QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
   if (s->with_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "WITH in UPDATE is not supported yet");
-  const TableDef& t = LookupTable(**sc.catalog, s->relation);
+  const TableDef& t = LookupTable(sc, s->relation);
   if (t.kind != 'r') Throw(sqlstate::kWrongObjectType, "cannot update view \"" + t.name + "\"", s->relation->location);
   Binder binder(*sc.eval, sc.param_types);
   InstallSubqueryBinder(binder, sc);
@@ -400,7 +401,7 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
 
 QueryResult RunDelete(const PgQuery__DeleteStmt* s, StmtContext& sc) {
   if (s->with_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "WITH in DELETE is not supported yet");
-  const TableDef& t = LookupTable(**sc.catalog, s->relation);
+  const TableDef& t = LookupTable(sc, s->relation);
   if (t.kind != 'r') Throw(sqlstate::kWrongObjectType, "cannot delete from view \"" + t.name + "\"", s->relation->location);
   Binder binder(*sc.eval, sc.param_types);
   InstallSubqueryBinder(binder, sc);

@@ -18,7 +18,7 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
                       const Scope* outer) {
   const std::string schema = rv->schemaname != nullptr ? rv->schemaname : "";
   if (schema == "pg_catalog" || schema == "information_schema" ||
-      (schema.empty() && (*sc.catalog)->Find("", rv->relname) == nullptr)) {
+      (schema.empty() && FindRelationInPath(sc, "", rv->relname) == nullptr)) {
     Relation sys;
     const std::string qualifier = rv->alias != nullptr && rv->alias->aliasname != nullptr && *rv->alias->aliasname
                                       ? rv->alias->aliasname
@@ -32,7 +32,9 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
       return sys;
     }
   }
-  const TableDef& t = LookupTable(**sc.catalog, rv);
+  const TableDef& t = LookupTable(sc, rv);
+  if (t.kind == 'v') return ExpandView(sc, t, rv);
+  if (t.kind == 'S') return SequenceRelation(sc, t, rv->alias != nullptr ? rv->alias->aliasname : t.name);
   Relation r;
   const std::string qualifier = rv->alias != nullptr ? rv->alias->aliasname : t.name;
   AddTableScope(t, qualifier, &r.scope);

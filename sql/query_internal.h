@@ -16,8 +16,16 @@ struct Relation {
   std::vector<Row> rows;
 };
 
-// Looks a table up by (schema-qualified) RangeVar; 42P01 when missing.
-const TableDef& LookupTable(const Catalog& catalog, const PgQuery__RangeVar* rv);
+// Looks a relation up by (schema-qualified) RangeVar, unqualified names
+// through the session's search_path; 42P01 when missing.
+const TableDef& LookupTable(StmtContext& sc, const PgQuery__RangeVar* rv);
+// The same without throwing (nullptr when missing); schema "" = search path.
+const TableDef* FindRelationInPath(StmtContext& sc, const std::string& schema, const std::string& name);
+// The schemas of search_path that exist, in order ("$user" resolved).
+std::vector<std::string> SearchPath(const EvalContext& ctx, const Catalog& catalog);
+// Where CREATE puts an unqualified object: the first existing schema of
+// search_path (3F000 when there is none).
+std::string CreationSchema(StmtContext& sc, const char* schemaname, int location);
 // Rows of a table visible to the transaction, each with its storage key.
 void ScanTable(StmtContext& sc, const TableDef& t, std::vector<Row>* rows, std::vector<std::string>* keys);
 // The storage key of a row of t.
@@ -64,6 +72,16 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc);
 QueryResult RunRename(const PgQuery__RenameStmt* s, StmtContext& sc);
 // Writes a new version of t's definition and makes it the statement's catalog.
 void SaveTable(StmtContext& sc, const TableDef& t);
+QueryResult RunCreateSequence(const PgQuery__CreateSeqStmt* s, StmtContext& sc);
+QueryResult RunAlterSequence(const PgQuery__AlterSeqStmt* s, StmtContext& sc);
+QueryResult RunCreateView(const PgQuery__ViewStmt* s, StmtContext& sc);
+QueryResult RunCreateSchema(const PgQuery__CreateSchemaStmt* s, StmtContext& sc);
+QueryResult RunDropSchema(const PgQuery__DropStmt* s, StmtContext& sc);
+QueryResult RunComment(const PgQuery__CommentStmt* s, StmtContext& sc);
+// A view read in FROM (its query run now) and a sequence read as a
+// one-row relation (last_value, log_cnt, is_called).
+Relation ExpandView(StmtContext& sc, const TableDef& view, const PgQuery__RangeVar* rv);
+Relation SequenceRelation(StmtContext& sc, const TableDef& t, const std::string& qualifier);
 QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc);
 QueryResult RunDropIndex(const PgQuery__DropStmt* s, StmtContext& sc);
 // Adds a UNIQUE constraint's index to *t (building it from existing rows

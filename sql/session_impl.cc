@@ -120,6 +120,8 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
   eval_.catalog = &catalog_;
   eval_.settings = &params_;
   eval_.backend_pid = options.backend_pid;
+  sequences_ = std::make_unique<SessionSequences>(db);
+  eval_.sequences = sequences_.get();
   names_ = std::make_unique<CatalogNames>(&catalog_);
   eval_.vc.names = names_.get();
   // Startup parameters (DateStyle, TimeZone, options=-c x=y ...).

@@ -14,6 +14,7 @@
 #include "sql/parser.h"
 #include "sql/query.h"
 #include "sql/row_writer.h"
+#include "sql/sequences.h"
 #include "sql/session.h"
 
 namespace immu::sql {
@@ -97,6 +98,7 @@ class SessionImpl : public Session {
   int64_t txn_start_ = 0;   // PostgreSQL-epoch microseconds
 
   EvalContext eval_;
+  std::unique_ptr<SessionSequences> sequences_;
   std::unique_ptr<OidNames> names_;  // reg* names over catalog_
   std::map<std::string, std::string> params_;
   std::set<std::string> changed_;

@@ -9,6 +9,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/functions.h"
+#include "sql/sequences.h"
 #include "sql/system_internal.h"
 
 namespace immu::sql {
@@ -81,9 +82,35 @@ Value TableIsVisible(std::span<const Value> a, EvalContext& ctx) {
 }
 
 // The only described object is the public schema (as in a fresh cluster).
-Value ObjDescription(std::span<const Value> a, EvalContext&) {
-  if (a[0].i == kPublicNamespace && (a.size() < 2 || a[1].s == "pg_namespace")) return TextV("standard public schema");
+Value ObjDescription(std::span<const Value> a, EvalContext& ctx) {
+  const Catalog* cat = Cat(ctx);
+  const uint32_t id = static_cast<uint32_t>(a[0].i);
+  const std::string kind = a.size() > 1 ? a[1].s : "";
+  if (cat != nullptr && (kind.empty() || kind == "pg_namespace")) {
+    for (const auto& [oid, s] : cat->schemas()) {
+      if (s.oid == id) return s.comment.empty() ? Value::Null(oid::kText) : TextV(s.comment);
+    }
+  }
+  if (id == kPublicNamespace && (kind.empty() || kind == "pg_namespace")) return TextV("standard public schema");
+  if (cat != nullptr && (kind.empty() || kind == "pg_class")) {
+    if (const TableDef* t = cat->FindByOid(id); t != nullptr && !t->comment.empty()) return TextV(t->comment);
+  }
   return Value::Null(oid::kText);
+}
+
+Value ColDescription(std::span<const Value> a, EvalContext& ctx) {
+  const Catalog* cat = Cat(ctx);
+  const TableDef* t = cat != nullptr ? cat->FindByOid(static_cast<uint32_t>(a[0].i)) : nullptr;
+  if (t == nullptr || a[1].i < 1 || a[1].i > static_cast<int64_t>(t->columns.size())) return Value::Null(oid::kText);
+  const std::string& c = t->columns[static_cast<size_t>(a[1].i - 1)].comment;
+  return c.empty() ? Value::Null(oid::kText) : TextV(c);
+}
+
+Value GetViewDef(std::span<const Value> a, EvalContext& ctx) {
+  const Catalog* cat = Cat(ctx);
+  const TableDef* t = cat != nullptr ? cat->FindByOid(static_cast<uint32_t>(a[0].i)) : nullptr;
+  if (t == nullptr || t->kind != 'v') return Value::Null(oid::kText);
+  return TextV(" " + t->view_query + ";");
 }
 
 Value GetUserById(std::span<const Value> a, EvalContext&) {
@@ -246,11 +273,16 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_get_indexdef", GetIndexDef, kText, {kOid, kInt4, kBool}},
       {"pg_get_constraintdef", GetConstraintDef, kText, {kOid}},
       {"pg_partition_ancestors", Identity, kRegclass, {kRegclass}},
+      {"nextval", NextvalFn, kInt8, {kRegclass}},
+      {"currval", CurrvalFn, kInt8, {kRegclass}},
+      {"setval", SetvalFn, kInt8, {kRegclass, kInt8}},
+      {"setval", SetvalFn, kInt8, {kRegclass, kInt8, kBool}},
+      {"lastval", LastvalFn, kInt8, {}},
       {"pg_get_constraintdef", GetConstraintDef, kText, {kOid, kBool}},
       {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid}},
       {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid, kBool}},
-      {"pg_get_viewdef", NullText, kText, {kOid}},
-      {"pg_get_viewdef", NullText, kText, {kOid, kBool}},
+      {"pg_get_viewdef", GetViewDef, kText, {kOid}},
+      {"pg_get_viewdef", GetViewDef, kText, {kOid, kBool}},
       {"pg_get_triggerdef", NullText, kText, {kOid}},
       {"pg_get_triggerdef", NullText, kText, {kOid, kBool}},
       {"pg_get_partkeydef", NullText, kText, {kOid}},
@@ -278,7 +310,7 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_is_in_recovery", False, kBool, {}},
       {"obj_description", ObjDescription, kText, {kOid}},
       {"obj_description", ObjDescription, kText, {kOid, kName}},
-      {"col_description", NullText, kText, {kOid, kInt4}},
+      {"col_description", ColDescription, kText, {kOid, kInt4}},
       {"shobj_description", NullText, kText, {kOid, kName}},
       {"pg_relation_size", ZeroSize, kInt8, {kRegclass}},
       {"pg_relation_size", ZeroSize, kInt8, {kRegclass, kText}},

@@ -37,7 +37,9 @@ void Tables(StmtContext& sc, RowBuilder& b) {
         .End();
   };
   for (const auto& r : SystemRelations()) row(r.schema, r.name, r.kind == 'v');
-  for (const auto& [id, t] : Cat(sc).tables()) row(t.schema, t.name, false);
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    if (t.kind != 'S') row(t.schema, t.name, t.kind == 'v');
+  }
 }
 
 // data_type as the SQL standard names it ("ARRAY" for arrays).
@@ -48,6 +50,7 @@ std::string DataType(uint32_t type) {
 
 void Columns(StmtContext& sc, RowBuilder& b) {
   for (const auto& [id, t] : Cat(sc).tables()) {
+    if (t.kind == 'S') continue;
     for (size_t c = 0; c < t.columns.size(); c++) {
       const ColumnDef& col = t.columns[c];
       if (col.dropped) continue;
@@ -230,8 +233,44 @@ void ReferentialConstraints(StmtContext& sc, RowBuilder& b) {
   }
 }
 
+void Views(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    if (t.kind != 'v') continue;
+    b.Begin()
+        .Set("table_catalog", NameV(sc.eval->database))
+        .Set("table_schema", NameV(t.schema))
+        .Set("table_name", NameV(t.name))
+        .Set("view_definition", Str(" " + t.view_query + ";"))
+        .Set("check_option", Str("NONE"))
+        .Set("is_updatable", Yes(false))
+        .Set("is_insertable_into", Yes(false))
+        .Set("is_trigger_updatable", Yes(false))
+        .Set("is_trigger_deletable", Yes(false))
+        .Set("is_trigger_insertable_into", Yes(false))
+        .End();
+  }
+}
+
 void Sequences(StmtContext& sc, RowBuilder& b) {
   for (const auto& [id, t] : Cat(sc).tables()) {
+    if (t.kind == 'S') {
+      const SequenceDef& q = t.sequence;
+      const int bits = q.type_oid == oid::kInt2 ? 16 : q.type_oid == oid::kInt4 ? 32 : 64;
+      b.Begin()
+          .Set("sequence_catalog", NameV(sc.eval->database))
+          .Set("sequence_schema", NameV(t.schema))
+          .Set("sequence_name", NameV(t.name))
+          .Set("data_type", Str(FormatType(q.type_oid, -1)))
+          .Set("numeric_precision", Int4V(bits))
+          .Set("numeric_precision_radix", Int4V(2))
+          .Set("numeric_scale", Int4V(0))
+          .Set("start_value", Str(std::to_string(q.start)))
+          .Set("minimum_value", Str(std::to_string(q.min_value)))
+          .Set("maximum_value", Str(std::to_string(q.max_value)))
+          .Set("increment", Str(std::to_string(q.increment)))
+          .Set("cycle_option", Yes(q.cycle))
+          .End();
+    }
     for (size_t c = 0; c < t.columns.size(); c++) {
       const ColumnDef& col = t.columns[c];
       if (!col.serial || col.dropped) continue;
@@ -268,6 +307,7 @@ Producer InfoSchemaProducer(std::string_view name) {
       {"check_constraints", CheckConstraints},
       {"referential_constraints", ReferentialConstraints},
       {"sequences", Sequences},
+      {"views", Views},
   };
   for (const auto& [n, p] : kProducers) {
     if (n == name) return p;

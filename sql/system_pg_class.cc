@@ -75,8 +75,8 @@ void PgClass(StmtContext& sc, RowBuilder& b) {
     for (const auto& [other_oid, other] : Cat(sc).tables()) {
       for (const auto& f : other.foreign_keys) triggers |= f.ref_oid == t.oid;
     }
-    ClassRow(b, t.oid, t.name, nsp, 'r', kHeapAm, t.columns.size())
-        .Set("relfilenode", OidV(t.relfilenode()))
+    ClassRow(b, t.oid, t.name, nsp, t.kind, t.kind == 'r' ? kHeapAm : 0, t.columns.size())
+        .Set("relfilenode", OidV(t.kind == 'v' ? 0 : t.relfilenode()))
         .Set("relhasindex", BoolV(!indexes.empty()))
         .Set("relchecks", Int2V(static_cast<int64_t>(t.checks.size())))
         .Set("relhastriggers", BoolV(triggers))
@@ -272,6 +272,7 @@ void PgTables(StmtContext& sc, RowBuilder& b) {
         .End();
   }
   for (const auto& [id, t] : Cat(sc).tables()) {
+    if (t.kind != 'r') continue;
     b.Begin()
         .Set("schemaname", NameV(t.schema))
         .Set("tablename", NameV(t.name))
@@ -300,6 +301,19 @@ constexpr int64_t MaxFor(uint32_t type) {
 
 void PgSequence(StmtContext& sc, RowBuilder& b) {
   for (const auto& [id, t] : Cat(sc).tables()) {
+    if (t.kind == 'S') {
+      const SequenceDef& q = t.sequence;
+      b.Begin()
+          .Set("seqrelid", OidV(t.oid))
+          .Set("seqtypid", OidV(q.type_oid))
+          .Set("seqstart", Int8V(q.start))
+          .Set("seqincrement", Int8V(q.increment))
+          .Set("seqmax", Int8V(q.max_value))
+          .Set("seqmin", Int8V(q.min_value))
+          .Set("seqcache", Int8V(q.cache))
+          .Set("seqcycle", BoolV(q.cycle))
+          .End();
+    }
     for (size_t c = 0; c < t.columns.size(); c++) {
       const ColumnDef& col = t.columns[c];
       if (!col.serial || col.dropped) continue;
@@ -319,6 +333,21 @@ void PgSequence(StmtContext& sc, RowBuilder& b) {
 
 void PgSequences(StmtContext& sc, RowBuilder& b) {
   for (const auto& [id, t] : Cat(sc).tables()) {
+    if (t.kind == 'S') {
+      const SequenceDef& q = t.sequence;
+      b.Begin()
+          .Set("schemaname", NameV(t.schema))
+          .Set("sequencename", NameV(t.name))
+          .Set("sequenceowner", NameV(kSuperuserName))
+          .Set("data_type", Value::Int(oid::kRegtype, q.type_oid))
+          .Set("start_value", Int8V(q.start))
+          .Set("min_value", Int8V(q.min_value))
+          .Set("max_value", Int8V(q.max_value))
+          .Set("increment_by", Int8V(q.increment))
+          .Set("cycle", BoolV(q.cycle))
+          .Set("cache_size", Int8V(q.cache))
+          .End();
+    }
     for (size_t c = 0; c < t.columns.size(); c++) {
       const ColumnDef& col = t.columns[c];
       if (!col.serial || col.dropped) continue;
@@ -338,10 +367,23 @@ void PgSequences(StmtContext& sc, RowBuilder& b) {
   }
 }
 
+void PgViews(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    if (t.kind != 'v') continue;
+    b.Begin()
+        .Set("schemaname", NameV(t.schema))
+        .Set("viewname", NameV(t.name))
+        .Set("viewowner", NameV(kSuperuserName))
+        .Set("definition", TextV(" " + t.view_query + ";"))
+        .End();
+  }
+}
+
 }  // namespace
 
 Producer ClassProducer(std::string_view name) {
   static const std::pair<std::string_view, Producer> kProducers[] = {
+      {"pg_views", PgViews},
       {"pg_namespace", PgNamespace}, {"pg_class", PgClass},         {"pg_attribute", PgAttribute},
       {"pg_index", PgIndex},         {"pg_constraint", PgConstraint}, {"pg_attrdef", PgAttrdef},
       {"pg_tables", PgTables},       {"pg_indexes", PgIndexes},     {"pg_sequence", PgSequence},

@@ -56,13 +56,29 @@ void PgProc(StmtContext&, RowBuilder& b) {
   }
 }
 
-void PgDescription(StmtContext&, RowBuilder& b) {
-  b.Begin()
-      .Set("objoid", OidV(kPublicNamespace))
-      .Set("classoid", OidV(2615))  // pg_namespace
-      .Set("objsubid", Int4V(0))
-      .Set("description", TextV("standard public schema"))
-      .End();
+void PgDescription(StmtContext& sc, RowBuilder& b) {
+  auto row = [&](uint32_t objoid, uint32_t classoid, int64_t subid, const std::string& text) {
+    b.Begin()
+        .Set("objoid", OidV(objoid))
+        .Set("classoid", OidV(classoid))
+        .Set("objsubid", Int4V(subid))
+        .Set("description", TextV(text))
+        .End();
+  };
+  const Catalog& cat = **sc.catalog;
+  const SchemaDef* pub = cat.FindSchema("public");
+  if (pub == nullptr) row(kPublicNamespace, 2615, 0, "standard public schema");
+  for (const auto& [id, s] : cat.schemas()) {
+    if (!s.comment.empty()) row(s.oid, 2615, 0, s.comment);  // pg_namespace
+  }
+  for (const auto& [id, t] : cat.tables()) {
+    if (!t.comment.empty()) row(t.oid, 1259, 0, t.comment);  // pg_class
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      if (!t.columns[c].comment.empty() && !t.columns[c].dropped) {
+        row(t.oid, 1259, static_cast<int64_t>(c + 1), t.columns[c].comment);
+      }
+    }
+  }
 }
 
 void PgAm(StmtContext&, RowBuilder& b) {
@@ -219,6 +235,7 @@ void PgStatActivity(StmtContext& sc, RowBuilder& b) {
 
 void PgStatUserTables(StmtContext& sc, RowBuilder& b) {
   for (const auto& [id, t] : (**sc.catalog).tables()) {
+    if (t.kind != 'r') continue;
     b.Begin().Set("relid", OidV(t.oid)).Set("schemaname", NameV(t.schema)).Set("relname", NameV(t.name)).End();
   }
 }

@@ -151,7 +151,7 @@ RelationRef FindRelation(const Catalog& catalog, uint32_t id) {
   RelationRef r;
   if (const TableDef* t = catalog.FindByOid(id)) {
     r.table = t;
-    r.kind = 'r';
+    r.kind = t->kind;
     r.name = t->name;
     return r;
   }
