@@ -14,6 +14,7 @@
 #include "catalog/pg_error.h"
 #include "sql/query_history.h"
 #include "sql/row_codec.h"
+#include "sql/system_tables.h"
 #include "sql/value_io.h"
 
 namespace immu::sql {
@@ -242,8 +243,11 @@ bool TimeTravelFrom(const PgQuery__RangeVar* rv, StmtContext& sc, Relation* out)
   const TableDef* t = (*sc.catalog)->Find(schema, rv->relname);
   if (ref == nullptr && (sc.session_period == nullptr || t == nullptr)) return false;
   if (t == nullptr) {
-    if (schema == "pg_catalog" || schema == "information_schema" || schema.empty()) {
-      Throw(sqlstate::kFeatureNotSupported, "time travel needs a user table", rv->location);
+    StmtContext d = sc;
+    d.describe_only = true;
+    Relation sys;
+    if (BuildSystemRelation(schema, rv->relname, rv->relname, d, &sys)) {
+      Throw(sqlstate::kFeatureNotSupported, "time travel is only supported on user tables", rv->location);
     }
     LookupTable(**sc.catalog, rv);  // throws 42P01
   }
