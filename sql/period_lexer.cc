@@ -391,6 +391,10 @@ class Rewriter {
       if (outer.start.present) ref.period.start = outer.start;
       if (outer.end.present) ref.period.end = outer.end;
       Blank(toks_[period_at].begin, toks_[j - 1].end);
+      // A period keyword left over here lacks its bound, it is no alias.
+      if (IsWord(j, "SINCE") || IsWord(j, "AFTER") || IsWord(j, "UNTIL") || IsWord(j, "BEFORE")) {
+        SyntaxError(j + 1, "a period bound needs TX <transaction id> or a timestamp expression");
+      }
       if (!alias) j = Alias(j, &alias);
     }
     if (wrapped || !ref.period.empty()) out_.refs.push_back(ref);

@@ -124,6 +124,8 @@ TEST_CASE("period lexer: malformed periods carry a position") {
   CHECK(ErrorPosition("USE SNAPSHOT yesterday") == 14);
   CHECK(ErrorPosition("USE SNAPSHOT SINCE TX 1 foo") == 0);  // "1 foo" is one expression here
   CHECK(ErrorPosition("SELECT * FROM (HISTORY OF t) SINCE TX 1 SINCE TX 2") == 41);
+  CHECK(ErrorPosition("SELECT * FROM (DIFF OF t) SINCE TX 1 UNTIL") == 43);
+  CHECK(ErrorPosition("SELECT * FROM t SINCE TX 1 UNTIL, u") == 33);
 }
 
 }  // namespace
