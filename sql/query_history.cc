@@ -52,34 +52,45 @@ struct Version {
 };
 using KeyHistory = std::vector<Version>;
 
-std::vector<uint32_t> Types(const TableDef& t) {
-  std::vector<uint32_t> out;
-  for (const auto& c : t.columns) out.push_back(c.type_oid);
-  return out;
-}
-
-// Decodes a row stored under definition `was` into the current layout of
+// Decodes rows stored under definition `was` into the current layout of
 // `now`: columns added since decode as NULL, dropped ones stay NULL, a
 // column whose type changed (its rows were rewritten under a new storage
 // id) is cast to the current type.
-Row DecodeAs(std::string_view value, const TableDef& was, const TableDef& now, StmtContext& sc) {
-  Row r;
-  DecodeRow(value, Types(was), &r);
-  Row out;
-  out.reserve(now.columns.size());
-  for (size_t i = 0; i < now.columns.size(); i++) {
-    const ColumnDef& c = now.columns[i];
-    if (i >= r.size() || c.dropped) {
-      out.push_back(Value::Null(c.type_oid));
-    } else if (r[i].type != c.type_oid && !r[i].null) {
-      out.push_back(CastValue(r[i], c.type_oid, c.typmod, sc.eval->vc, true));
-    } else {
-      r[i].type = c.type_oid;
-      out.push_back(std::move(r[i]));
+class RowDecoder {
+ public:
+  RowDecoder(const TableDef& was, const TableDef& now, StmtContext& sc) : now_(now), sc_(sc) {
+    for (const auto& c : was.columns) types_.push_back(c.type_oid);
+    same_ = was.columns.size() == now.columns.size();
+    for (size_t i = 0; same_ && i < now.columns.size(); i++) {
+      same_ = types_[i] == now.columns[i].type_oid && !now.columns[i].dropped;
     }
   }
-  return out;
-}
+  Row Decode(std::string_view value) const {
+    Row r;
+    DecodeRow(value, types_, &r);
+    if (same_) return r;
+    Row out;
+    out.reserve(now_.columns.size());
+    for (size_t i = 0; i < now_.columns.size(); i++) {
+      const ColumnDef& c = now_.columns[i];
+      if (i >= r.size() || c.dropped) {
+        out.push_back(Value::Null(c.type_oid));
+      } else if (r[i].type != c.type_oid && !r[i].null) {
+        out.push_back(CastValue(r[i], c.type_oid, c.typmod, sc_.eval->vc, true));
+      } else {
+        r[i].type = c.type_oid;
+        out.push_back(std::move(r[i]));
+      }
+    }
+    return out;
+  }
+
+ private:
+  const TableDef& now_;
+  StmtContext& sc_;
+  std::vector<uint32_t> types_;
+  bool same_ = true;  // was and now have the same column types: no mapping
+};
 
 // A span of transactions during which the table's rows lived under one
 // storage id.
@@ -129,6 +140,7 @@ std::map<std::string, KeyHistory> LoadHistory(StmtContext& sc, const TableDef& t
     o.include_deleted = true;
     auto keys = store->Scan(o);
     ThrowIfError(keys.status());
+    const RowDecoder decoder(seg.def, t, sc);
     for (const auto& k : *keys) {
       CheckCancel(*sc.eval);
       auto versions = store->History(k.key, 0, 0, false);
@@ -146,7 +158,7 @@ std::map<std::string, KeyHistory> LoadHistory(StmtContext& sc, const TableDef& t
             for (const auto& c : t.columns) ver.row.push_back(Value::Null(c.type_oid));
           }
         } else {
-          ver.row = DecodeAs(v.value, seg.def, t, sc);
+          ver.row = decoder.Decode(v.value);
         }
         if (!h.empty() && h.back().synthetic && h.back().tx == ver.tx) {
           h.back() = std::move(ver);  // rewritten under the new id in the same tx
@@ -183,9 +195,10 @@ void ScanAsOf(StmtContext& sc, const TableDef& t, uint64_t hi, std::vector<Row>*
   auto got = store->Scan(o);
   ThrowIfError(got.status());
   rows->reserve(got->size());
+  const RowDecoder decoder(*def, t, sc);
   for (const auto& vv : *got) {
     CheckCancel(*sc.eval);
-    rows->push_back(DecodeAs(vv.value, *def, t, sc));
+    rows->push_back(decoder.Decode(vv.value));
   }
 }
 
