@@ -36,15 +36,19 @@ std::unique_ptr<ParseTree> ParseTree::Parse(std::string_view sql) {
   // libpg_query sees PostgreSQL SQL and its locations match the original.
   PeriodRewrite rw = RewritePeriods(sql);
   tree->result_ = ParseText(rw.refs.empty() ? tree->sql_ : rw.sql);
-  for (const auto& ref : rw.refs) {
+  tree->AddTravel(rw.refs);
+  return tree;
+}
+
+void ParseTree::AddTravel(const std::vector<TravelRefText>& refs) {
+  for (const auto& ref : refs) {
     TravelRef r;
     r.source = ref.source;
     r.clear = ref.clear;
-    if (ref.period.start.present) r.period.start = tree->ParseBound(ref.period.start);
-    if (ref.period.end.present) r.period.end = tree->ParseBound(ref.period.end);
-    tree->travel_[ref.location] = r;
+    if (ref.period.start.present) r.period.start = ParseBound(ref.period.start);
+    if (ref.period.end.present) r.period.end = ParseBound(ref.period.end);
+    travel_[ref.location] = r;
   }
-  return tree;
 }
 
 // The bound's expression is parsed as "SELECT <expr>" laid over blanks so
@@ -56,8 +60,12 @@ PeriodBound ParseTree::ParseBound(const PeriodBoundText& b) {
   text.replace(0, kSelect.size(), kSelect);  // expr_begin > 6: "FROM t SINCE" precedes it
   text.replace(static_cast<size_t>(b.expr_begin), static_cast<size_t>(b.expr_end - b.expr_begin),
                sql_.substr(static_cast<size_t>(b.expr_begin), static_cast<size_t>(b.expr_end - b.expr_begin)));
-  PgQuery__ParseResult* side = ParseText(text);
+  // The expression may read tables with periods of their own (a subquery
+  // over (HISTORY OF t)): offsets are global, so they join travel_.
+  PeriodRewrite rw = RewritePeriods(text);
+  PgQuery__ParseResult* side = ParseText(rw.sql);
   side_.push_back(side);
+  AddTravel(rw.refs);
   const PgQuery__SelectStmt* s = side->n_stmts == 1 && side->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT
                                      ? side->stmts[0]->stmt->select_stmt
                                      : nullptr;

@@ -67,6 +67,7 @@ class ParseTree {
  private:
   ParseTree() = default;
   PeriodBound ParseBound(const PeriodBoundText& b);
+  void AddTravel(const std::vector<TravelRefText>& refs);
   std::string sql_;
   PgQuery__ParseResult* result_ = nullptr;
   std::map<int, TravelRef> travel_;  // by location (USE SNAPSHOT: of USE)
