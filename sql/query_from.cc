@@ -18,7 +18,7 @@ Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const
 Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where, Binder* binder,
                       const Scope* outer) {
   Relation travel;
-  if (TimeTravelFrom(rv, sc, &travel)) return travel;  // periods, HISTORY OF, DIFF OF (query_history.cc)
+  if (TimeTravelFrom(rv, sc, where, binder, outer, &travel)) return travel;  // periods, HISTORY OF, DIFF OF (query_history.cc)
   const std::string schema = rv->schemaname != nullptr ? rv->schemaname : "";
   if (schema == "pg_catalog" || schema == "information_schema" ||
       (schema.empty() && (*sc.catalog)->Find("", rv->relname) == nullptr)) {

@@ -43,6 +43,28 @@ uint64_t LastTxBefore(Store* store, int64_t unix_us, bool strict, uint64_t snap)
   return lo;
 }
 
+// Which row keys to read, as key suffixes after the 5-byte table prefix
+// (so one range serves every storage id the table had): [start, end), or
+// one key when point. Empty start/end: unbounded.
+struct KeySpan {
+  bool point = false;
+  bool none = false;  // matches nothing (pk = NULL)
+  std::string start, end;
+};
+
+// Scan options over storage id `storage` restricted to span.
+ScanOptions SpanScan(uint32_t storage, const KeySpan& span) {
+  ScanOptions o;
+  o.prefix = RowPrefix(storage);
+  if (!span.start.empty()) o.start = o.prefix + span.start;
+  if (span.point) {
+    o.end = o.start + '\0';  // the one key: the next string after it
+  } else if (!span.end.empty()) {
+    o.end = o.prefix + span.end;
+  }
+  return o;
+}
+
 // One version of one logical row, in the current definition's layout.
 struct Version {
   uint64_t tx = 0;
@@ -130,12 +152,12 @@ std::vector<Segment> Segments(StmtContext& sc, uint32_t table_oid, uint64_t max_
 }
 
 // Every version with tx <= max_tx of every row of t, by logical key.
-std::map<std::string, KeyHistory> LoadHistory(StmtContext& sc, const TableDef& t, uint64_t max_tx) {
+std::map<std::string, KeyHistory> LoadHistory(StmtContext& sc, const TableDef& t, uint64_t max_tx,
+                                              const KeySpan& span) {
   std::map<std::string, KeyHistory> out;
   Store* store = sc.db->store();
   for (const Segment& seg : Segments(sc, t.oid, max_tx)) {
-    ScanOptions o;
-    o.prefix = RowPrefix(seg.storage_id);
+    ScanOptions o = SpanScan(seg.storage_id, span);
     o.snapshot = max_tx;
     o.include_deleted = true;
     auto keys = store->Scan(o);
@@ -180,7 +202,7 @@ std::map<std::string, KeyHistory> LoadHistory(StmtContext& sc, const TableDef& t
 }
 
 // The table as of tx hi: the definition live then says where its rows were.
-void ScanAsOf(StmtContext& sc, const TableDef& t, uint64_t hi, std::vector<Row>* rows) {
+void ScanAsOf(StmtContext& sc, const TableDef& t, uint64_t hi, const KeySpan& span, std::vector<Row>* rows) {
   Store* store = sc.db->store();
   auto def_v = store->GetAt(TableDefKey(t.oid), hi);
   if (!def_v.ok()) {
@@ -189,8 +211,7 @@ void ScanAsOf(StmtContext& sc, const TableDef& t, uint64_t hi, std::vector<Row>*
   }
   auto def = TableDef::FromJson(def_v->value);
   if (!def) throw PgError(sqlstate::kDataCorrupted, "catalog entry for a table does not parse");
-  ScanOptions o;
-  o.prefix = RowPrefix(def->relfilenode());
+  ScanOptions o = SpanScan(def->relfilenode(), span);
   o.snapshot = hi;
   auto got = store->Scan(o);
   ThrowIfError(got.status());
@@ -250,7 +271,8 @@ TxRange ResolvePeriod(const Period& period, StmtContext& sc) {
   return r;
 }
 
-bool TimeTravelFrom(const PgQuery__RangeVar* rv, StmtContext& sc, Relation* out) {
+bool TimeTravelFrom(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where, Binder* binder,
+                    const Scope* outer, Relation* out) {
   const TravelRef* ref = sc.tree != nullptr ? sc.tree->Travel(rv->location) : nullptr;
   const std::string schema = rv->schemaname != nullptr ? rv->schemaname : "";
   const TableDef* t = (*sc.catalog)->Find(schema, rv->relname);
@@ -293,11 +315,31 @@ bool TimeTravelFrom(const PgQuery__RangeVar* rv, StmtContext& sc, Relation* out)
   }
   if (sc.describe_only || range.empty()) return true;
 
+  // The WHERE of a single-table query may pin primary-key values (every
+  // version of a row has the same key): bound over the table's columns
+  // first, as PrimaryKeyRange expects, then the extra ones.
+  KeySpan span;
+  if (where != nullptr && binder != nullptr) {
+    Scope scope;
+    scope.columns.assign(out->scope.columns.begin() + static_cast<long>(extra), out->scope.columns.end());
+    scope.columns.insert(scope.columns.end(), out->scope.columns.begin(),
+                         out->scope.columns.begin() + static_cast<long>(extra));
+    scope.parent = outer;
+    auto cond = binder->BindCondition(where, scope, "WHERE");
+    const size_t prefix = RowPrefix(t->relfilenode()).size();
+    if (auto kr = PrimaryKeyRange(*t, cond.get(), *sc.eval); kr && kr->index == nullptr) {
+      span.point = kr->point;
+      span.none = kr->point && kr->start.empty();
+      span.start = kr->start.size() > prefix ? kr->start.substr(prefix) : "";
+      span.end = kr->end.size() > prefix ? kr->end.substr(prefix) : "";
+    }
+  }
+  if (span.none) return true;
   if (source == TravelSource::kTable && range.lo <= 1) {
-    ScanAsOf(sc, *t, range.hi, &out->rows);
+    ScanAsOf(sc, *t, range.hi, span, &out->rows);
     return true;
   }
-  const auto history = LoadHistory(sc, *t, range.hi);
+  const auto history = LoadHistory(sc, *t, range.hi, span);
   std::unordered_map<uint64_t, int64_t> ts_cache;
   for (const auto& [key, versions] : history) {
     CheckCancel(*sc.eval);

@@ -15,7 +15,9 @@ TxRange ResolvePeriod(const Period& period, StmtContext& sc);
 
 // The FROM-item hook of FromRangeVar: returns true and fills *out when rv
 // carries a period, HISTORY OF or DIFF OF, or when a session period applies
-// to a user table.
-bool TimeTravelFrom(const PgQuery__RangeVar* rv, StmtContext& sc, Relation* out);
+// to a user table. where (with binder and outer, as for FromRangeVar) may
+// narrow the keys read; it is not applied to the rows.
+bool TimeTravelFrom(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where, Binder* binder,
+                    const Scope* outer, Relation* out);
 
 }  // namespace immu::sql

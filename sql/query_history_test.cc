@@ -103,6 +103,9 @@ TEST_CASE("time travel: parameters in periods through the extended protocol") {
   CHECK(f.Q("SELECT id, v FROM t ORDER BY id") == "1|a / 2|b");
   f.Q("USE SNAPSHOT NONE");
   CHECK(f.Q("SELECT id, v FROM t ORDER BY id") == "2|b2");
+  f.Q("USE SNAPSHOT UNTIL TX " + f.tx_a);
+  f.Q("DISCARD ALL");
+  CHECK(f.Q("SELECT id, v FROM t ORDER BY id") == "2|b2");
   // A NULL parameter is an error, as is a missing one.
   CHECK_THROWS_AS(f.X("SELECT * FROM t UNTIL TX $1", {std::nullopt}), PgError);
 }

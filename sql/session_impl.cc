@@ -453,6 +453,7 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
     case PG_QUERY__NODE__NODE_DISCARD_STMT:
       portals_.clear();
       prepared_.clear();
+      snapshot_period_.reset();  // USE SNAPSHOT is session state too
       r.tag = "DISCARD ALL";
       return r;
     case PG_QUERY__NODE__NODE_DEALLOCATE_STMT: {
