@@ -59,8 +59,8 @@ struct PeriodRewrite {
 };
 
 // Throws PgError 42601 (with a 1-based position) on malformed period,
-// HISTORY OF, DIFF OF or USE SNAPSHOT syntax, and on unterminated quotes or
-// comments inside them.
+// HISTORY OF, DIFF OF or USE SNAPSHOT syntax. Unterminated literals and
+// comments are left for libpg_query to report.
 PeriodRewrite RewritePeriods(std::string_view sql);
 
 }  // namespace immu::sql
