@@ -223,6 +223,16 @@ void ScanAsOf(StmtContext& sc, const TableDef& t, uint64_t hi, const KeySpan& sp
   }
 }
 
+// True when e reads no column of the current row at or past ncols (the
+// extra columns of HISTORY OF / DIFF OF in the analysis scope).
+bool ReadsTableOnly(const Expr& e, size_t ncols) {
+  if (e.kind == Expr::Kind::kColumn && e.outer_level == 0 && static_cast<size_t>(e.index) >= ncols) return false;
+  for (const auto& a : e.args) {
+    if (!ReadsTableOnly(*a, ncols)) return false;
+  }
+  return true;
+}
+
 ScopeColumn Extra(const std::string& qualifier, const char* name, uint32_t type) {
   ScopeColumn c;
   c.qualifier = qualifier;
@@ -326,6 +336,18 @@ bool TimeTravelFrom(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* 
                          out->scope.columns.begin() + static_cast<long>(extra));
     scope.parent = outer;
     auto cond = binder->BindCondition(where, scope, "WHERE");
+    // PrimaryKeyRange knows the table's columns only: keep the conjuncts
+    // that read nothing else.
+    const size_t ncols = t->columns.size();
+    if (cond->kind == Expr::Kind::kAnd) {
+      std::vector<std::unique_ptr<Expr>> keep;
+      for (auto& a : cond->args) {
+        if (ReadsTableOnly(*a, ncols)) keep.push_back(std::move(a));
+      }
+      cond->args = std::move(keep);
+    } else if (!ReadsTableOnly(*cond, ncols)) {
+      cond.reset();
+    }
     const size_t prefix = RowPrefix(t->relfilenode()).size();
     if (auto kr = PrimaryKeyRange(*t, cond.get(), *sc.eval); kr && kr->index == nullptr) {
       span.point = kr->point;
