@@ -130,3 +130,35 @@ TEST_CASE("period lexer: malformed periods carry a position") {
 
 }  // namespace
 }  // namespace immu::sql
+
+namespace immu::sql {
+namespace {
+
+TEST_CASE("period lexer: every prefix of tricky text keeps its length or fails with 42601") {
+  const std::string texts[] = {
+      "SELECT * FROM (HISTORY OF \"a b\" SINCE TX $1) AS h (x, y) BEFORE now() - '1 day'::interval, "
+      "(DIFF OF s.t) AFTER TX (SELECT max(id) FROM u UNTIL TX 3) WHERE x = E'\\'' -- c\n; USE SNAPSHOT NONE",
+      "USE SNAPSHOT FOR SYSTEM_TIME AS OF TIMESTAMP '2024-01-01'; SELECT $tag$ FROM t SINCE $tag$ /* /* */ */",
+      "SELECT 1 FROM t JOIN u UNTIL TX 1 ON (a, b) = (1, 2), LATERAL f(1) before, ONLY v AFTER U&'\\0041' ;"};
+  for (const std::string& text : texts) {
+    for (size_t n = 0; n <= text.size(); n++) {
+      const std::string prefix = text.substr(0, n);
+      CAPTURE(prefix);
+      try {
+        PeriodRewrite r = RewritePeriods(prefix);
+        CHECK(r.sql.size() == prefix.size());
+        for (const auto& ref : r.refs) {
+          CHECK(ref.location >= 0);
+          CHECK(ref.location < static_cast<int>(prefix.size()));
+        }
+      } catch (const PgError& e) {
+        CHECK(e.sqlstate() == std::string("42601"));
+        CHECK(e.position() >= 1);
+        CHECK(e.position() <= static_cast<int>(prefix.size()) + 1);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace immu::sql

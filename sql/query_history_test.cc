@@ -9,6 +9,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/engine.h"
+#include "sql/parser.h"
 
 namespace immu::sql {
 namespace {
@@ -139,6 +140,21 @@ TEST_CASE("time travel: errors point into the original text") {
   CHECK(f.Err("SELECT * FROM t SINCE TX 1 WHERE nope = 1") == "42703@34");
   CHECK(f.Err("SELECT * FROM t SINCE TX 'x'") == "22P02@26");
   CHECK(f.Err("USE SNAPSHOT SINCE") == "42601@14");
+}
+
+TEST_CASE("time travel: every prefix of a statement parses or fails with a position") {
+  const std::string text =
+      "SELECT h._rev FROM (HISTORY OF t SINCE TX (SELECT min(_tx_id) FROM (HISTORY OF t) UNTIL TX $1)) h "
+      "JOIN t AS x FOR SYSTEM_TIME AS OF TIMESTAMP '2024-01-01' ON x.id = h.id; USE SNAPSHOT AFTER TX 1 BEFORE $2";
+  for (size_t n = 0; n <= text.size(); n++) {
+    CAPTURE(text.substr(0, n));
+    try {
+      ParseTree::Parse(text.substr(0, n));
+    } catch (const PgError& e) {
+      CHECK(e.sqlstate() == std::string("42601"));
+      CHECK(e.position() >= 1);
+    }
+  }
 }
 
 }  // namespace
