@@ -203,6 +203,11 @@ class Rewriter {
           i = FromItem(i + 1);
           continue;
         }
+        if (t.upper == "USING" && frames.size() == 1 && IsWord(stmt_start, "DELETE")) {
+          f.in_from = true;  // DELETE ... USING <from list>
+          i = FromItem(i + 1);
+          continue;
+        }
         if (t.upper == "JOIN" && f.in_from) {
           i = FromItem(i + 1);
           continue;

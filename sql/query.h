@@ -28,6 +28,7 @@ struct QueryResult {
 };
 
 struct DeferredFkCheck;  // sql/row_writer.h
+
 // A time-travel period resolved to transaction ids: versions committed by
 // lo <= tx <= hi (hi is also capped by the reading transaction's snapshot).
 struct TxRange {
