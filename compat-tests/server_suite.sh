@@ -2,6 +2,7 @@
 # Runs the SQL logic tests and pgbench against a real running build/bin/immudb
 # through libpq (the wire protocol), the way clients see the server:
 #   - every sql/tests/*.test file with build/bin/sqllogictest --pg;
+#   - time-travel periods with $n parameters (compat-tests/time_travel_params.py);
 #   - COPY in and out with psql;
 #   - pgbench -i (COPY, ALTER TABLE ADD PRIMARY KEY, VACUUM), then the
 #     default TPC-B-like script with 1 and 8 clients (row locks make the
@@ -41,6 +42,9 @@ echo "-- SQL logic tests over the wire"
 for f in "$root"/sql/tests/*.test; do
   "$slt" --pg "$conn" --engine immudb "$f" || fail "sqllogictest $f"
 done
+
+echo "-- time-travel periods with bound parameters (extended protocol)"
+python3 "$root/compat-tests/time_travel_params.py" "$conn" || fail "time_travel_params.py"
 
 echo "-- COPY through psql"
 psql "$conn" -v ON_ERROR_STOP=1 -q -c "CREATE TABLE cp (a int PRIMARY KEY, b text)" \

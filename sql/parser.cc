@@ -4,25 +4,101 @@
 
 namespace immu::sql {
 
-ParseTree::~ParseTree() {
-  if (result_ != nullptr) pg_query__parse_result__free_unpacked(result_, nullptr);
-}
+namespace {
 
-std::unique_ptr<ParseTree> ParseTree::Parse(std::string_view sql) {
-  std::unique_ptr<ParseTree> tree(new ParseTree());
-  tree->sql_ = std::string(sql);
-  PgQueryProtobufParseResult r = pg_query_parse_protobuf(tree->sql_.c_str());
+// Parses text with libpg_query; throws 42601 with its position.
+PgQuery__ParseResult* ParseText(const std::string& text) {
+  PgQueryProtobufParseResult r = pg_query_parse_protobuf(text.c_str());
   if (r.error != nullptr) {
     PgError err(sqlstate::kSyntaxError, r.error->message != nullptr ? r.error->message : "syntax error");
     err.set_position(r.error->cursorpos);
     pg_query_free_protobuf_parse_result(r);
     throw err;
   }
-  tree->result_ = pg_query__parse_result__unpack(
+  PgQuery__ParseResult* result = pg_query__parse_result__unpack(
       nullptr, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
   pg_query_free_protobuf_parse_result(r);
-  if (tree->result_ == nullptr) throw PgError(sqlstate::kInternalError, "could not decode the parse tree");
+  if (result == nullptr) throw PgError(sqlstate::kInternalError, "could not decode the parse tree");
+  return result;
+}
+
+}  // namespace
+
+ParseTree::~ParseTree() {
+  if (result_ != nullptr) pg_query__parse_result__free_unpacked(result_, nullptr);
+  for (auto* s : side_) pg_query__parse_result__free_unpacked(s, nullptr);
+}
+
+std::unique_ptr<ParseTree> ParseTree::Parse(std::string_view sql) {
+  std::unique_ptr<ParseTree> tree(new ParseTree());
+  tree->sql_ = std::string(sql);
+  // Time-travel extensions are blanked out first (same offsets), so
+  // libpg_query sees PostgreSQL SQL and its locations match the original.
+  PeriodRewrite rw = RewritePeriods(sql);
+  tree->result_ = ParseText(rw.refs.empty() ? tree->sql_ : rw.sql);
+  tree->AddTravel(rw.refs);
   return tree;
+}
+
+void ParseTree::AddTravel(const std::vector<TravelRefText>& refs) {
+  for (const auto& ref : refs) {
+    TravelRef r;
+    r.source = ref.source;
+    r.clear = ref.clear;
+    if (ref.period.start.present) r.period.start = ParseBound(ref.period.start);
+    if (ref.period.end.present) r.period.end = ParseBound(ref.period.end);
+    travel_[ref.location] = r;
+  }
+}
+
+// The bound's expression is parsed as "SELECT <expr>" laid over blanks so
+// that its nodes' locations (and syntax error positions) are offsets into
+// the statement text.
+PeriodBound ParseTree::ParseBound(const PeriodBoundText& b) {
+  static constexpr std::string_view kSelect = "SELECT";
+  std::string text(static_cast<size_t>(b.expr_end), ' ');
+  text.replace(0, kSelect.size(), kSelect);  // expr_begin > 6: "FROM t SINCE" precedes it
+  text.replace(static_cast<size_t>(b.expr_begin), static_cast<size_t>(b.expr_end - b.expr_begin),
+               sql_.substr(static_cast<size_t>(b.expr_begin), static_cast<size_t>(b.expr_end - b.expr_begin)));
+  // The expression may read tables with periods of their own (a subquery
+  // over (HISTORY OF t)): offsets are global, so they join travel_.
+  PeriodRewrite rw = RewritePeriods(text);
+  PgQuery__ParseResult* side = ParseText(rw.sql);
+  side_.push_back(side);
+  AddTravel(rw.refs);
+  const PgQuery__SelectStmt* s = side->n_stmts == 1 && side->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT
+                                     ? side->stmts[0]->stmt->select_stmt
+                                     : nullptr;
+  if (s == nullptr || s->n_target_list != 1 || s->target_list[0]->node_case != PG_QUERY__NODE__NODE_RES_TARGET ||
+      (s->target_list[0]->res_target->name != nullptr && *s->target_list[0]->res_target->name != 0) ||
+      s->n_from_clause > 0) {
+    PgError e(sqlstate::kSyntaxError, "a period bound must be one expression (an alias after a period needs AS)");
+    e.set_position(b.expr_begin + 1);
+    throw e;
+  }
+  PeriodBound out;
+  out.present = true;
+  out.inclusive = b.inclusive;
+  out.tx = b.tx;
+  out.expr = s->target_list[0]->res_target->val;
+  out.location = b.expr_begin;
+  return out;
+}
+
+const TravelRef* ParseTree::Travel(int location) const {
+  auto it = travel_.find(location);
+  return it == travel_.end() || it->second.source == TravelSource::kUseSnapshot ? nullptr : &it->second;
+}
+
+const TravelRef* ParseTree::UseSnapshot(size_t i) const {
+  if (travel_.empty()) return nullptr;
+  const auto* s = result_->stmts[i];
+  const int begin = s->stmt_location;
+  const int end = s->stmt_len == 0 ? static_cast<int>(sql_.size()) : begin + s->stmt_len;
+  for (auto it = travel_.lower_bound(begin); it != travel_.end() && it->first < end; ++it) {
+    if (it->second.source == TravelSource::kUseSnapshot) return &it->second;
+  }
+  return nullptr;
 }
 
 std::string_view ParseTree::text(size_t i) const {

@@ -6,16 +6,39 @@
 // Thread-safety: Parse may run on any thread (libpg_query keeps per-thread
 // memory contexts); a ParseTree is not shared.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include "sql/period_lexer.h"
+
 namespace immu::sql {
 
 using PgNode = PgQuery__Node;
+
+// A time-travel period attached to a FROM item or USE SNAPSHOT (see
+// sql/period_lexer.h); each bound's expression is a parse-tree node.
+struct PeriodBound {
+  bool present = false;
+  bool inclusive = false;  // SINCE/UNTIL/AS OF; AFTER/BEFORE are exclusive
+  bool tx = false;         // TX n; otherwise a timestamp expression
+  const PgNode* expr = nullptr;
+  int location = 0;  // the expression's offset in the statement text
+};
+struct Period {
+  PeriodBound start, end;
+  bool empty() const { return !start.present && !end.present; }
+};
+struct TravelRef {
+  TravelSource source = TravelSource::kTable;
+  Period period;
+  bool clear = false;  // USE SNAPSHOT NONE
+};
 
 class ParseTree {
  public:
@@ -34,10 +57,21 @@ class ParseTree {
   int location(size_t i) const { return result_->stmts[i]->stmt_location; }
   const std::string& sql() const { return sql_; }
 
+  // The time-travel extension written on the FROM item whose RangeVar has
+  // this location; nullptr when none.
+  const TravelRef* Travel(int location) const;
+  // The USE SNAPSHOT statement that statement i stands for (libpg_query
+  // saw an empty SELECT); nullptr when it is an ordinary statement.
+  const TravelRef* UseSnapshot(size_t i) const;
+
  private:
   ParseTree() = default;
+  PeriodBound ParseBound(const PeriodBoundText& b);
+  void AddTravel(const std::vector<TravelRefText>& refs);
   std::string sql_;
   PgQuery__ParseResult* result_ = nullptr;
+  std::map<int, TravelRef> travel_;  // by location (USE SNAPSHOT: of USE)
+  std::vector<PgQuery__ParseResult*> side_;  // period expressions' trees
 };
 
 // Helpers over nodes.

@@ -7,6 +7,7 @@
 // suspended portal). Reads see the transaction's snapshot plus its own
 // writes; every write becomes a versioned entry of the transaction.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,14 @@ struct QueryResult {
 
 struct DeferredFkCheck;  // sql/row_writer.h
 
+// A time-travel period resolved to transaction ids: versions committed by
+// lo <= tx <= hi (hi is also capped by the reading transaction's snapshot).
+struct TxRange {
+  uint64_t lo = 1;
+  uint64_t hi = UINT64_MAX;
+  bool empty() const { return lo > hi; }
+};
+
 struct StmtContext {
   Database* db = nullptr;
   // Catalog the statement binds against; DDL replaces *catalog.
@@ -43,6 +52,10 @@ struct StmtContext {
   // Foreign-key checks of deferred constraints, run at COMMIT (the
   // session's list; nullptr: check at the end of the statement).
   std::vector<DeferredFkCheck>* deferred = nullptr;
+  // Time travel: the statement's parse tree (FROM items' periods, HISTORY
+  // OF, DIFF OF) and the session's USE SNAPSHOT period (nullptr: none).
+  const ParseTree* tree = nullptr;
+  const TxRange* session_period = nullptr;
 };
 
 // Runs one statement (a parse-tree node of the kinds above).

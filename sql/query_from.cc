@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "catalog/pg_error.h"
+#include "sql/query_history.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
 #include "sql/system_tables.h"
@@ -16,6 +17,8 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
 Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const Scope* outer);
 Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where, Binder* binder,
                       const Scope* outer) {
+  Relation travel;
+  if (TimeTravelFrom(rv, sc, where, binder, outer, &travel)) return travel;  // periods, HISTORY OF, DIFF OF (query_history.cc)
   const std::string schema = rv->schemaname != nullptr ? rv->schemaname : "";
   if (schema == "pg_catalog" || schema == "information_schema" ||
       (schema.empty() && FindRelationInPath(sc, "", rv->relname) == nullptr)) {

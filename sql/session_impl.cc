@@ -5,6 +5,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/copy.h"
+#include "sql/query_history.h"
 #include "sql/query_internal.h"
 #include "sql/system_tables.h"
 
@@ -454,6 +455,7 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
     case PG_QUERY__NODE__NODE_DISCARD_STMT:
       portals_.clear();
       prepared_.clear();
+      snapshot_period_.reset();  // USE SNAPSHOT is session state too
       r.tag = "DISCARD ALL";
       return r;
     case PG_QUERY__NODE__NODE_DEALLOCATE_STMT: {
@@ -472,9 +474,38 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
   }
 }
 
-QueryResult SessionImpl::RunStatement(const PgNode* stmt, const std::vector<Value>& params,
+QueryResult SessionImpl::RunUseSnapshot(const TravelRef& use, const std::vector<Value>& params,
+                                        std::vector<uint32_t>* param_types, bool describe_only) {
+  QueryResult r;
+  r.tag = "SET";
+  if (use.clear) {
+    if (!describe_only) snapshot_period_.reset();
+    return r;
+  }
+  // The bounds are resolved to tx ids now, against the latest commit (or
+  // the open transaction's snapshot), and stay fixed for the session.
+  std::unique_ptr<Transaction> scratch = txn_ ? nullptr : db_->store()->Begin(TxOptions{});
+  StmtContext sc;
+  sc.db = db_;
+  sc.catalog = &catalog_;
+  sc.txn = txn_ ? txn_.get() : scratch.get();
+  sc.eval = &eval_;
+  sc.param_types = param_types;
+  sc.describe_only = describe_only;
+  PrepareEval(describe_only ? nullptr : &params);
+  const TxRange range = ResolvePeriod(use.period, sc);
+  if (scratch) scratch->Rollback();
+  if (!describe_only) snapshot_period_ = range;
+  return r;
+}
+
+QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std::vector<Value>& params,
                                       std::vector<uint32_t>* param_types, RowSink* notices, bool describe_only) {
   cancel_.store(false);
+  const PgNode* stmt = tree.stmt(i);
+  if (const TravelRef* use = tree.UseSnapshot(i); use != nullptr && !(failed_ && !describe_only)) {
+    return RunUseSnapshot(*use, params, param_types, describe_only);
+  }
   const bool is_tx_stmt = stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT;
   if (failed_ && !describe_only) {
     const bool allowed = is_tx_stmt && (stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
@@ -516,6 +547,8 @@ QueryResult SessionImpl::RunStatement(const PgNode* stmt, const std::vector<Valu
     sc.eval = &eval_;
     sc.param_types = param_types;
     sc.describe_only = true;
+    sc.tree = &tree;
+    sc.session_period = snapshot_period_ ? &*snapshot_period_ : nullptr;
     PrepareEval(nullptr);
     QueryResult r = ExecuteStatement(stmt, sc);
     scratch->Rollback();
@@ -533,6 +566,8 @@ QueryResult SessionImpl::RunStatement(const PgNode* stmt, const std::vector<Valu
   sc.param_types = param_types;
   sc.lock_owner = this;
   sc.deferred = &deferred_;
+  sc.tree = &tree;
+  sc.session_period = snapshot_period_ ? &*snapshot_period_ : nullptr;
   PrepareEval(&params);
   if (stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT && stmt->create_stmt->if_not_exists &&
       catalog_->Find(stmt->create_stmt->relation->schemaname ? stmt->create_stmt->relation->schemaname : "",
@@ -631,7 +666,7 @@ void SessionImpl::SimpleQuery(std::string_view sql, RowSink& sink, std::vector<E
     }
     try {
       std::vector<uint32_t> types;
-      r = RunStatement(tree->stmt(i), {}, &types, &sink, false);
+      r = RunStatement(*tree, i, {}, &types, &sink, false);
       if (r.returns_rows) {
         std::vector<ResultColumn> cols = r.columns;
         for (auto& c : cols) c.format = 0;
@@ -667,7 +702,7 @@ StatementDescription SessionImpl::Parse(const std::string& name, std::string_vie
   }
   p->param_types.assign(param_type_oids.begin(), param_type_oids.end());
   if (p->tree->size() == 1) {
-    QueryResult shape = RunStatement(p->tree->stmt(0), {}, &p->param_types, nullptr, true);
+    QueryResult shape = RunStatement(*p->tree, 0, {}, &p->param_types, nullptr, true);
     p->desc.returns_rows = shape.returns_rows;
     p->desc.columns = shape.columns;
   }
@@ -751,7 +786,7 @@ ExecResult SessionImpl::Execute(const std::string& portal, int64_t max_rows, Row
   if (!p.executed) {
     try {
       std::vector<uint32_t> types = p.stmt->param_types;
-      p.result = RunStatement(p.stmt->tree->stmt(0), p.params, &types, &sink, false);
+      p.result = RunStatement(*p.stmt->tree, 0, p.params, &types, &sink, false);
       p.executed = true;
     } catch (...) {
       OnError();

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -60,9 +61,12 @@ class SessionImpl : public Session {
     size_t next_row = 0;
   };
 
-  // Runs one statement; result rows stay in *out for the caller to send.
-  QueryResult RunStatement(const PgNode* stmt, const std::vector<Value>& params,
+  // Runs statement i of tree; result rows stay in the result for the caller to send.
+  QueryResult RunStatement(const ParseTree& tree, size_t i, const std::vector<Value>& params,
                            std::vector<uint32_t>* param_types, RowSink* notices, bool describe_only);
+  // USE SNAPSHOT <period> | NONE: sets or clears snapshot_period_.
+  QueryResult RunUseSnapshot(const TravelRef& use, const std::vector<Value>& params,
+                             std::vector<uint32_t>* param_types, bool describe_only);
   QueryResult RunUtility(const PgNode* stmt, RowSink* notices, bool* handled);
   void EnsureTransaction();
   void CommitTransaction();
@@ -99,6 +103,7 @@ class SessionImpl : public Session {
 
   EvalContext eval_;
   std::unique_ptr<SessionSequences> sequences_;
+  std::optional<TxRange> snapshot_period_;  // USE SNAPSHOT (session-wide, not transactional)
   std::unique_ptr<OidNames> names_;  // reg* names over catalog_
   std::map<std::string, std::string> params_;
   std::set<std::string> changed_;
