@@ -6,6 +6,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/query_history.h"
+#include "sql/join.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
 #include "sql/system_tables.h"
@@ -117,6 +118,7 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
       auto e = std::make_unique<Expr>();
       e->kind = Expr::Kind::kFunc;
       e->fn = eq.fn;
+      e->name = "=";
       e->type = oid::kBool;
       e->args.push_back(binder.Coerce(std::move(l), eq.arg_types[0], -1, false));
       e->args.push_back(binder.Coerce(std::move(r), eq.arg_types[1], -1, false));
@@ -129,34 +131,7 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
   }
   const bool left_outer = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_LEFT || j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL;
   const bool right_outer = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_RIGHT || j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL;
-  std::vector<bool> right_matched(right.rows.size(), false);
-  Row joined(nl + nr);
-  for (const Row& lr : left.rows) {
-    bool matched = false;
-    for (size_t k = 0; k < right.rows.size(); k++) {
-      CheckCancel(*sc.eval);
-      std::copy(lr.begin(), lr.end(), joined.begin());
-      std::copy(right.rows[k].begin(), right.rows[k].end(), joined.begin() + static_cast<long>(nl));
-      if (cond && !EvalPredicate(*cond, joined, *sc.eval)) continue;
-      matched = true;
-      right_matched[k] = true;
-      out.rows.push_back(joined);
-    }
-    if (!matched && left_outer) {
-      Row r = lr;
-      for (const auto& c : right.scope.columns) r.push_back(Value::Null(c.type));
-      out.rows.push_back(std::move(r));
-    }
-  }
-  if (right_outer) {
-    for (size_t k = 0; k < right.rows.size(); k++) {
-      if (right_matched[k]) continue;
-      Row r;
-      for (const auto& c : left.scope.columns) r.push_back(Value::Null(c.type));
-      r.insert(r.end(), right.rows[k].begin(), right.rows[k].end());
-      out.rows.push_back(std::move(r));
-    }
-  }
+  out.rows = JoinRows(left, right, cond.get(), left_outer, right_outer, *sc.eval);
   if (j->alias != nullptr) {
     for (auto& c : out.scope.columns) c.qualifier = j->alias->aliasname;
   }
