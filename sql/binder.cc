@@ -306,6 +306,21 @@ std::unique_ptr<Expr> Binder::BindColumnRef(const PgQuery__ColumnRef* ref, const
       e->location = ref->location;
       return e;
     }
+    // The system column tableoid: the relation's oid (constant per relation).
+    if (name == "tableoid") {
+      uint32_t table_oid = 0;
+      bool one_table = true;
+      for (const ScopeColumn& c : s->columns) {
+        if (!qualifier.empty() && c.qualifier != qualifier) continue;
+        if (table_oid != 0 && c.table_oid != table_oid) one_table = false;
+        table_oid = c.table_oid;
+      }
+      if (table_oid != 0 && one_table) {
+        auto e = Expr::Const(Value::Int(oid::kOid, table_oid));
+        e->name = name;
+        return e;
+      }
+    }
     if (!qualifier.empty() && !qualifier_seen && s->parent == nullptr) {
       throw WithPos(PgError(sqlstate::kUndefinedTable,
                             "missing FROM-clause entry for table \"" + qualifier + "\""),

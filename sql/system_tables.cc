@@ -221,7 +221,12 @@ std::string QuoteIdent(std::string_view name) {
 
 std::string DefaultExprText(const TableDef& t, size_t column) {
   const ColumnDef& c = t.columns[column];
-  if (c.serial) return "nextval('" + QuoteIdent(SequenceName(t, column)) + "'::regclass)";
+  // The sequence's name is qualified when its schema is not public (an
+  // approximation of PostgreSQL's "not visible on the search path").
+  if (c.serial) {
+    const std::string seq = (t.schema == "public" ? "" : QuoteIdent(t.schema) + ".") + QuoteIdent(SequenceName(t, column));
+    return "nextval('" + seq + "'::regclass)";
+  }
   // PostgreSQL stores a string literal default coerced to the column's type
   // and prints it with the cast: 'x'::character varying.
   const std::string& e = c.default_expr;
