@@ -126,6 +126,10 @@ class Store {
 
   // --- verification -------------------------------------------------------
   State CurrentState() const;
+  // The state of an already committed header (e.g. the target of a proof
+  // made a moment ago), signed when a signer is set, so that a proof and
+  // the signed state it leads to always name the same tx.
+  State StateOf(const TxHeader& header) const;
   void SetSigner(std::unique_ptr<Signer> signer);
   // Entry + proofs for key's latest version (or the version live at at_tx
   // when non-zero), linked to the current state and, when trusted_tx > 0,
