@@ -8,7 +8,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -93,6 +95,16 @@ int Run(int argc, char** argv) {
     sql::EngineOptions eo;
     eo.dir = o.dir;
     eo.synced = o.synced;
+    if (!o.signing_key.empty()) {
+      std::ifstream in(o.signing_key, std::ios::binary);
+      std::stringstream pem;
+      pem << in.rdbuf();
+      if (!in || pem.str().empty()) {
+        Log(LogLevel::kError, "cannot read the signing key " + o.signing_key);
+        return 1;
+      }
+      eo.signing_key_pem = pem.str();
+    }
     engine = sql::OpenEngine(eo);
   } catch (const PgError& e) {
     Log(LogLevel::kError, "cannot open data directory " + o.dir + ": " + e.message());

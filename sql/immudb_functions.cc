@@ -33,7 +33,7 @@ struct Fn {
   Rows (*run)(std::span<const Value>, EvalContext&);
 };
 
-constexpr size_t kFnCount = 13;
+constexpr size_t kFnCount = 14;
 
 const std::array<Fn, kFnCount>& Fns() {
   using namespace oid;  // NOLINT: type OIDs read better unqualified here
@@ -70,6 +70,7 @@ const std::array<Fn, kFnCount>& Fns() {
       {"immudb_proof_row", {{"proof", kJson}}, {kText}, 2, kVariadic, false, ProofRow},
       {"immudb_proof_key", {{"proof", kJson}}, {kText, kInt8}, 1, 2, false, ProofKey},
       {"immudb_proof_tx", {{"proof", kJson}}, {kInt8, kInt8}, 1, 2, false, ProofTx},
+      {"immudb_proof_state", {{"proof", kJson}}, {kInt8}, 0, 1, false, ProofState},
       {"immudb_set", {{"key", kText}, {"revision", kInt8}}, {kText, kText}, 2, 2, false, Set},
       {"immudb_get",
        {{"key", kText}, {"value", kText}, {"tx_id", kInt8}, {"revision", kInt8}},

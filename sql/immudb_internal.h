@@ -49,6 +49,7 @@ Rows RowHistory(std::span<const Value> a, EvalContext& ctx);
 Rows ProofRow(std::span<const Value> a, EvalContext& ctx);
 Rows ProofKey(std::span<const Value> a, EvalContext& ctx);
 Rows ProofTx(std::span<const Value> a, EvalContext& ctx);
+Rows ProofState(std::span<const Value> a, EvalContext& ctx);
 Rows Set(std::span<const Value> a, EvalContext& ctx);
 Rows Get(std::span<const Value> a, EvalContext& ctx);
 Rows Scan(std::span<const Value> a, EvalContext& ctx);

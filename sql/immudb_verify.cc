@@ -256,4 +256,28 @@ Rows ProofTx(std::span<const Value> a, EvalContext& ctx) {
   return {{Value::Str(oid::kJson, ProofToJson(doc))}};
 }
 
+Rows ProofState(std::span<const Value> a, EvalContext& ctx) {
+  Store& store = StoreOf(ctx);
+  const uint64_t since = SinceArg(a, 0, ctx);
+  ProofDocument doc;
+  doc.kind = "state";
+  doc.since_tx = since;
+  doc.state = store.CurrentState();
+  if (doc.state.tx_id == 0) throw PgError(sqlstate::kObjectNotInPrerequisiteState, "the database has no transaction yet");
+  if (since > doc.state.tx_id) {
+    throw PgError(sqlstate::kInvalidParameterValue, "since_tx " + std::to_string(since) +
+                                                        " is newer than the state (tx " +
+                                                        std::to_string(doc.state.tx_id) + ")");
+  }
+  auto target = store.ReadTxHeader(doc.state.tx_id);
+  ThrowIfError(target.status());
+  doc.target = std::move(target).value();
+  if (since > 0) {
+    auto dual = store.ProveDual(since, doc.target.id);
+    ThrowIfError(dual.status());
+    doc.dual = std::move(dual).value();
+  }
+  return {{Value::Str(oid::kJson, ProofToJson(doc))}};
+}
+
 }  // namespace immu::sql::immudb

@@ -37,7 +37,12 @@ class Parser {
     SkipSpace();
     if (pos_ >= s_.size()) return Error("unexpected end");
     const char c = s_[pos_];
-    if (c == '{') return ParseObject(v, depth);
+    if (c == '{') {
+      const size_t start = pos_;
+      IMMU_RETURN_IF_ERROR(ParseObject(v, depth));
+      v->text_ = std::string(s_.substr(start, pos_ - start));
+      return Status::Ok();
+    }
     if (c == '[') return ParseArray(v, depth);
     if (c == '"') {
       v->type_ = Value::Type::kString;

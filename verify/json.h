@@ -24,7 +24,8 @@ class Value {
 
   Type type() const { return type_; }
   bool is_null() const { return type_ == Type::kNull; }
-  // Number: its text; string: its decoded bytes.
+  // Number: its text; string: its decoded bytes; object: its source text
+  // (as it appeared in the parsed document, for display).
   const std::string& text() const { return text_; }
   bool boolean() const { return bool_; }
   const std::vector<Value>& items() const { return items_; }

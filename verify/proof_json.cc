@@ -204,7 +204,7 @@ std::string ProofToJson(const ProofDocument& d) {
     out.append(d.row_json.empty() ? "null" : d.row_json);
     out.push_back(',');
   }
-  if (d.kind != "tx") {
+  if (d.kind == "row" || d.kind == "kv") {
     UNumMember(&out, "revision", d.revision);
     Key(&out, "entry");
     EntryObject(&out, d.entry);
@@ -215,7 +215,7 @@ std::string ProofToJson(const ProofDocument& d) {
     UNumMember(&out, "width", d.entry_proof.width);
     Hashes(&out, "terms", d.entry_proof.terms, false);
     out.append("},");
-  } else {
+  } else if (d.kind == "tx") {
     Key(&out, "entries");
     out.push_back('[');
     for (size_t i = 0; i < d.entries.size(); i++) {
@@ -224,8 +224,10 @@ std::string ProofToJson(const ProofDocument& d) {
     }
     out.append("],");
   }
-  Header(&out, "tx", d.tx);
-  Hashes(&out, "tx_inclusion", d.tx_inclusion);
+  if (d.kind != "state") {
+    Header(&out, "tx", d.tx);
+    Hashes(&out, "tx_inclusion", d.tx_inclusion);
+  }
   if (d.kind == "tx") Hashes(&out, "tx_consistency", d.tx_consistency);
   Header(&out, "target", d.target);
   Key(&out, "state");
@@ -264,12 +266,14 @@ Result<ProofDocument> ProofFromJson(std::string_view text) {
   IMMU_RETURN_IF_ERROR(json::GetString(doc, "format", &format));
   if (format != ProofDocument::kFormat) return Status::Corruption("format: unknown proof format \"" + format + "\"");
   IMMU_RETURN_IF_ERROR(json::GetString(doc, "kind", &d.kind));
-  if (d.kind != "row" && d.kind != "kv" && d.kind != "tx") return Status::Corruption("kind: unknown \"" + d.kind + "\"");
+  if (d.kind != "row" && d.kind != "kv" && d.kind != "tx" && d.kind != "state") return Status::Corruption("kind: unknown \"" + d.kind + "\"");
   if (d.kind == "row") {
-    // "row" (the decoded columns) is informational and not read back.
     IMMU_RETURN_IF_ERROR(json::GetString(doc, "table", &d.table));
+    // The decoded columns: informational, kept for display only.
+    const json::Value* row = doc.Find("row");
+    if (row != nullptr && row->type() == json::Value::Type::kObject) d.row_json = row->text();
   }
-  if (d.kind != "tx") {
+  if (d.kind == "row" || d.kind == "kv") {
     IMMU_RETURN_IF_ERROR(json::GetU64(doc, "revision", &d.revision));
     const json::Value* e;
     IMMU_RETURN_IF_ERROR(GetObject(doc, "entry", &e));
@@ -279,7 +283,7 @@ Result<ProofDocument> ProofFromJson(std::string_view text) {
     IMMU_RETURN_IF_ERROR(Field("entry_proof", json::GetU64(*p, "leaf", &d.entry_proof.leaf)));
     IMMU_RETURN_IF_ERROR(Field("entry_proof", json::GetU64(*p, "width", &d.entry_proof.width)));
     IMMU_RETURN_IF_ERROR(Field("entry_proof", GetHashes(*p, "terms", &d.entry_proof.terms)));
-  } else {
+  } else if (d.kind == "tx") {
     const json::Value* es = doc.Find("entries");
     if (es == nullptr || es->type() != json::Value::Type::kArray) {
       return Status::Corruption("entries: missing or not an array");
@@ -293,8 +297,10 @@ Result<ProofDocument> ProofFromJson(std::string_view text) {
     }
     IMMU_RETURN_IF_ERROR(GetHashes(doc, "tx_consistency", &d.tx_consistency));
   }
-  IMMU_RETURN_IF_ERROR(GetHeader(doc, "tx", &d.tx));
-  IMMU_RETURN_IF_ERROR(GetHashes(doc, "tx_inclusion", &d.tx_inclusion));
+  if (d.kind != "state") {
+    IMMU_RETURN_IF_ERROR(GetHeader(doc, "tx", &d.tx));
+    IMMU_RETURN_IF_ERROR(GetHashes(doc, "tx_inclusion", &d.tx_inclusion));
+  }
   IMMU_RETURN_IF_ERROR(GetHeader(doc, "target", &d.target));
   IMMU_RETURN_IF_ERROR(GetState(doc, &d.state));
   IMMU_RETURN_IF_ERROR(json::GetU64(doc, "since_tx", &d.since_tx));
@@ -340,6 +346,15 @@ Status VerifyProofDocument(const ProofDocument& d, const State& trusted, std::st
     ve.tx_inclusion = d.tx_inclusion;
     ve.dual = d.dual;
     IMMU_RETURN_IF_ERROR(VerifyEntry(ve, trusted, nullptr));
+  } else if (d.kind == "state") {
+    if (d.target.id == 0) return Fail("state: tx 0 has nothing to trust");
+    if (trusted.tx_id > d.target.id) {
+      return Fail("trusted tx " + std::to_string(trusted.tx_id) + " is newer than the server's state (tx " +
+                  std::to_string(d.target.id) + "): history was cut");
+    }
+    if (trusted.tx_id > 0) {
+      IMMU_RETURN_IF_ERROR(VerifyDualProof(d.dual, trusted.tx_id, trusted.alh, d.target.id, target_alh));
+    }
   } else if (d.kind == "tx") {
     if (d.entries.size() != d.tx.nentries) {
       return Fail("tx " + std::to_string(d.tx.id) + ": " + std::to_string(d.entries.size()) +

@@ -9,6 +9,7 @@
 //     (entry proof to tx.eh), tx's inclusion in the state's tree;
 //   kind "tx": every entry of transaction `tx` (their tree root is tx.eh),
 //     tx's inclusion in the state's tree;
+//   kind "state": nothing but the state itself (its header);
 // and, when since_tx > 0, that the state extends the state at since_tx (the
 // dual proof), so a client holding a trusted state for since_tx learns that
 // nothing before it was rewritten.
@@ -37,16 +38,16 @@ struct ProofEntry {
 struct ProofDocument {
   static constexpr std::string_view kFormat = "immudb-cpp/proof/v1";
 
-  std::string kind;   // "row", "kv" or "tx"
+  std::string kind;   // "row", "kv", "tx" or "state"
   std::string table;  // kind "row": the table's name (informational)
   // kind "row": the decoded columns as a JSON object, informational: only
   // entry.value is proven, and a client that knows the schema decodes it.
-  // Written by ProofToJson, not read back by ProofFromJson.
+  // Kept as its source text by ProofFromJson.
   std::string row_json;
   uint64_t revision = 0;  // row, kv: 1-based version number of the key
   uint64_t since_tx = 0;  // 0: no dual proof
   State state;            // the server's state the proof leads to (db, id, Alh, signature)
-  TxHeader tx;            // the transaction holding the entry / the proven tx
+  TxHeader tx;            // the transaction holding the entry / the proven tx (not for "state")
   TxHeader target;        // the header of state.tx_id
   ProofEntry entry;       // row, kv
   EntryProof entry_proof; // row, kv

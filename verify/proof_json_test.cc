@@ -219,3 +219,31 @@ TEST_CASE("json strings round-trip, including escapes and non-UTF-8 bytes") {
 
 }  // namespace
 }  // namespace immu
+
+namespace immu {
+namespace {
+
+TEST_CASE("a state document proves consistency with the trusted state only") {
+  DocChain c;
+  ProofDocument d;
+  d.kind = "state";
+  d.since_tx = 1;
+  d.state = c.StateAt(3);
+  d.target = c.headers[2];
+  d.dual = DualProof{c.headers[0], c.headers[2], c.TxInclusion(1, 3), c.Consistency(1, 3)};
+  auto parsed = ProofFromJson(ProofToJson(d));
+  REQUIRE(parsed.ok());
+  CHECK(*parsed == d);
+  State next;
+  CHECK(VerifyProofDocument(*parsed, c.StateAt(1), "", &next).ok());
+  CHECK(next == c.StateAt(3));
+  // A client whose tx 1 was another one (history rewritten) rejects it.
+  State forged = c.StateAt(1);
+  forged.alh[0] ^= 0x80;
+  CHECK_FALSE(VerifyProofDocument(*parsed, forged, "", nullptr).ok());
+  // A server whose state is older than the client's (history cut) too.
+  CHECK_FALSE(VerifyProofDocument(*parsed, State{"defaultdb", 4, kZeroHash, "", ""}, "", nullptr).ok());
+}
+
+}  // namespace
+}  // namespace immu
