@@ -43,7 +43,7 @@ const std::array<Fn, kFnCount>& Fns() {
         {"signature", kText}, {"public_key", kText}},
        {}, 0, 0, false, State},
       {"immudb_verify_row",
-       {{"verified", kBool}, {"table", kText}, {"tx_id", kInt8}, {"revision", kInt8},
+       {{"verified", kBool}, {"table_name", kText}, {"tx_id", kInt8}, {"revision", kInt8},
         {"entry_key", kText}, {"reason", kText}},
        {kText}, 2, kVariadic, false, VerifyRow},
       {"immudb_verify_key",

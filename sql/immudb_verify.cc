@@ -53,8 +53,13 @@ KeyCheck CheckKey(Store& store, const std::string& key, const TableDef* t) {
     }
     // The store refuses to hand out a proof that does not verify: the
     // message says which check failed (bad checksum, entries not matching
-    // Eh, a broken tree ...).
+    // Eh, a broken tree ...). Name the version that fails when an ordinary
+    // read still returns it.
     out.reason = ve.status().ToString();
+    if (auto read = store.Get(key); read.ok()) {
+      out.tx = read->tx;
+      out.revision = read->revision;
+    }
     return out;
   }
   out.tx = ve->tx.id;

@@ -57,6 +57,12 @@ Exit Client::FetchProof(const std::string& what, const std::string& sql, std::ve
   if (Exit e = CheckNotBehind(); e != Exit::kOk) return e;
   params.push_back(std::to_string(Trusted().tx_id));
   auto rows = conn_->Query(sql, params);
+  if (!rows.ok() && rows.status().message().starts_with("XX001")) {
+    // Data corrupted: the server's stored bytes fail its own proof checks,
+    // so it has no proof to give. Unproven is unverified.
+    Err(what + ": verification failed: the server cannot prove it (" + rows.status().message() + ")");
+    return Exit::kVerification;
+  }
   if (!rows.ok()) return ServerError(what, rows.status());
   if (rows->empty() || !(*rows)[0][0]) {
     Err(what + ": not found");
