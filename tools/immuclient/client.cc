@@ -91,8 +91,11 @@ Exit Client::VerifyAndAdvance(const std::string& what, const ProofDocument& doc)
   immu::State next;
   Status s = VerifyProofDocument(doc, trusted, key, &next);
   if (!s.ok()) {
+    const bool diverged = s.message().starts_with("dual proof");
     Err(what + ": verification failed: " + s.message() +
-        (trusted.tx_id > 0 ? " (trusted state: " + StateLine(trusted) + ")" : ""));
+        (trusted.tx_id > 0 ? " (trusted state: " + StateLine(trusted) + ")" : "") +
+        (diverged ? ": the server's history does not extend the trusted state (rewritten, or another database)"
+                  : ""));
     return Exit::kVerification;
   }
   TrustedState updated;
