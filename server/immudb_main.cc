@@ -21,6 +21,7 @@
 #include "server/options.h"
 #include "server/server.h"
 #include "sql/engine.h"
+#include "verify/state.h"
 
 #ifndef IMMUDB_VERSION
 #define IMMUDB_VERSION "0.0.0"
@@ -101,6 +102,10 @@ int Run(int argc, char** argv) {
       pem << in.rdbuf();
       if (!in || pem.str().empty()) {
         Log(LogLevel::kError, "cannot read the signing key " + o.signing_key);
+        return 1;
+      }
+      if (auto signer = Signer::FromPrivateKeyPem(pem.str()); !signer.ok()) {
+        Log(LogLevel::kError, "invalid signing key " + o.signing_key + ": " + signer.status().message());
         return 1;
       }
       eo.signing_key_pem = pem.str();
