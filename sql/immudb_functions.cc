@@ -4,6 +4,7 @@
 #include "sql/immudb_functions.h"
 
 #include <array>
+#include <cctype>
 #include <utility>
 
 #include "catalog/pg_error.h"

@@ -132,10 +132,13 @@ uint64_t SinceArg(std::span<const Value> a, size_t i, EvalContext& ctx) {
 }
 
 // Entry proof document for key, or no row when the key has no live version.
-Rows EntryProof(Store& store, const std::string& key, uint64_t since, ProofDocument doc) {
+// t: the key is a row of t, whose columns the document shows.
+Rows EntryProof(Store& store, const std::string& key, uint64_t since, const TableDef* t, EvalContext& ctx,
+                ProofDocument doc) {
   auto ve = store.VerifiableGet(key, since);
   if (!ve.ok() && ve.status().IsNotFound()) return {};
   ThrowIfError(ve.status());
+  if (t != nullptr) doc.row_json = RowJson(*t, ve->value, ctx);
   auto read = store.GetAt(key, ve->tx.id);
   ThrowIfError(read.status());
   doc.revision = read->revision;
@@ -213,16 +216,13 @@ Rows ProofRow(std::span<const Value> a, EvalContext& ctx) {
   ProofDocument doc;
   doc.kind = "row";
   doc.table = r.table->name;
-  auto cur = store.Get(r.key);
-  if (cur.ok()) doc.row_json = RowJson(*r.table, cur->value, ctx);
-  Rows rows = EntryProof(store, r.key, r.since, doc);
-  return rows;
+  return EntryProof(store, r.key, r.since, r.table, ctx, doc);
 }
 
 Rows ProofKey(std::span<const Value> a, EvalContext& ctx) {
   ProofDocument doc;
   doc.kind = "kv";
-  return EntryProof(StoreOf(ctx), KvKey(a[0].s), SinceArg(a, 1, ctx), doc);
+  return EntryProof(StoreOf(ctx), KvKey(a[0].s), SinceArg(a, 1, ctx), nullptr, ctx, doc);
 }
 
 Rows ProofTx(std::span<const Value> a, EvalContext& ctx) {

@@ -49,9 +49,13 @@ class Parser {
       return ParseString(&v->text_);
     }
     if (Literal("null")) return Status::Ok();
-    if (Literal("true") || Literal("false")) {
+    if (Literal("true")) {
       v->type_ = Value::Type::kBool;
-      v->bool_ = s_[pos_ - 1] == 'e' && s_[pos_ - 2] == 'u';
+      v->bool_ = true;
+      return Status::Ok();
+    }
+    if (Literal("false")) {
+      v->type_ = Value::Type::kBool;
       return Status::Ok();
     }
     return ParseNumber(v);

@@ -215,6 +215,17 @@ TEST_CASE("json strings round-trip, including escapes and non-UTF-8 bytes") {
   CHECK(s->text() == "\xf0\x9f\x98\x80");
   CHECK_FALSE(json::Value::Parse(R"("\ud83d")").ok());
   CHECK_FALSE(json::Value::Parse("01").ok());
+  auto lits = json::Value::Parse(" [true, false, null, -0.5e3, {\"a\": {}}] ");
+  REQUIRE(lits.ok());
+  REQUIRE(lits->items().size() == 5);
+  CHECK(lits->items()[0].boolean());
+  CHECK(lits->items()[1].type() == json::Value::Type::kBool);
+  CHECK_FALSE(lits->items()[1].boolean());
+  CHECK(lits->items()[2].is_null());
+  CHECK(lits->items()[3].text() == "-0.5e3");
+  CHECK(lits->items()[4].Find("a")->text() == "{}");
+  CHECK_FALSE(json::Value::Parse("[tru]").ok());
+  CHECK_FALSE(json::Value::Parse("[1,]").ok());
 }
 
 }  // namespace

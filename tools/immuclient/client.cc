@@ -43,7 +43,12 @@ Exit Client::CheckNotBehind() {
     Err("state: the server returned no state");
     return Exit::kServer;
   }
-  const uint64_t server_tx = std::stoull(*(*rows)[0][0]);
+  const std::string& text = *(*rows)[0][0];
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
+    Err("state: the server returned a malformed tx id \"" + text + "\"");
+    return Exit::kServer;
+  }
+  const uint64_t server_tx = std::stoull(text);
   if (server_tx < trusted.tx_id) {
     Err("verification failed: the server's state (tx " + std::to_string(server_tx) +
         ") is older than the trusted state (" + StateLine(trusted) + "): history was cut or replaced");
