@@ -3,6 +3,8 @@
 
 #include "sql/immudb_functions.h"
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <cctype>
 #include <utility>
@@ -11,7 +13,6 @@
 #include "sql/database.h"
 #include "sql/immudb_internal.h"
 #include "sql/row_codec.h"
-#include "verify/json.h"
 
 namespace immu::sql {
 
@@ -243,27 +244,23 @@ std::string RowKeyOf(const TableDef& t, std::span<const Value> vals, EvalContext
 std::string RowJson(const TableDef& t, std::string_view stored, EvalContext& ctx) {
   std::vector<Value> vals;
   DecodeRow(stored, ColumnTypes(t), &vals);
-  std::string out = "{";
-  bool first = true;
+  nlohmann::ordered_json row = nlohmann::ordered_json::object();
   for (size_t i = 0; i < t.columns.size() && i < vals.size(); i++) {
     if (t.columns[i].dropped) continue;
-    if (!first) out.push_back(',');
-    first = false;
-    json::AppendString(&out, t.columns[i].name);
-    out.push_back(':');
     const Value& v = vals[i];
     const uint32_t ty = t.columns[i].type_oid;
+    auto& cell = row[t.columns[i].name];
     if (v.null) {
-      out += "null";
+      cell = nullptr;
     } else if (ty == oid::kBool) {
-      out += v.i ? "true" : "false";
+      cell = v.i != 0;
     } else if (ty == oid::kInt2 || ty == oid::kInt4 || ty == oid::kInt8 || ty == oid::kOid) {
-      out += std::to_string(v.i);
+      cell = v.i;
     } else {
-      json::AppendString(&out, ToText(v, ctx.vc));
+      cell = ToText(v, ctx.vc);  // numeric, dates, text ...: their text form
     }
   }
-  return out + "}";
+  return row.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 Value TxTimestamp(int64_t unix_micros) {

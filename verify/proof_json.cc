@@ -1,187 +1,206 @@
 // Proof documents as JSON (docs/VERIFICATION.md) and their verification.
+// JSON through nlohmann (ordered, so documents keep the documented member
+// order), with duplicate members rejected: two verifiers must never read
+// different values out of one document.
 
 #include "verify/proof_json.h"
 
-#include "verify/json.h"
+#include <nlohmann/json.hpp>
+
+#include <unordered_set>
+
 #include "verify/merkle.h"
 
 namespace immu {
 namespace {
 
-using json::AppendString;
+using Json = nlohmann::ordered_json;
 
 std::string Hex(std::string_view bytes) { return ToHex(AsBytes(bytes)); }
 
-void Key(std::string* out, const char* name) {
-  AppendString(out, name);
-  out->push_back(':');
+Json HashList(const std::vector<Hash>& hs) {
+  Json a = Json::array();
+  for (const Hash& h : hs) a.push_back(ToHex(h));
+  return a;
 }
 
-void HexMember(std::string* out, const char* name, std::string_view bytes, bool comma = true) {
-  Key(out, name);
-  AppendString(out, Hex(bytes));
-  if (comma) out->push_back(',');
+Json HeaderJson(const TxHeader& h) {
+  Json j;
+  j["id"] = h.id;
+  j["ts"] = h.ts;
+  j["version"] = h.version;
+  j["nentries"] = h.nentries;
+  j["eh"] = ToHex(h.eh);
+  j["bl_tx_id"] = h.bl_tx_id;
+  j["bl_root"] = ToHex(h.bl_root);
+  j["prev_alh"] = ToHex(h.prev_alh);
+  j["metadata"] = Hex(h.metadata);
+  j["alh"] = ToHex(h.Alh());  // informational: verifiers recompute it
+  return j;
 }
 
-void HashMember(std::string* out, const char* name, const Hash& h, bool comma = true) {
-  Key(out, name);
-  AppendString(out, ToHex(h));
-  if (comma) out->push_back(',');
+Json EntryJson(const ProofEntry& e) {
+  Json j;
+  j["key"] = Hex(e.key);
+  j["metadata"] = Hex(e.metadata);
+  j["value"] = Hex(e.value);
+  return j;
 }
 
-void NumMember(std::string* out, const char* name, int64_t v, bool comma = true) {
-  Key(out, name);
-  out->append(std::to_string(v));
-  if (comma) out->push_back(',');
+// ---- parsing: every accessor names the member that is missing or wrong ----
+
+Status Bad(const std::string& where, const char* what) { return Status::Corruption(where + ": " + what); }
+
+Status Member(const Json& obj, const std::string& where, const char* name, const Json** out) {
+  auto it = obj.find(name);
+  if (it == obj.end()) return Bad(where + name, "missing");
+  *out = &*it;
+  return Status::Ok();
 }
 
-void UNumMember(std::string* out, const char* name, uint64_t v, bool comma = true) {
-  Key(out, name);
-  out->append(std::to_string(v));
-  if (comma) out->push_back(',');
+Status GetString(const Json& obj, const std::string& where, const char* name, std::string* out) {
+  const Json* v;
+  IMMU_RETURN_IF_ERROR(Member(obj, where, name, &v));
+  if (!v->is_string()) return Bad(where + name, "not a string");
+  *out = v->get<std::string>();
+  return Status::Ok();
 }
 
-void Hashes(std::string* out, const char* name, const std::vector<Hash>& hs, bool comma = true) {
-  Key(out, name);
-  out->push_back('[');
-  for (size_t i = 0; i < hs.size(); i++) {
-    if (i > 0) out->push_back(',');
-    AppendString(out, ToHex(hs[i]));
+Status GetU64(const Json& obj, const std::string& where, const char* name, uint64_t* out) {
+  const Json* v;
+  IMMU_RETURN_IF_ERROR(Member(obj, where, name, &v));
+  if (!v->is_number_unsigned()) return Bad(where + name, "not an unsigned integer");
+  *out = v->get<uint64_t>();
+  return Status::Ok();
+}
+
+Status GetI64(const Json& obj, const std::string& where, const char* name, int64_t* out) {
+  const Json* v;
+  IMMU_RETURN_IF_ERROR(Member(obj, where, name, &v));
+  if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<uint64_t>() > INT64_MAX)) {
+    return Bad(where + name, "not a 64-bit integer");
   }
-  out->push_back(']');
-  if (comma) out->push_back(',');
+  *out = v->get<int64_t>();
+  return Status::Ok();
 }
 
-void Header(std::string* out, const char* name, const TxHeader& h, bool comma = true) {
-  Key(out, name);
-  out->push_back('{');
-  UNumMember(out, "id", h.id);
-  NumMember(out, "ts", h.ts);
-  UNumMember(out, "version", h.version);
-  UNumMember(out, "nentries", h.nentries);
-  HashMember(out, "eh", h.eh);
-  UNumMember(out, "bl_tx_id", h.bl_tx_id);
-  HashMember(out, "bl_root", h.bl_root);
-  HashMember(out, "prev_alh", h.prev_alh);
-  HexMember(out, "metadata", h.metadata);
-  HashMember(out, "alh", h.Alh(), false);  // informational: verifiers recompute it
-  out->push_back('}');
-  if (comma) out->push_back(',');
+Status GetU32(const Json& obj, const std::string& where, const char* name, uint32_t* out) {
+  uint64_t v;
+  IMMU_RETURN_IF_ERROR(GetU64(obj, where, name, &v));
+  if (v > UINT32_MAX) return Bad(where + name, "out of range");
+  *out = static_cast<uint32_t>(v);
+  return Status::Ok();
 }
 
-void EntryObject(std::string* out, const ProofEntry& e) {
-  out->push_back('{');
-  HexMember(out, "key", e.key);
-  HexMember(out, "metadata", e.metadata);
-  HexMember(out, "value", e.value, false);
-  out->push_back('}');
+int Nibble(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-// ---- parsing ----
-
-Status Field(const std::string& where, const Status& s) {
-  if (s.ok()) return s;
-  return Status(s.code(), where + "." + s.message());
-}
-
-Status GetHexBytes(const json::Value& obj, std::string_view name, std::string* out) {
+Status GetHexBytes(const Json& obj, const std::string& where, const char* name, std::string* out) {
   std::string hex;
-  IMMU_RETURN_IF_ERROR(json::GetString(obj, name, &hex));
-  if (hex.size() % 2 != 0) return Status::Corruption(std::string(name) + ": odd hex length");
+  IMMU_RETURN_IF_ERROR(GetString(obj, where, name, &hex));
+  if (hex.size() % 2 != 0) return Bad(where + name, "odd hex length");
   out->clear();
   out->reserve(hex.size() / 2);
-  auto nibble = [](char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-  };
   for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return Status::Corruption(std::string(name) + ": not hex");
+    const int hi = Nibble(hex[i]), lo = Nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return Bad(where + name, "not hex");
     out->push_back(static_cast<char>(hi * 16 + lo));
   }
   return Status::Ok();
 }
 
-Status GetHash(const json::Value& obj, std::string_view name, Hash* out) {
+Status GetHash(const Json& obj, const std::string& where, const char* name, Hash* out) {
   std::string hex;
-  IMMU_RETURN_IF_ERROR(json::GetString(obj, name, &hex));
-  if (!FromHex(hex, out)) return Status::Corruption(std::string(name) + ": not a 32-byte hex hash");
+  IMMU_RETURN_IF_ERROR(GetString(obj, where, name, &hex));
+  if (!FromHex(hex, out)) return Bad(where + name, "not a 32-byte hex hash");
   return Status::Ok();
 }
 
-Status GetHashes(const json::Value& obj, std::string_view name, std::vector<Hash>* out) {
-  const json::Value* a = obj.Find(name);
-  if (a == nullptr || a->type() != json::Value::Type::kArray) {
-    return Status::Corruption(std::string(name) + ": missing or not an array");
-  }
+Status GetHashes(const Json& obj, const std::string& where, const char* name, std::vector<Hash>* out) {
+  const Json* a;
+  IMMU_RETURN_IF_ERROR(Member(obj, where, name, &a));
+  if (!a->is_array()) return Bad(where + name, "not an array");
   out->clear();
-  for (const auto& item : a->items()) {
+  for (const auto& item : *a) {
     Hash h;
-    if (item.type() != json::Value::Type::kString || !FromHex(item.text(), &h)) {
-      return Status::Corruption(std::string(name) + ": element is not a 32-byte hex hash");
+    if (!item.is_string() || !FromHex(item.get<std::string>(), &h)) {
+      return Bad(where + name, "element is not a 32-byte hex hash");
     }
     out->push_back(h);
   }
   return Status::Ok();
 }
 
-Status GetObject(const json::Value& obj, std::string_view name, const json::Value** out) {
-  *out = obj.Find(name);
-  if (*out == nullptr || (*out)->type() != json::Value::Type::kObject) {
-    return Status::Corruption(std::string(name) + ": missing or not an object");
+Status GetObject(const Json& obj, const std::string& where, const char* name, const Json** out) {
+  IMMU_RETURN_IF_ERROR(Member(obj, where, name, out));
+  if (!(*out)->is_object()) return Bad(where + name, "not an object");
+  return Status::Ok();
+}
+
+Status GetHeader(const Json& doc, const std::string& where, const char* name, TxHeader* h) {
+  const Json* o;
+  IMMU_RETURN_IF_ERROR(GetObject(doc, where, name, &o));
+  const std::string w = where + name + ".";
+  IMMU_RETURN_IF_ERROR(GetU64(*o, w, "id", &h->id));
+  IMMU_RETURN_IF_ERROR(GetI64(*o, w, "ts", &h->ts));
+  IMMU_RETURN_IF_ERROR(GetU32(*o, w, "version", &h->version));
+  IMMU_RETURN_IF_ERROR(GetU32(*o, w, "nentries", &h->nentries));
+  IMMU_RETURN_IF_ERROR(GetHash(*o, w, "eh", &h->eh));
+  IMMU_RETURN_IF_ERROR(GetU64(*o, w, "bl_tx_id", &h->bl_tx_id));
+  IMMU_RETURN_IF_ERROR(GetHash(*o, w, "bl_root", &h->bl_root));
+  IMMU_RETURN_IF_ERROR(GetHash(*o, w, "prev_alh", &h->prev_alh));
+  return GetHexBytes(*o, w, "metadata", &h->metadata);
+}
+
+Status GetEntry(const Json& o, const std::string& where, ProofEntry* e) {
+  if (!o.is_object()) return Bad(where, "not an object");
+  IMMU_RETURN_IF_ERROR(GetHexBytes(o, where + ".", "key", &e->key));
+  IMMU_RETURN_IF_ERROR(GetHexBytes(o, where + ".", "metadata", &e->metadata));
+  return GetHexBytes(o, where + ".", "value", &e->value);
+}
+
+Status GetState(const Json& doc, State* s) {
+  const Json* o;
+  IMMU_RETURN_IF_ERROR(GetObject(doc, "", "state", &o));
+  IMMU_RETURN_IF_ERROR(GetString(*o, "state.", "db", &s->db));
+  IMMU_RETURN_IF_ERROR(GetU64(*o, "state.", "tx_id", &s->tx_id));
+  IMMU_RETURN_IF_ERROR(GetHash(*o, "state.", "alh", &s->alh));
+  s->signature.clear();
+  s->public_key.clear();
+  if (auto it = o->find("signature"); it != o->end() && !it->is_null()) {
+    IMMU_RETURN_IF_ERROR(GetHexBytes(*o, "state.", "signature", &s->signature));
+  }
+  if (auto it = o->find("public_key"); it != o->end() && !it->is_null()) {
+    IMMU_RETURN_IF_ERROR(GetString(*o, "state.", "public_key", &s->public_key));
   }
   return Status::Ok();
 }
 
-Status GetU32(const json::Value& obj, std::string_view name, uint32_t* out) {
-  uint64_t v;
-  IMMU_RETURN_IF_ERROR(json::GetU64(obj, name, &v));
-  if (v > UINT32_MAX) return Status::Corruption(std::string(name) + ": out of range");
-  *out = static_cast<uint32_t>(v);
-  return Status::Ok();
-}
-
-Status GetHeader(const json::Value& doc, std::string_view name, TxHeader* h) {
-  const json::Value* o;
-  IMMU_RETURN_IF_ERROR(GetObject(doc, name, &o));
-  const std::string where(name);
-  IMMU_RETURN_IF_ERROR(Field(where, json::GetU64(*o, "id", &h->id)));
-  IMMU_RETURN_IF_ERROR(Field(where, json::GetI64(*o, "ts", &h->ts)));
-  IMMU_RETURN_IF_ERROR(Field(where, GetU32(*o, "version", &h->version)));
-  IMMU_RETURN_IF_ERROR(Field(where, GetU32(*o, "nentries", &h->nentries)));
-  IMMU_RETURN_IF_ERROR(Field(where, GetHash(*o, "eh", &h->eh)));
-  IMMU_RETURN_IF_ERROR(Field(where, json::GetU64(*o, "bl_tx_id", &h->bl_tx_id)));
-  IMMU_RETURN_IF_ERROR(Field(where, GetHash(*o, "bl_root", &h->bl_root)));
-  IMMU_RETURN_IF_ERROR(Field(where, GetHash(*o, "prev_alh", &h->prev_alh)));
-  return Field(where, GetHexBytes(*o, "metadata", &h->metadata));
-}
-
-Status GetEntry(const json::Value& o, const std::string& where, ProofEntry* e) {
-  IMMU_RETURN_IF_ERROR(Field(where, GetHexBytes(o, "key", &e->key)));
-  IMMU_RETURN_IF_ERROR(Field(where, GetHexBytes(o, "metadata", &e->metadata)));
-  return Field(where, GetHexBytes(o, "value", &e->value));
-}
-
-Status GetOptionalString(const json::Value& o, std::string_view name, std::string* out) {
-  const json::Value* v = o.Find(name);
-  if (v == nullptr || v->is_null()) {
-    out->clear();
-    return Status::Ok();
-  }
-  return json::GetString(o, name, out);
-}
-
-Status GetState(const json::Value& doc, State* s) {
-  const json::Value* o;
-  IMMU_RETURN_IF_ERROR(GetObject(doc, "state", &o));
-  IMMU_RETURN_IF_ERROR(Field("state", json::GetString(*o, "db", &s->db)));
-  IMMU_RETURN_IF_ERROR(Field("state", json::GetU64(*o, "tx_id", &s->tx_id)));
-  IMMU_RETURN_IF_ERROR(Field("state", GetHash(*o, "alh", &s->alh)));
-  std::string sig_hex;
-  const json::Value* sig = o->Find("signature");
-  if (sig != nullptr && !sig->is_null()) {
-    IMMU_RETURN_IF_ERROR(Field("state", GetHexBytes(*o, "signature", &s->signature)));
-  }
-  return Field("state", GetOptionalString(*o, "public_key", &s->public_key));
+// Parses text, refusing duplicate members at any depth.
+Result<Json> ParseStrict(std::string_view text) {
+  std::vector<std::unordered_set<std::string>> keys;  // one set per open object
+  bool duplicate = false;
+  auto cb = [&](int, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+        keys.emplace_back();
+        break;
+      case Json::parse_event_t::object_end:
+        if (!keys.empty()) keys.pop_back();
+        break;
+      case Json::parse_event_t::key:
+        if (!keys.empty() && !keys.back().insert(parsed.get<std::string>()).second) duplicate = true;
+        break;
+      default:
+        break;
+    }
+    return true;
+  };
+  Json doc = Json::parse(text.begin(), text.end(), cb, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Status::Corruption("proof: not valid JSON");
+  if (duplicate) return Status::Corruption("proof: duplicate member in an object");
+  return doc;
 }
 
 Status Fail(const std::string& what) { return Status::VerificationFailed(what); }
@@ -189,129 +208,105 @@ Status Fail(const std::string& what) { return Status::VerificationFailed(what); 
 }  // namespace
 
 std::string ProofToJson(const ProofDocument& d) {
-  std::string out = "{";
-  Key(&out, "format");
-  AppendString(&out, ProofDocument::kFormat);
-  out.push_back(',');
-  Key(&out, "kind");
-  AppendString(&out, d.kind);
-  out.push_back(',');
+  Json j;
+  j["format"] = ProofDocument::kFormat;
+  j["kind"] = d.kind;
   if (d.kind == "row") {
-    Key(&out, "table");
-    AppendString(&out, d.table);
-    out.push_back(',');
-    Key(&out, "row");
-    out.append(d.row_json.empty() ? "null" : d.row_json);
-    out.push_back(',');
+    j["table"] = d.table;
+    Json row = d.row_json.empty() ? Json(nullptr) : Json::parse(d.row_json, nullptr, false);
+    j["row"] = row.is_discarded() ? Json(nullptr) : std::move(row);
   }
   if (d.kind == "row" || d.kind == "kv") {
-    UNumMember(&out, "revision", d.revision);
-    Key(&out, "entry");
-    EntryObject(&out, d.entry);
-    out.push_back(',');
-    Key(&out, "entry_proof");
-    out.push_back('{');
-    UNumMember(&out, "leaf", d.entry_proof.leaf);
-    UNumMember(&out, "width", d.entry_proof.width);
-    Hashes(&out, "terms", d.entry_proof.terms, false);
-    out.append("},");
+    j["revision"] = d.revision;
+    j["entry"] = EntryJson(d.entry);
+    Json p;
+    p["leaf"] = d.entry_proof.leaf;
+    p["width"] = d.entry_proof.width;
+    p["terms"] = HashList(d.entry_proof.terms);
+    j["entry_proof"] = std::move(p);
   } else if (d.kind == "tx") {
-    Key(&out, "entries");
-    out.push_back('[');
-    for (size_t i = 0; i < d.entries.size(); i++) {
-      if (i > 0) out.push_back(',');
-      EntryObject(&out, d.entries[i]);
-    }
-    out.append("],");
+    Json es = Json::array();
+    for (const auto& e : d.entries) es.push_back(EntryJson(e));
+    j["entries"] = std::move(es);
   }
   if (d.kind != "state") {
-    Header(&out, "tx", d.tx);
-    Hashes(&out, "tx_inclusion", d.tx_inclusion);
+    j["tx"] = HeaderJson(d.tx);
+    j["tx_inclusion"] = HashList(d.tx_inclusion);
   }
-  if (d.kind == "tx") Hashes(&out, "tx_consistency", d.tx_consistency);
-  Header(&out, "target", d.target);
-  Key(&out, "state");
-  out.push_back('{');
-  Key(&out, "db");
-  AppendString(&out, d.state.db);
-  out.push_back(',');
-  UNumMember(&out, "tx_id", d.state.tx_id);
-  HashMember(&out, "alh", d.state.alh);
-  Key(&out, "signature");
-  if (d.state.signature.empty()) out.append("null"); else AppendString(&out, Hex(d.state.signature));
-  out.push_back(',');
-  Key(&out, "public_key");
-  if (d.state.public_key.empty()) out.append("null"); else AppendString(&out, d.state.public_key);
-  out.append("},");
-  UNumMember(&out, "since_tx", d.since_tx);
-  Key(&out, "dual");
+  if (d.kind == "tx") j["tx_consistency"] = HashList(d.tx_consistency);
+  j["target"] = HeaderJson(d.target);
+  Json s;
+  s["db"] = d.state.db;
+  s["tx_id"] = d.state.tx_id;
+  s["alh"] = ToHex(d.state.alh);
+  s["signature"] = d.state.signature.empty() ? Json(nullptr) : Json(Hex(d.state.signature));
+  s["public_key"] = d.state.public_key.empty() ? Json(nullptr) : Json(d.state.public_key);
+  j["state"] = std::move(s);
+  j["since_tx"] = d.since_tx;
   if (d.since_tx == 0) {
-    out.append("null");
+    j["dual"] = nullptr;
   } else {
-    out.push_back('{');
-    Header(&out, "source", d.dual.source);
-    Hashes(&out, "inclusion", d.dual.inclusion);
-    Hashes(&out, "consistency", d.dual.consistency, false);
-    out.push_back('}');
+    Json dual;
+    dual["source"] = HeaderJson(d.dual.source);
+    dual["inclusion"] = HashList(d.dual.inclusion);
+    dual["consistency"] = HashList(d.dual.consistency);
+    j["dual"] = std::move(dual);
   }
-  out.push_back('}');
-  return out;
+  // Strings we write are UTF-8 except a database name or table name a
+  // client gave with other bytes: replace rather than fail.
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 Result<ProofDocument> ProofFromJson(std::string_view text) {
-  IMMU_ASSIGN_OR_RETURN(json::Value doc, json::Value::Parse(text));
-  if (doc.type() != json::Value::Type::kObject) return Status::Corruption("proof: not a JSON object");
+  IMMU_ASSIGN_OR_RETURN(Json doc, ParseStrict(text));
+  if (!doc.is_object()) return Status::Corruption("proof: not a JSON object");
   ProofDocument d;
   std::string format;
-  IMMU_RETURN_IF_ERROR(json::GetString(doc, "format", &format));
+  IMMU_RETURN_IF_ERROR(GetString(doc, "", "format", &format));
   if (format != ProofDocument::kFormat) return Status::Corruption("format: unknown proof format \"" + format + "\"");
-  IMMU_RETURN_IF_ERROR(json::GetString(doc, "kind", &d.kind));
-  if (d.kind != "row" && d.kind != "kv" && d.kind != "tx" && d.kind != "state") return Status::Corruption("kind: unknown \"" + d.kind + "\"");
+  IMMU_RETURN_IF_ERROR(GetString(doc, "", "kind", &d.kind));
+  if (d.kind != "row" && d.kind != "kv" && d.kind != "tx" && d.kind != "state") {
+    return Status::Corruption("kind: unknown \"" + d.kind + "\"");
+  }
   if (d.kind == "row") {
-    IMMU_RETURN_IF_ERROR(json::GetString(doc, "table", &d.table));
+    IMMU_RETURN_IF_ERROR(GetString(doc, "", "table", &d.table));
     // The decoded columns: informational, kept for display only.
-    const json::Value* row = doc.Find("row");
-    if (row != nullptr && row->type() == json::Value::Type::kObject) d.row_json = row->text();
+    if (auto it = doc.find("row"); it != doc.end() && it->is_object()) d.row_json = it->dump();
   }
   if (d.kind == "row" || d.kind == "kv") {
-    IMMU_RETURN_IF_ERROR(json::GetU64(doc, "revision", &d.revision));
-    const json::Value* e;
-    IMMU_RETURN_IF_ERROR(GetObject(doc, "entry", &e));
+    IMMU_RETURN_IF_ERROR(GetU64(doc, "", "revision", &d.revision));
+    const Json* e;
+    IMMU_RETURN_IF_ERROR(GetObject(doc, "", "entry", &e));
     IMMU_RETURN_IF_ERROR(GetEntry(*e, "entry", &d.entry));
-    const json::Value* p;
-    IMMU_RETURN_IF_ERROR(GetObject(doc, "entry_proof", &p));
-    IMMU_RETURN_IF_ERROR(Field("entry_proof", json::GetU64(*p, "leaf", &d.entry_proof.leaf)));
-    IMMU_RETURN_IF_ERROR(Field("entry_proof", json::GetU64(*p, "width", &d.entry_proof.width)));
-    IMMU_RETURN_IF_ERROR(Field("entry_proof", GetHashes(*p, "terms", &d.entry_proof.terms)));
+    const Json* p;
+    IMMU_RETURN_IF_ERROR(GetObject(doc, "", "entry_proof", &p));
+    IMMU_RETURN_IF_ERROR(GetU64(*p, "entry_proof.", "leaf", &d.entry_proof.leaf));
+    IMMU_RETURN_IF_ERROR(GetU64(*p, "entry_proof.", "width", &d.entry_proof.width));
+    IMMU_RETURN_IF_ERROR(GetHashes(*p, "entry_proof.", "terms", &d.entry_proof.terms));
   } else if (d.kind == "tx") {
-    const json::Value* es = doc.Find("entries");
-    if (es == nullptr || es->type() != json::Value::Type::kArray) {
-      return Status::Corruption("entries: missing or not an array");
-    }
-    for (size_t i = 0; i < es->items().size(); i++) {
-      const json::Value& item = es->items()[i];
-      if (item.type() != json::Value::Type::kObject) return Status::Corruption("entries: element is not an object");
+    const Json* es;
+    IMMU_RETURN_IF_ERROR(Member(doc, "", "entries", &es));
+    if (!es->is_array()) return Status::Corruption("entries: not an array");
+    for (size_t i = 0; i < es->size(); i++) {
       ProofEntry e;
-      IMMU_RETURN_IF_ERROR(GetEntry(item, "entries[" + std::to_string(i) + "]", &e));
+      IMMU_RETURN_IF_ERROR(GetEntry((*es)[i], "entries[" + std::to_string(i) + "]", &e));
       d.entries.push_back(std::move(e));
     }
-    IMMU_RETURN_IF_ERROR(GetHashes(doc, "tx_consistency", &d.tx_consistency));
+    IMMU_RETURN_IF_ERROR(GetHashes(doc, "", "tx_consistency", &d.tx_consistency));
   }
   if (d.kind != "state") {
-    IMMU_RETURN_IF_ERROR(GetHeader(doc, "tx", &d.tx));
-    IMMU_RETURN_IF_ERROR(GetHashes(doc, "tx_inclusion", &d.tx_inclusion));
+    IMMU_RETURN_IF_ERROR(GetHeader(doc, "", "tx", &d.tx));
+    IMMU_RETURN_IF_ERROR(GetHashes(doc, "", "tx_inclusion", &d.tx_inclusion));
   }
-  IMMU_RETURN_IF_ERROR(GetHeader(doc, "target", &d.target));
+  IMMU_RETURN_IF_ERROR(GetHeader(doc, "", "target", &d.target));
   IMMU_RETURN_IF_ERROR(GetState(doc, &d.state));
-  IMMU_RETURN_IF_ERROR(json::GetU64(doc, "since_tx", &d.since_tx));
-  const json::Value* dual = doc.Find("dual");
+  IMMU_RETURN_IF_ERROR(GetU64(doc, "", "since_tx", &d.since_tx));
   if (d.since_tx > 0) {
-    if (dual == nullptr || dual->type() != json::Value::Type::kObject) {
-      return Status::Corruption("dual: missing or not an object while since_tx > 0");
-    }
-    IMMU_RETURN_IF_ERROR(Field("dual", GetHeader(*dual, "source", &d.dual.source)));
-    IMMU_RETURN_IF_ERROR(Field("dual", GetHashes(*dual, "inclusion", &d.dual.inclusion)));
-    IMMU_RETURN_IF_ERROR(Field("dual", GetHashes(*dual, "consistency", &d.dual.consistency)));
+    const Json* dual;
+    IMMU_RETURN_IF_ERROR(GetObject(doc, "", "dual", &dual));
+    IMMU_RETURN_IF_ERROR(GetHeader(*dual, "dual.", "source", &d.dual.source));
+    IMMU_RETURN_IF_ERROR(GetHashes(*dual, "dual.", "inclusion", &d.dual.inclusion));
+    IMMU_RETURN_IF_ERROR(GetHashes(*dual, "dual.", "consistency", &d.dual.consistency));
     d.dual.target = d.target;
   }
   return d;
