@@ -9,9 +9,6 @@ namespace immu::sql::immudb {
 
 namespace {
 
-Value Text(std::string s) { return Value::Str(oid::kText, std::move(s)); }
-Value Int8(uint64_t x) { return Value::Int(oid::kInt8, static_cast<int64_t>(x)); }
-
 // History pages: (limit, offset) arguments; limit NULL or absent: all.
 struct Page {
   uint64_t limit = 0;  // 0: unlimited (the store's convention)
@@ -61,9 +58,9 @@ Rows State(std::span<const Value>, EvalContext& ctx) {
   // Commits are acknowledged only once durable, so the precommitted tx (the
   // last one sequenced and written) is the committed one: no tx is ever
   // visible before it is durable.
-  return {{Text(s.db), Int8(s.tx_id), Text(ToHex(s.alh)), Int8(s.tx_id),
-           s.signature.empty() ? Value::Null(oid::kText) : Text(HexOf(s.signature)),
-           s.public_key.empty() ? Value::Null(oid::kText) : Text(s.public_key)}};
+  return {{TextV(s.db), U64V(s.tx_id), TextV(ToHex(s.alh)), U64V(s.tx_id),
+           s.signature.empty() ? Value::Null(oid::kText) : TextV(HexOf(s.signature)),
+           s.public_key.empty() ? Value::Null(oid::kText) : TextV(s.public_key)}};
 }
 
 Rows Tx(std::span<const Value> a, EvalContext& ctx) {
@@ -72,9 +69,9 @@ Rows Tx(std::span<const Value> a, EvalContext& ctx) {
   if (n <= 0 || static_cast<uint64_t>(n) > store.committed_tx()) return {};
   auto h = store.ReadTxHeader(static_cast<uint64_t>(n));
   ThrowIfError(h.status());
-  return {{Int8(h->id), TxTimestamp(h->ts), Value::Int(oid::kInt4, h->version), Value::Int(oid::kInt4, h->nentries),
-           Text(ToHex(h->eh)), Int8(h->bl_tx_id), Text(ToHex(h->bl_root)), Text(ToHex(h->prev_alh)),
-           Text(ToHex(h->Alh())), Text(HexOf(h->metadata))}};
+  return {{U64V(h->id), TxTimestamp(h->ts), Value::Int(oid::kInt4, h->version), Value::Int(oid::kInt4, h->nentries),
+           TextV(ToHex(h->eh)), U64V(h->bl_tx_id), TextV(ToHex(h->bl_root)), TextV(ToHex(h->prev_alh)),
+           TextV(ToHex(h->Alh())), TextV(HexOf(h->metadata))}};
 }
 
 Rows History(std::span<const Value> a, EvalContext& ctx) {
@@ -82,8 +79,8 @@ Rows History(std::span<const Value> a, EvalContext& ctx) {
   Rows rows;
   for (const auto& v : Versions(store, KvKey(a[0].s), PageArgs(a, 1, ctx))) {
     CheckCancel(ctx);
-    rows.push_back({Text(a[0].s), v.md.deleted() ? Value::Null(oid::kText) : Text(v.value), Int8(v.tx),
-                    Int8(v.revision), TxTime(store, v.tx), Value::Bool(v.md.deleted())});
+    rows.push_back({TextV(a[0].s), v.md.deleted() ? Value::Null(oid::kText) : TextV(v.value), U64V(v.tx),
+                    U64V(v.revision), TxTime(store, v.tx), Value::Bool(v.md.deleted())});
   }
   return rows;
 }
@@ -102,7 +99,7 @@ Rows RowHistory(std::span<const Value> a, EvalContext& ctx) {
   Rows rows;
   for (const auto& v : Versions(store, key, PageArgs(a, 1 + k, ctx))) {
     CheckCancel(ctx);
-    rows.push_back({Int8(v.tx), Int8(v.revision), TxTime(store, v.tx), Value::Bool(v.md.deleted()), Text(HexOf(key)),
+    rows.push_back({U64V(v.tx), U64V(v.revision), TxTime(store, v.tx), Value::Bool(v.md.deleted()), TextV(HexOf(key)),
                     v.md.deleted() ? Value::Null(oid::kJson) : Value::Str(oid::kJson, RowJson(t, v.value, ctx))});
   }
   return rows;
@@ -118,7 +115,7 @@ Rows Set(std::span<const Value> a, EvalContext& ctx) {
   uint64_t revision = 1;
   auto last = store.History(key, 0, 1, true);
   if (last.ok() && !last->empty()) revision = (*last)[0].revision + 1;
-  return {{Text(a[0].s), Int8(revision)}};
+  return {{TextV(a[0].s), U64V(revision)}};
 }
 
 Rows Get(std::span<const Value> a, EvalContext& ctx) {
@@ -134,8 +131,8 @@ Rows Get(std::span<const Value> a, EvalContext& ctx) {
   if (!v.ok() && v.status().IsNotFound()) return {};
   ThrowIfError(v.status());
   // A write of this transaction not yet committed has no tx id yet.
-  return {{Text(a[0].s), Text(v->value), v->tx == 0 ? Value::Null(oid::kInt8) : Int8(v->tx),
-           v->tx == 0 ? Value::Null(oid::kInt8) : Int8(v->revision)}};
+  return {{TextV(a[0].s), TextV(v->value), v->tx == 0 ? Value::Null(oid::kInt8) : U64V(v->tx),
+           v->tx == 0 ? Value::Null(oid::kInt8) : U64V(v->revision)}};
 }
 
 Rows Scan(std::span<const Value> a, EvalContext& ctx) {
@@ -151,8 +148,8 @@ Rows Scan(std::span<const Value> a, EvalContext& ctx) {
   ThrowIfError(vs.status());
   Rows rows;
   for (const auto& v : *vs) {
-    rows.push_back({Text(v.key.substr(1)), Text(v.value), v.tx == 0 ? Value::Null(oid::kInt8) : Int8(v.tx),
-                    v.tx == 0 ? Value::Null(oid::kInt8) : Int8(v.revision)});
+    rows.push_back({TextV(v.key.substr(1)), TextV(v.value), v.tx == 0 ? Value::Null(oid::kInt8) : U64V(v.tx),
+                    v.tx == 0 ? Value::Null(oid::kInt8) : U64V(v.revision)});
   }
   return rows;
 }

@@ -10,6 +10,7 @@
 
 #include "catalog/catalog.h"
 #include "sql/expr.h"
+#include "sql/system_internal.h"
 #include "storage/store.h"
 
 namespace immu::sql::immudb {
@@ -36,6 +37,8 @@ std::string RowJson(const TableDef& t, std::string_view stored, EvalContext& ctx
 // timestamptz from a tx header timestamp (microseconds since 1970).
 Value TxTimestamp(int64_t unix_micros);
 std::string HexOf(std::string_view bytes);
+// A tx id, revision or count as int8 (TextV, BoolV ... are system_internal.h's).
+inline Value U64V(uint64_t x) { return Int8V(static_cast<int64_t>(x)); }
 int64_t IntArg(const Value& v, EvalContext& ctx, const char* what);
 
 // Implementations: args as coerced by the function table.

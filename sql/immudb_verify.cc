@@ -23,10 +23,8 @@ namespace {
 // server (immudb_verify_tx) instead.
 constexpr uint32_t kMaxProofEntries = 100000;
 
-Value Text(std::string s) { return Value::Str(oid::kText, std::move(s)); }
-Value Int8(uint64_t x) { return Value::Int(oid::kInt8, static_cast<int64_t>(x)); }
-Value OptInt8(const std::optional<uint64_t>& x) { return x ? Int8(*x) : Value::Null(oid::kInt8); }
-Value Reason(const std::string& r) { return r.empty() ? Value::Null(oid::kText) : Text(r); }
+Value OptInt8(const std::optional<uint64_t>& x) { return x ? U64V(*x) : Value::Null(oid::kInt8); }
+Value Reason(const std::string& r) { return r.empty() ? Value::Null(oid::kText) : TextV(r); }
 
 struct KeyCheck {
   bool verified = false;
@@ -169,14 +167,14 @@ immu::State StateWith(Store& store, uint64_t n) {
 Rows VerifyRow(std::span<const Value> a, EvalContext& ctx) {
   const RowArgs r = ParseRowArgs(a, ctx, false, "immudb_verify_row");
   const KeyCheck c = CheckKey(StoreOf(ctx), r.key, r.table);
-  return {{Value::Bool(c.verified), Text(r.table->name), OptInt8(c.tx), OptInt8(c.revision), Text(HexOf(r.key)),
+  return {{Value::Bool(c.verified), TextV(r.table->name), OptInt8(c.tx), OptInt8(c.revision), TextV(HexOf(r.key)),
            Reason(c.reason)}};
 }
 
 Rows VerifyKey(std::span<const Value> a, EvalContext& ctx) {
   const std::string key = KvKey(a[0].s);
   const KeyCheck c = CheckKey(StoreOf(ctx), key, nullptr);
-  return {{Value::Bool(c.verified), Text(a[0].s), OptInt8(c.tx), OptInt8(c.revision), Text(HexOf(key)),
+  return {{Value::Bool(c.verified), TextV(a[0].s), OptInt8(c.tx), OptInt8(c.revision), TextV(HexOf(key)),
            Reason(c.reason)}};
 }
 
@@ -186,12 +184,12 @@ Rows VerifyTx(std::span<const Value> a, EvalContext& ctx) {
   const immu::State state = StateWith(store, n);
   Value nentries = Value::Null(oid::kInt4), hash = Value::Null(oid::kText);
   auto fail = [&](const std::string& why) {
-    return Rows{{Value::Bool(false), Int8(n), nentries, hash, Int8(state.tx_id), Text(why)}};
+    return Rows{{Value::Bool(false), U64V(n), nentries, hash, U64V(state.tx_id), TextV(why)}};
   };
   auto tx = store.ReadTx(n);
   if (!tx.ok()) return fail(tx.status().ToString());
   nentries = Value::Int(oid::kInt4, tx->header.nentries);
-  hash = Text(ToHex(tx->header.Alh()));
+  hash = TextV(ToHex(tx->header.Alh()));
   // Eh from the stored entries.
   std::vector<Hash> digests;
   digests.reserve(tx->entries.size());
@@ -207,7 +205,7 @@ Rows VerifyTx(std::span<const Value> a, EvalContext& ctx) {
   if (!(dual->source == tx->header)) return fail("the record and the tree disagree on tx " + std::to_string(n) + "'s header");
   Status s = VerifyDualProof(*dual, n, tx->header.Alh(), state.tx_id, state.alh);
   if (!s.ok()) return fail(s.ToString());
-  return {{Value::Bool(true), Int8(n), nentries, hash, Int8(state.tx_id), Value::Null(oid::kText)}};
+  return {{Value::Bool(true), U64V(n), nentries, hash, U64V(state.tx_id), Value::Null(oid::kText)}};
 }
 
 Rows ProofRow(std::span<const Value> a, EvalContext& ctx) {
