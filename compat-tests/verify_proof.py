@@ -122,6 +122,21 @@ def verify_consistency(first, second, first_root, second_root, proof, what):
         raise Failed("%s: consistency proof does not match the roots" % what)
 
 
+def num(d, k):
+    """An integer member (JSON numbers like 1.0 or strings are refused)."""
+    v = d[k]
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise Failed("%s: not an integer" % k)
+    return v
+
+
+def no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise Failed("duplicate member in an object")
+    return dict(pairs)
+
+
 def entry_digest(key, md, value):
     return H(b"\x00", struct.pack(">I", len(key)), key, struct.pack(">I", len(md)), md, H(value))
 
@@ -129,12 +144,12 @@ def entry_digest(key, md, value):
 class Header:
     def __init__(self, d, what):
         try:
-            self.id = int(d["id"])
-            self.ts = int(d["ts"])
-            self.version = int(d["version"])
-            self.nentries = int(d["nentries"])
+            self.id = num(d, "id")
+            self.ts = num(d, "ts")
+            self.version = num(d, "version")
+            self.nentries = num(d, "nentries")
             self.eh = bytes.fromhex(d["eh"])
-            self.bl_tx_id = int(d["bl_tx_id"])
+            self.bl_tx_id = num(d, "bl_tx_id")
             self.bl_root = bytes.fromhex(d["bl_root"])
             self.prev_alh = bytes.fromhex(d["prev_alh"])
             self.metadata = bytes.fromhex(d["metadata"])
@@ -202,11 +217,11 @@ def verify_document(doc, trusted_tx=0, trusted_alh=ZERO, trusted_db=None):
     target = Header(doc["target"], "target")
     target_alh = target.alh()
     state = doc["state"]
-    if int(state["tx_id"]) != target.id or bytes.fromhex(state["alh"]) != target_alh:
+    if num(state, "tx_id") != target.id or bytes.fromhex(state["alh"]) != target_alh:
         raise Failed("state: does not match the target header")
     if trusted_db is not None and state["db"] != trusted_db:
         raise Failed("state: database %r is not the trusted %r" % (state["db"], trusted_db))
-    since = int(doc["since_tx"])
+    since = num(doc, "since_tx")
     if trusted_tx > 0 and since != trusted_tx:
         raise Failed("dual proof: made from tx %d, but the trusted state is tx %d" % (since, trusted_tx))
     if trusted_tx > target.id:
@@ -218,9 +233,9 @@ def verify_document(doc, trusted_tx=0, trusted_alh=ZERO, trusted_db=None):
         e = doc["entry"]
         key, md, value = (bytes.fromhex(e[f]) for f in ("key", "metadata", "value"))
         p = doc["entry_proof"]
-        if int(p["width"]) != tx.nentries:
+        if num(p, "width") != tx.nentries:
             raise Failed("entry proof: width is not the tx's number of entries")
-        verify_inclusion(entry_digest(key, md, value), int(p["leaf"]), int(p["width"]),
+        verify_inclusion(entry_digest(key, md, value), num(p, "leaf"), num(p, "width"),
                          hashes(p["terms"], "entry proof"), tx.eh, "entry proof")
         incl = hashes(doc["tx_inclusion"], "tx inclusion")
         if tx.id > target.id:
@@ -296,7 +311,7 @@ def main():
         ap.error("give --file or --dsn")
     text = open(args.file).read() if args.file else fetch(args)
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=no_duplicates)
         tx_id, alh = verify_document(doc, args.trusted_tx, trusted_alh, args.db)
     except Failed as e:
         print("verification failed: %s" % e)

@@ -110,6 +110,8 @@ expect 0 "verified: entry 6b657932 in state tx 3 \(consistent with trusted tx 2\
   python3 "$verifier" --file "$tmp/vector.json" --trusted 2:5a566b9603baf0f3de2b5d302b5e22cdadd99c28b3744a58a8c96116b1c43583
 sed 's/"76616c756532"/"76616c756533"/' "$tmp/vector.json" >"$tmp/vector_bad.json"
 expect 1 "verification failed: entry proof" python3 "$verifier" --file "$tmp/vector_bad.json"
+sed 's/"value": "76616c756532"/"value": "76616c756532", "value": "76616c756533"/' "$tmp/vector.json" >"$tmp/vector_dup.json"
+expect 1 "verification failed: duplicate member" python3 "$verifier" --file "$tmp/vector_dup.json"
 first=$(expect 0 "verified: row" "$py" "$verifier" --dsn "$conn" --row t 2 | sed -n 's/^state //p')
 sql -c "INSERT INTO t VALUES (4, 'value-4')"
 expect 0 "consistent with trusted tx" "$py" "$verifier" --dsn "$conn" --row t 2 --trusted "$first"
