@@ -22,6 +22,7 @@ echo "== the server with real clients: psql (incl. \\d family), SQL logic tests 
 compat-tests/psql_smoke.sh
 compat-tests/server_suite.sh
 compat-tests/psql_describe.sh
+compat-tests/verify_suite.sh
 
 echo "== ASan+UBSan build + unit tests"
 scripts/build.sh build-asan -DIMMU_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

@@ -7,6 +7,8 @@
 //   0x01 'q' u32be(sequence owner oid) u16be(column)  -> sequence high-water mark
 //   0x01 'o'                             -> next free oid
 //   0x02 u32be(table oid) key(pk)        -> row (sql/row_codec.h)
+//   0x03 ...                             -> index entries (IndexDef below)
+//   0x04 key                             -> immudb_set key-value entries (docs/VERIFICATION.md)
 //
 // A Catalog object is an immutable snapshot: DDL builds a new one. Sessions
 // hold a shared_ptr to the snapshot they bind against.

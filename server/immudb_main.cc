@@ -8,7 +8,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "server/options.h"
 #include "server/server.h"
 #include "sql/engine.h"
+#include "verify/state.h"
 
 #ifndef IMMUDB_VERSION
 #define IMMUDB_VERSION "0.0.0"
@@ -93,6 +96,20 @@ int Run(int argc, char** argv) {
     sql::EngineOptions eo;
     eo.dir = o.dir;
     eo.synced = o.synced;
+    if (!o.signing_key.empty()) {
+      std::ifstream in(o.signing_key, std::ios::binary);
+      std::stringstream pem;
+      pem << in.rdbuf();
+      if (!in || pem.str().empty()) {
+        Log(LogLevel::kError, "cannot read the signing key " + o.signing_key);
+        return 1;
+      }
+      if (auto signer = Signer::FromPrivateKeyPem(pem.str()); !signer.ok()) {
+        Log(LogLevel::kError, "invalid signing key " + o.signing_key + ": " + signer.status().message());
+        return 1;
+      }
+      eo.signing_key_pem = pem.str();
+    }
     engine = sql::OpenEngine(eo);
   } catch (const PgError& e) {
     Log(LogLevel::kError, "cannot open data directory " + o.dir + ": " + e.message());

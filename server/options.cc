@@ -27,6 +27,8 @@ constexpr Flag kFlags[] = {
      "password of the superuser immudb (default immudb)"},
     {"certificate", "IMMUDB_CERTIFICATE", Kind::kString, "TLS certificate chain (PEM)"},
     {"pkey", "IMMUDB_PKEY", Kind::kString, "TLS private key (PEM)"},
+    {"signing-key", "IMMUDB_SIGNING_KEY", Kind::kString,
+     "private key (PEM, ECDSA P-256 or Ed25519) signing the state clients verify (default: unsigned)"},
     {"max-connections", "IMMUDB_MAX_CONNECTIONS", Kind::kInt,
      "maximum concurrent client connections (default 1000)"},
     {"synced", "IMMUDB_SYNCED", Kind::kBool,
@@ -94,6 +96,8 @@ void Apply(const Flag& f, const std::string& v, ServerOptions* o) {
     o->certificate = v;
   } else if (name == "pkey") {
     o->pkey = v;
+  } else if (name == "signing-key") {
+    o->signing_key = v;
   } else if (name == "max-connections") {
     o->max_connections = static_cast<int>(ParseInt(name, v, 1, 1000000));
   } else if (name == "synced") {

@@ -23,6 +23,7 @@ struct ServerOptions {
   std::string admin_password = "immudb";
   std::string certificate;  // PEM chain; TLS when both this and pkey are set
   std::string pkey;         // PEM private key
+  std::string signing_key;  // PEM private key signing database states; empty: unsigned
   int max_connections = 1000;
   bool synced = true;
   LogLevel log_level = LogLevel::kInfo;

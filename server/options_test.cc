@@ -22,6 +22,7 @@ TEST_CASE("options: defaults") {
   CHECK(o.address == "127.0.0.1");
   CHECK(o.port == 5432);
   CHECK(o.admin_password == "immudb");
+  CHECK(o.signing_key.empty());
   CHECK(o.synced);
   CHECK(!o.detached);
   CHECK(!o.tls());
@@ -47,6 +48,8 @@ TEST_CASE("options: flags, both spellings, and bools") {
   CHECK(ParseServerOptions({"-h"}, Env({})).help);
   CHECK(ParseServerOptions({"--version"}, Env({})).version);
   CHECK(ParseServerOptions({"--synced"}, Env({{"IMMUDB_SYNCED", "false"}})).synced);
+  CHECK(ParseServerOptions({"--signing-key", "s.pem"}, Env({})).signing_key == "s.pem");
+  CHECK(ParseServerOptions({}, Env({{"IMMUDB_SIGNING_KEY", "e.pem"}})).signing_key == "e.pem");
 }
 
 TEST_CASE("options: environment, overridden by flags") {

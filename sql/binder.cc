@@ -1,6 +1,7 @@
 #include "sql/binder.h"
 
 #include "catalog/pg_error.h"
+#include "sql/immudb_functions.h"
 
 namespace immu::sql {
 
@@ -76,6 +77,7 @@ std::unique_ptr<Expr> Binder::BindIndirection(const PgQuery__AIndirection* ind, 
   auto e = Bind(ind->arg, scope);
   for (size_t i = 0; i < ind->n_indirection; i++) {
     const PgNode* n = ind->indirection[i];
+    if (n->node_case == PG_QUERY__NODE__NODE_STRING && BindImmudbField(&e, NodeString(n))) continue;
     if (n->node_case != PG_QUERY__NODE__NODE_A_INDICES || n->a_indices->is_slice || n->a_indices->uidx == nullptr) {
       throw PgError(sqlstate::kFeatureNotSupported, "only array subscripts are supported in indirection");
     }

@@ -13,6 +13,9 @@ struct EngineOptions {
   bool synced = true;                   // fsync every commit (group commit)
   std::string default_database = "defaultdb";
   std::string server_version = "15.0";  // reported as server_version
+  // PEM private key (ECDSA P-256 or Ed25519) every database signs its state
+  // with (immudb_state, proof documents); empty: states are unsigned.
+  std::string signing_key_pem;
 };
 
 // Opens (creating when missing) the engine; throws PgError on failure.

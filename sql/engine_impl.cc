@@ -30,6 +30,15 @@ class EngineImpl : public Engine {
     if (!dbs_.contains(o.default_database)) {
       dbs_[o.default_database] = Database::Open(o.default_database, o.dir + "/" + o.default_database, o.synced);
     }
+    if (!o.signing_key_pem.empty()) {
+      for (auto& [name, db] : dbs_) {
+        auto signer = Signer::FromPrivateKeyPem(o.signing_key_pem);
+        if (!signer.ok()) {
+          throw PgError(sqlstate::kInvalidParameterValue, "signing key: " + signer.status().message());
+        }
+        db->store()->SetSigner(std::move(signer).value());
+      }
+    }
   }
 
   std::unique_ptr<Session> NewSession(const SessionOptions& options) override {

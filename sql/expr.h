@@ -19,10 +19,12 @@
 
 namespace immu {
 class Catalog;
+class Transaction;
 }  // namespace immu
 
 namespace immu::sql {
 
+class Database;
 using Row = std::vector<Value>;
 class SubqueryRunner;
 class SessionSequences;
@@ -43,6 +45,11 @@ struct EvalContext {
   int32_t backend_pid = 0;
   // nextval/currval/setval/lastval state of the session; may be nullptr.
   SessionSequences* sequences = nullptr;
+  // The statement's database and storage transaction (set by
+  // ExecuteStatement for its duration; nullptr outside a statement): the
+  // immudb_* functions read and prove through them.
+  Database* db = nullptr;
+  Transaction* txn = nullptr;
 };
 
 using ScalarFn = Value (*)(std::span<const Value> args, EvalContext& ctx);

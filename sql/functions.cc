@@ -1,4 +1,5 @@
 #include "sql/functions.h"
+#include "sql/immudb_functions.h"
 
 #include <re2/re2.h>
 
@@ -533,6 +534,7 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
 ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_types) {
   ResolvedFn sys;
   if (ResolveSystemFunction(name, arg_types, &sys)) return sys;
+  if (ResolveImmudbFunction(name, arg_types, &sys)) return sys;
   // Type-generic functions first.
   if (name == "abs" && arg_types.size() == 1) {
     const uint32_t t = arg_types[0] == oid::kUnknown ? oid::kFloat8 : arg_types[0];

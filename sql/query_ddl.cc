@@ -277,6 +277,10 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
 }
 
 QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
+  if (sc.eval != nullptr) {
+    sc.eval->db = sc.db;
+    sc.eval->txn = sc.txn;
+  }
   switch (stmt->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT: {
       QueryResult r = RunSelect(stmt->select_stmt, sc, nullptr);

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "catalog/pg_error.h"
+#include "sql/immudb_functions.h"
 #include "sql/query_history.h"
 #include "sql/join.h"
 #include "sql/query_internal.h"
@@ -268,6 +269,7 @@ Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Bin
   std::vector<std::unique_ptr<Expr>> args;
   for (size_t i = 0; i < f->n_args; i++) args.push_back(binder.Bind(f->args[i], arg_scope));
   Relation r;
+  if (BuildImmudbRelation(name, args, rf, sc, binder, &r)) return r;
   ScopeColumn col;
   col.qualifier = rf->alias != nullptr ? rf->alias->aliasname : name;
   col.name = rf->alias != nullptr && rf->alias->n_colnames > 0 ? std::string(NodeString(rf->alias->colnames[0]))

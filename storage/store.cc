@@ -312,6 +312,16 @@ State Store::CurrentState() const {
   return s;
 }
 
+State Store::StateOf(const TxHeader& header) const {
+  State s;
+  s.db = options_.db_name;
+  s.tx_id = header.id;
+  s.alh = header.id == 0 ? kZeroHash : header.Alh();
+  std::lock_guard lock(state_mu_);
+  if (signer_ != nullptr) (void)signer_->SignState(&s);
+  return s;
+}
+
 void Store::SetSigner(std::unique_ptr<Signer> signer) {
   std::lock_guard lock(state_mu_);
   signer_ = std::move(signer);

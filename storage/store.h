@@ -21,6 +21,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -126,6 +127,10 @@ class Store {
 
   // --- verification -------------------------------------------------------
   State CurrentState() const;
+  // The state of an already committed header (e.g. the target of a proof
+  // made a moment ago), signed when a signer is set, so that a proof and
+  // the signed state it leads to always name the same tx.
+  State StateOf(const TxHeader& header) const;
   void SetSigner(std::unique_ptr<Signer> signer);
   // Entry + proofs for key's latest version (or the version live at at_tx
   // when non-zero), linked to the current state and, when trusted_tx > 0,
@@ -144,7 +149,11 @@ class Store {
 
  private:
   class EntryTreeSource;
+  struct ProofHead;
   Status ProveEntry(std::string_view key, const IndexVersion& v, VerifiableEntry* ve) const;
+  // The header and hint tree of tx's record (at rec_pos), from the cache or
+  // read, parsed and checked against Eh.
+  Result<std::shared_ptr<const ProofHead>> LoadProofHead(uint64_t tx, uint64_t rec_pos) const;
   friend class Transaction;
   // What a committer computes before taking any lock.
   struct Prepared {
@@ -215,6 +224,14 @@ class Store {
   mutable std::mutex state_mu_;
   TxHeader committed_header_;  // guarded by state_mu_
   std::unique_ptr<Signer> signer_;  // guarded by state_mu_
+
+  // Proof heads of recently proven transactions with hints (most recent
+  // first), so that proving entries of a big transaction again costs
+  // O(log n) instead of re-reading and re-hashing its hint roots. Records
+  // are immutable, so entries never go stale; bounded by kProofCacheBytes.
+  mutable std::mutex proof_cache_mu_;
+  mutable std::list<std::shared_ptr<const ProofHead>> proof_cache_;  // guarded by proof_cache_mu_
+  mutable size_t proof_cache_bytes_ = 0;                              // guarded by proof_cache_mu_
 
   // Checkpointing.
   mutable std::mutex ckpt_mu_;

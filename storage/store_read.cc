@@ -160,12 +160,11 @@ Result<DualProof> Store::ProveDual(uint64_t source_tx, uint64_t target_tx) const
 }
 
 // Entries-tree subtrees for a proof of one entry: inside the entry's hint run
-// from the run's recomputed leaves, above it from the hinted run roots.
+// from the run's recomputed leaves, above it from the run roots.
 class Store::EntryTreeSource : public merkle::SubtreeSource {
  public:
-  EntryTreeSource(uint64_t n, uint64_t run_begin, std::vector<Hash> run_leaves,
-                  std::vector<Hash> run_roots)
-      : n_(n), run_begin_(run_begin), run_(std::move(run_leaves)), roots_(std::move(run_roots)) {}
+  EntryTreeSource(uint64_t n, uint64_t run_begin, std::vector<Hash> run_leaves, const merkle::TreeLevels& run_roots)
+      : n_(n), run_begin_(run_begin), run_(std::move(run_leaves)), roots_(run_roots) {}
   uint64_t size() const override { return n_; }
   Result<Hash> Subtree(uint64_t begin, uint64_t end) const override {
     constexpr uint64_t kRun = logfmt::kHintChunk;
@@ -177,38 +176,84 @@ class Store::EntryTreeSource : public merkle::SubtreeSource {
     }
     return Status::InvalidArgument("entries subtree outside the loaded run");
   }
-  Hash Root() const { return roots_.Root(); }
 
  private:
   uint64_t n_, run_begin_;
-  merkle::TreeLevels run_, roots_;
+  merkle::TreeLevels run_;
+  const merkle::TreeLevels& roots_;
 };
 
-// Fills ve's entry, its tx header and its proof inside the tx, reading only the
-// record head and the entry's hint run (at most kHintChunk entries).
-Status Store::ProveEntry(std::string_view key, const IndexVersion& v, VerifiableEntry* ve) const {
-  IMMU_ASSIGN_OR_RETURN(const uint64_t rec_pos, tree_->RecordPos(v.tx));
+struct Store::ProofHead {
+  uint64_t tx = 0;
+  TxHeader header;
+  uint64_t entries_pos = 0;  // global log position of the entries part
+  uint64_t entries_len = 0;
+  std::vector<uint32_t> offsets;  // hint run offsets; empty: no hints
+  merkle::TreeLevels roots{{}};   // over the hint run roots; Root() == header.eh
+  size_t bytes() const { return sizeof(*this) + offsets.size() * 4 + 2 * offsets.size() * sizeof(Hash); }
+};
+
+namespace {
+constexpr size_t kProofCacheBytes = 32 << 20;
+}  // namespace
+
+Result<std::shared_ptr<const Store::ProofHead>> Store::LoadProofHead(uint64_t tx, uint64_t rec_pos) const {
+  {
+    std::lock_guard lock(proof_cache_mu_);
+    for (auto it = proof_cache_.begin(); it != proof_cache_.end(); ++it) {
+      if ((*it)->tx != tx) continue;
+      proof_cache_.splice(proof_cache_.begin(), proof_cache_, it);
+      return proof_cache_.front();
+    }
+  }
   auto head = log_->ReadRecordHead(rec_pos);
-  if (!head.ok()) return Status::Corruption(TxName(v.tx) + ": " + head.status().message());
+  if (!head.ok()) return Status::Corruption(TxName(tx) + ": " + head.status().message());
   logfmt::RecordView view;
   Status s = logfmt::ParseRecordHead(*head, &view);
-  if (s.ok() && view.header.id != v.tx) s = Status::Corruption("record holds another tx");
+  if (s.ok() && view.header.id != tx) s = Status::Corruption("record holds another tx");
   logfmt::Hints hints;
   if (s.ok()) s = logfmt::ParseHints(view.hints, view.header.nentries, view.entries_len, &hints);
-  if (!s.ok()) return Status::Corruption(TxName(v.tx) + ": " + s.message());
-  const uint64_t entries_pos = rec_pos + view.entries_offset;
-  if (v.pos < entries_pos || v.pos - entries_pos >= view.entries_len) {
+  if (!s.ok()) return Status::Corruption(TxName(tx) + ": " + s.message());
+  auto ph = std::make_shared<ProofHead>();
+  ph->tx = tx;
+  ph->header = view.header;
+  ph->entries_pos = rec_pos + view.entries_offset;
+  ph->entries_len = view.entries_len;
+  if (hints.offsets.empty()) return std::shared_ptr<const ProofHead>(std::move(ph));
+  ph->offsets = std::move(hints.offsets);
+  ph->roots = merkle::TreeLevels(std::move(hints.roots));
+  // Hints are derived data: trusted only once they hash to Eh.
+  if (ph->roots.Root() != view.header.eh) return Status::Corruption(TxName(tx) + ": entries do not match Eh");
+  std::lock_guard lock(proof_cache_mu_);
+  proof_cache_.push_front(ph);
+  proof_cache_bytes_ += ph->bytes();
+  while (proof_cache_bytes_ > kProofCacheBytes && proof_cache_.size() > 1) {
+    proof_cache_bytes_ -= proof_cache_.back()->bytes();
+    proof_cache_.pop_back();
+  }
+  return std::shared_ptr<const ProofHead>(std::move(ph));
+}
+
+// Fills ve's entry, its tx header and its proof inside the tx, reading the
+// record head (or its cached copy) and the entry's hint run (at most
+// kHintChunk entries), whose leaves are always recomputed from the log.
+Status Store::ProveEntry(std::string_view key, const IndexVersion& v, VerifiableEntry* ve) const {
+  IMMU_ASSIGN_OR_RETURN(const uint64_t rec_pos, tree_->RecordPos(v.tx));
+  IMMU_ASSIGN_OR_RETURN(std::shared_ptr<const ProofHead> head, LoadProofHead(v.tx, rec_pos));
+  const uint64_t entries_pos = head->entries_pos;
+  if (v.pos < entries_pos || v.pos - entries_pos >= head->entries_len) {
     return Status::Corruption(TxName(v.tx) + ": indexed entry outside its record");
   }
   const uint64_t rel = v.pos - entries_pos;
-  const uint32_t n = view.header.nentries;
+  const uint32_t n = head->header.nentries;
   // The run holding the entry: [run * kHintChunk, ...) at [run_off, run_end).
   size_t run = 0;
-  uint64_t run_off = 0, run_end = view.entries_len;
-  if (!hints.offsets.empty()) {
-    run = std::upper_bound(hints.offsets.begin(), hints.offsets.end(), rel) - hints.offsets.begin() - 1;
-    run_off = hints.offsets[run];
-    if (run + 1 < hints.offsets.size()) run_end = hints.offsets[run + 1];
+  uint64_t run_off = 0, run_end = head->entries_len;
+  const auto& offsets = head->offsets;
+  if (!offsets.empty()) {
+    run = std::upper_bound(offsets.begin(), offsets.end(), rel) - offsets.begin() - 1;
+    run_off = offsets[run];
+    if (run + 1 < offsets.size()) run_end = offsets[run + 1];
   }
   const uint64_t run_begin = uint64_t{run} * logfmt::kHintChunk;
   const uint64_t run_len = std::min<uint64_t>(logfmt::kHintChunk, n - run_begin);
@@ -222,7 +267,7 @@ Status Store::ProveEntry(std::string_view key, const IndexVersion& v, Verifiable
   for (uint64_t i = 0; i < run_len; i++) {
     logfmt::EntryView e;
     size_t used;
-    s = logfmt::ParseEntry(got, &e, &used);
+    Status s = logfmt::ParseEntry(got, &e, &used);
     if (!s.ok()) return Status::Corruption(TxName(v.tx) + ": " + s.message());
     leaves.push_back(EntryDigest(e.key, e.md, e.value));
     if (off == rel) {
@@ -236,15 +281,21 @@ Status Store::ProveEntry(std::string_view key, const IndexVersion& v, Verifiable
     off += used;
   }
   if (index < 0 || !got.empty()) return Status::Corruption(TxName(v.tx) + ": entry run does not parse");
-  std::vector<Hash> roots = std::move(hints.roots);
-  if (roots.empty()) {
-    roots.push_back(merkle::RootOfLeafHashes(leaves));
-  } else if (roots[run] != merkle::RootOfLeafHashes(leaves)) {
-    return Status::Corruption(TxName(v.tx) + ": entries do not match their hint");
+  const Hash run_root = merkle::RootOfLeafHashes(leaves);
+  merkle::TreeLevels single({});
+  const merkle::TreeLevels* roots = &head->roots;
+  if (offsets.empty()) {
+    // No hints: the run is the whole transaction.
+    if (run_root != head->header.eh) return Status::Corruption(TxName(v.tx) + ": entries do not match Eh");
+    single = merkle::TreeLevels({run_root});
+    roots = &single;
+  } else if (roots->Subtree(run, run + 1).value() != run_root) {
+    // The hint roots hash to Eh (checked when loaded): these entries are not
+    // the ones the transaction committed.
+    return Status::Corruption(TxName(v.tx) + ": entries do not match Eh");
   }
-  EntryTreeSource src(n, run_begin, std::move(leaves), std::move(roots));
-  if (src.Root() != view.header.eh) return Status::Corruption(TxName(v.tx) + ": entries do not match Eh");
-  ve->tx = view.header;
+  EntryTreeSource src(n, run_begin, std::move(leaves), *roots);
+  ve->tx = head->header;
   ve->entry_proof.leaf = static_cast<uint64_t>(index);
   ve->entry_proof.width = n;
   IMMU_ASSIGN_OR_RETURN(ve->entry_proof.terms, merkle::InclusionProof(src, ve->entry_proof.leaf, n));

@@ -30,6 +30,7 @@ struct EntryProof {
   uint64_t leaf = 0;   // entry index inside the transaction
   uint64_t width = 0;  // nentries
   std::vector<Hash> terms;
+  bool operator==(const EntryProof&) const = default;
 };
 
 struct DualProof {
@@ -37,6 +38,7 @@ struct DualProof {
   TxHeader target;
   std::vector<Hash> inclusion;    // Alh(source) in tree(target.id - 1); empty if same tx
   std::vector<Hash> consistency;  // tree(source.id - 1) -> tree(target.id - 1)
+  bool operator==(const DualProof&) const = default;
 };
 
 // Everything a client needs to accept one entry read against a trusted state.
