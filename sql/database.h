@@ -16,6 +16,7 @@
 #include <string>
 
 #include "catalog/catalog.h"
+#include "sql/advisory_locks.h"
 #include "storage/store.h"
 
 namespace immu::sql {
@@ -51,6 +52,8 @@ class Database {
   // Forgets the cached state of a sequence (DROP, RESTART).
   void ResetSequence(uint32_t owner, uint16_t column);
 
+  AdvisoryLocks& advisory_locks() { return advisory_; }
+
   // Allocates a fresh object id (persisted).
   uint32_t AllocateOid();
 
@@ -77,6 +80,7 @@ class Database {
   // The cached state of a sequence, loaded from the store on first use.
   // Requires seq_mu_.
   Seq& LoadSequence(uint32_t owner, uint16_t column, int64_t start);
+  AdvisoryLocks advisory_;
   std::mutex seq_mu_;
   std::map<std::pair<uint32_t, uint16_t>, Seq> seqs_;
   uint32_t next_oid_ = 0;

@@ -45,6 +45,8 @@ struct EvalContext {
   int32_t backend_pid = 0;
   // nextval/currval/setval/lastval state of the session; may be nullptr.
   SessionSequences* sequences = nullptr;
+  // The session, as the owner of its advisory locks; may be nullptr.
+  const void* session = nullptr;
   // The statement's database and storage transaction (set by
   // ExecuteStatement for its duration; nullptr outside a statement): the
   // immudb_* functions read and prove through them.

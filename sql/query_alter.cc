@@ -350,17 +350,89 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
 QueryResult RunRename(const PgQuery__RenameStmt* s, StmtContext& sc) {
   QueryResult out;
   out.tag = "ALTER TABLE";
-  if (s->relation == nullptr) throw PgError(sqlstate::kFeatureNotSupported, "only table and column renames are supported");
-  TableDef t;
-  MutableCopy(sc, s->relation, &t);
+  if (s->relation == nullptr) throw PgError(sqlstate::kFeatureNotSupported, "this kind of RENAME is not supported yet");
   const std::string newname = s->newname;
+  TableDef t;
+  if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+    // ALTER INDEX ... RENAME: the index (and the constraint it backs).
+    out.tag = "ALTER INDEX";
+    const std::string schema = s->relation->schemaname != nullptr ? s->relation->schemaname : "";
+    const TableDef* owner = (*sc.catalog)->FindIndexTable(schema, s->relation->relname);
+    if (owner == nullptr) {
+      const TableDef* pk_owner = nullptr;
+      for (const auto& [oid, x] : (*sc.catalog)->tables()) {
+        if (!x.pk.empty() && x.pk_name == s->relation->relname && (schema.empty() || x.schema == schema)) pk_owner = &x;
+      }
+      if (pk_owner == nullptr) {
+        if (s->missing_ok) return out;
+        Throw(sqlstate::kUndefinedTable, "relation \"" + std::string(s->relation->relname) + "\" does not exist",
+              s->relation->location);
+      }
+      t = *pk_owner;
+      t.pk_name = newname;
+    } else {
+      t = *owner;
+      for (auto& x : t.indexes) {
+        if (x.name == s->relation->relname) x.name = newname;
+      }
+    }
+    if (FindRelationInPath(sc, t.schema, newname) != nullptr || (*sc.catalog)->FindIndexTable(t.schema, newname) != nullptr) {
+      Throw(sqlstate::kDuplicateTable, "relation \"" + newname + "\" already exists");
+    }
+    if (sc.describe_only) return out;
+    SaveTable(sc, t);
+    return out;
+  }
+  if (s->missing_ok && FindRelationInPath(sc, s->relation->schemaname ? s->relation->schemaname : "",
+                                          s->relation->relname) == nullptr) {
+    return out;
+  }
+  MutableCopy(sc, s->relation, &t);
   switch (s->rename_type) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
+      if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) out.tag = "ALTER VIEW";
+      if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) out.tag = "ALTER SEQUENCE";
       if ((*sc.catalog)->Find(t.schema, newname) != nullptr) {
         Throw(sqlstate::kDuplicateTable, "relation \"" + newname + "\" already exists");
       }
       t.name = newname;
       break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
+      const std::string old_name = s->subname;
+      if (ConstraintNameTaken(t, newname)) {
+        Throw(sqlstate::kDuplicateObject,
+              "constraint \"" + newname + "\" for relation \"" + t.name + "\" already exists");
+      }
+      bool found = false;
+      if (!t.pk.empty() && t.pk_name == old_name) {
+        t.pk_name = newname;
+        found = true;
+      }
+      for (auto& x : t.indexes) {
+        if (x.constraint && x.name == old_name) {
+          x.name = newname;
+          found = true;
+        }
+      }
+      for (auto& c : t.checks) {
+        if (c.name == old_name) {
+          c.name = newname;
+          found = true;
+        }
+      }
+      for (auto& f : t.foreign_keys) {
+        if (f.name == old_name) {
+          f.name = newname;
+          found = true;
+        }
+      }
+      if (!found) {
+        Throw(sqlstate::kUndefinedObject, "constraint \"" + old_name + "\" for table \"" + t.name + "\" does not exist");
+      }
+      break;
+    }
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
       const int c = t.FindColumn(s->subname);
       if (c < 0) {

@@ -8,6 +8,7 @@
 #include "catalog/pg_error.h"
 #include "sql/constraints.h"
 #include "sql/query_internal.h"
+#include "sql/row_writer.h"
 
 namespace immu::sql {
 
@@ -215,6 +216,61 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
   return out;
 }
 
+QueryResult RunCreateTableAs(const PgQuery__CreateTableAsStmt* s, StmtContext& sc) {
+  if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
+    throw PgError(sqlstate::kFeatureNotSupported, "materialized views are not supported yet");
+  }
+  if (s->query == nullptr || s->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
+    throw PgError(sqlstate::kFeatureNotSupported, "CREATE TABLE AS needs a SELECT");
+  }
+  const PgQuery__RangeVar* rv = s->into->rel;
+  const std::string schema = CreationSchema(sc, rv->schemaname, rv->location);
+  QueryResult out;
+  out.tag = "SELECT 0";
+  if ((*sc.catalog)->Find(schema, rv->relname) != nullptr) {
+    if (s->if_not_exists) return out;
+    Throw(sqlstate::kDuplicateTable, "relation \"" + std::string(rv->relname) + "\" already exists", rv->location);
+  }
+  QueryResult q = RunSelect(s->query->select_stmt, sc, nullptr);
+  if (s->into->n_col_names > q.columns.size()) {
+    throw PgError(sqlstate::kSyntaxError, "too many column names were specified");
+  }
+  TableDef t;
+  t.schema = schema;
+  t.name = rv->relname;
+  for (size_t i = 0; i < q.columns.size(); i++) {
+    ColumnDef c;
+    c.name = i < s->into->n_col_names ? std::string(NodeString(s->into->col_names[i])) : q.columns[i].name;
+    if (t.FindColumn(c.name) >= 0) {
+      throw PgError(sqlstate::kDuplicateColumn, "column \"" + c.name + "\" specified more than once");
+    }
+    c.type_oid = q.columns[i].type_oid == oid::kUnknown ? oid::kText : q.columns[i].type_oid;
+    c.typmod = q.columns[i].type_mod;
+    t.columns.push_back(std::move(c));
+  }
+  if (sc.describe_only) return out;
+  t.oid = sc.db->AllocateOid();
+  SaveTable(sc, t);
+  const TableDef& saved = *(*sc.catalog)->FindByOid(t.oid);
+  size_t n = 0;
+  if (!s->into->skip_data) {
+    RowWriter writer(sc, saved);
+    for (Row& row : q.rows) {
+      CheckCancel(*sc.eval);
+      for (size_t c = 0; c < row.size(); c++) {
+        if (!row[c].null && row[c].type != saved.columns[c].type_oid) {
+          row[c] = CastValue(row[c], saved.columns[c].type_oid, saved.columns[c].typmod, sc.eval->vc, false);
+        }
+      }
+      writer.Insert(row);
+      n++;
+    }
+    writer.Finish();
+  }
+  out.tag = "SELECT " + std::to_string(n);
+  return out;
+}
+
 QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
   QueryResult out;
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) return RunDropIndex(s, sc);
@@ -305,6 +361,8 @@ QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
       return RunAlterTable(stmt->alter_table_stmt, sc);
     case PG_QUERY__NODE__NODE_RENAME_STMT:
       return RunRename(stmt->rename_stmt, sc);
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+      return RunCreateTableAs(stmt->create_table_as_stmt, sc);
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
       return RunCreateSequence(stmt->create_seq_stmt, sc);
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:

@@ -72,6 +72,7 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc);
 QueryResult RunRename(const PgQuery__RenameStmt* s, StmtContext& sc);
 // Writes a new version of t's definition and makes it the statement's catalog.
 void SaveTable(StmtContext& sc, const TableDef& t);
+QueryResult RunCreateTableAs(const PgQuery__CreateTableAsStmt* s, StmtContext& sc);
 QueryResult RunCreateSequence(const PgQuery__CreateSeqStmt* s, StmtContext& sc);
 QueryResult RunAlterSequence(const PgQuery__AlterSeqStmt* s, StmtContext& sc);
 QueryResult RunCreateView(const PgQuery__ViewStmt* s, StmtContext& sc);

@@ -123,6 +123,7 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
   eval_.backend_pid = options.backend_pid;
   sequences_ = std::make_unique<SessionSequences>(db);
   eval_.sequences = sequences_.get();
+  eval_.session = this;
   names_ = std::make_unique<CatalogNames>(&catalog_);
   eval_.vc.names = names_.get();
   // Startup parameters (DateStyle, TimeZone, options=-c x=y ...).
@@ -152,6 +153,7 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
 }
 
 SessionImpl::~SessionImpl() {
+  db_->advisory_locks().UnlockAll(this);
   if (txn_) txn_->Rollback();
   db_->ReleaseRowLocks(this);
 }
@@ -460,7 +462,7 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
       return r;
     case PG_QUERY__NODE__NODE_DEALLOCATE_STMT: {
       const char* name = stmt->deallocate_stmt->name;
-      if (name == nullptr) {
+      if (name == nullptr || *name == '\0') {  // DEALLOCATE ALL
         prepared_.clear();
       } else if (prepared_.erase(name) == 0) {
         throw PgError("26000", "prepared statement \"" + std::string(name) + "\" does not exist");

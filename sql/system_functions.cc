@@ -9,6 +9,9 @@
 
 #include "catalog/pg_error.h"
 #include "sql/functions.h"
+#include <openssl/rand.h>
+
+#include "sql/database.h"
 #include "sql/sequences.h"
 #include "sql/system_internal.h"
 
@@ -257,6 +260,44 @@ Value TxidCurrent(std::span<const Value>, EvalContext& ctx) { return Int8V(ctx.v
 // one-row answer is exact (psql's \d "Referenced by" query uses it).
 Value Identity(std::span<const Value> a, EvalContext&) { return a[0]; }
 
+Value GenRandomUuid(std::span<const Value>, EvalContext&) {
+  std::string bytes(16, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), 16) != 1) {
+    throw PgError(sqlstate::kInternalError, "could not generate random values");
+  }
+  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);  // version 4
+  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  return Value::Str(oid::kUuid, std::move(bytes));
+}
+
+// Advisory locks: one bigint key, or two int4 keys combined as PostgreSQL
+// does (high and low halves).
+int64_t AdvisoryKey(std::span<const Value> a) {
+  if (a.size() == 2) return static_cast<int64_t>((static_cast<uint64_t>(static_cast<uint32_t>(a[0].i)) << 32) |
+                                                 static_cast<uint32_t>(a[1].i));
+  return a[0].i;
+}
+AdvisoryLocks& Advisory(EvalContext& ctx) {
+  if (ctx.db == nullptr || ctx.session == nullptr) {
+    throw PgError(sqlstate::kFeatureNotSupported, "advisory locks need a session");
+  }
+  return ctx.db->advisory_locks();
+}
+Value AdvisoryLock(std::span<const Value> a, EvalContext& ctx) {
+  Advisory(ctx).Lock(AdvisoryKey(a), ctx.session, ctx.cancel);
+  return Value::Null(oid::kVoid);
+}
+Value AdvisoryTryLock(std::span<const Value> a, EvalContext& ctx) {
+  return Value::Bool(Advisory(ctx).TryLock(AdvisoryKey(a), ctx.session));
+}
+Value AdvisoryUnlock(std::span<const Value> a, EvalContext& ctx) {
+  return Value::Bool(Advisory(ctx).Unlock(AdvisoryKey(a), ctx.session));
+}
+Value AdvisoryUnlockAll(std::span<const Value>, EvalContext& ctx) {
+  Advisory(ctx).UnlockAll(ctx.session);
+  return Value::Null(oid::kVoid);
+}
+
 struct SysFn {
   const char* name;
   ScalarFn fn;
@@ -278,6 +319,14 @@ const std::vector<SysFn>& SysFunctions() {
       {"setval", SetvalFn, kInt8, {kRegclass, kInt8}},
       {"setval", SetvalFn, kInt8, {kRegclass, kInt8, kBool}},
       {"lastval", LastvalFn, kInt8, {}},
+      {"gen_random_uuid", GenRandomUuid, kUuid, {}},
+      {"pg_advisory_lock", AdvisoryLock, kVoid, {kInt8}},
+      {"pg_advisory_lock", AdvisoryLock, kVoid, {kInt4, kInt4}},
+      {"pg_try_advisory_lock", AdvisoryTryLock, kBool, {kInt8}},
+      {"pg_try_advisory_lock", AdvisoryTryLock, kBool, {kInt4, kInt4}},
+      {"pg_advisory_unlock", AdvisoryUnlock, kBool, {kInt8}},
+      {"pg_advisory_unlock", AdvisoryUnlock, kBool, {kInt4, kInt4}},
+      {"pg_advisory_unlock_all", AdvisoryUnlockAll, kVoid, {}},
       {"pg_get_constraintdef", GetConstraintDef, kText, {kOid, kBool}},
       {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid}},
       {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid, kBool}},
