@@ -12,6 +12,9 @@ namespace immu::sql {
 
 namespace {
 
+// Group slots the grouping mask (an int64) can describe.
+constexpr size_t kMaskSlots = 62;
+
 Value GroupingEval(std::span<const Value> args, EvalContext&) {
   const int64_t mask = args[0].i;
   int64_t r = 0;
@@ -257,6 +260,12 @@ std::unique_ptr<Expr> ToGrouped(std::unique_ptr<Expr> e, const GroupBy& groups,
               "arguments to GROUPING must be grouping expressions of the associated query level",
               a->location);
       }
+      if (slot >= static_cast<int>(kMaskSlots)) {
+        Throw(sqlstate::kProgramLimitExceeded,
+              "GROUPING argument is beyond the first " + std::to_string(kMaskSlots) +
+                  " grouping expressions",
+              a->location);
+      }
       r->args.push_back(Expr::Const(Value::Int(oid::kInt4, slot)));
     }
     return r;
@@ -279,7 +288,8 @@ std::vector<Row> RunGrouping(const std::vector<Row>& input, const GroupBy& group
   const size_t ng = groups.exprs.size();
   for (const auto& set : groups.sets) {
     int64_t mask = 0;
-    for (size_t g = 0; g < ng; g++) {
+    // Slots past kMaskSlots are never GROUPING() arguments (ToGrouped).
+    for (size_t g = 0; g < ng && g < kMaskSlots; g++) {
       if (std::find(set.begin(), set.end(), static_cast<int>(g)) == set.end())
         mask |= int64_t{1} << g;
     }
