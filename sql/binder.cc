@@ -12,11 +12,6 @@ PgError WithPos(PgError e, int location) {
   return e;
 }
 
-bool IsAggregateName(std::string_view n) {
-  return n == "count" || n == "sum" || n == "avg" || n == "min" || n == "max" || n == "bool_and" ||
-         n == "bool_or" || n == "every" || n == "string_agg";
-}
-
 std::unique_ptr<Expr> MakeFunc(const ResolvedFn& r, std::vector<std::unique_ptr<Expr>> args, std::string name) {
   auto e = std::make_unique<Expr>();
   e->kind = Expr::Kind::kFunc;
@@ -486,64 +481,14 @@ std::unique_ptr<Expr> Binder::BindFuncCall(const PgQuery__FuncCall* f, const Sco
     throw WithPos(PgError(sqlstate::kUndefinedFunction, "function " + JoinNames(f->funcname, f->n_funcname) + " does not exist"),
                   f->location);
   }
-  if (f->over != nullptr) {
-    throw WithPos(PgError(sqlstate::kFeatureNotSupported, "window functions are not supported yet"), f->location);
-  }
-  if (IsAggregateName(name) || f->agg_star) {
-    if (aggs == nullptr) {
-      throw WithPos(PgError(sqlstate::kGroupingError,
-                            std::string("aggregate functions are not allowed in ") + no_agg_clause),
-                    f->location);
-    }
-    AggCall call;
-    call.name = name == "every" ? "bool_and" : name;
-    call.distinct = f->agg_distinct;
-    // Arguments are bound outside aggregate collection (no nesting).
-    std::vector<AggCall>* saved = aggs;
-    aggs = nullptr;
-    no_agg_clause = "aggregate function calls";
-    if (!f->agg_star) {
-      if (f->n_args < 1) {
-        aggs = saved;
-        throw WithPos(PgError(sqlstate::kUndefinedFunction, "function " + name + "() does not exist"), f->location);
-      }
-      call.arg = Bind(f->args[0], scope);
-      if (f->n_args > 1) call.arg2 = Coerce(Bind(f->args[1], scope), oid::kText, -1, false);
-    }
-    aggs = saved;
-    const uint32_t t = call.arg ? call.arg->type : 0;
-    if (call.name == "count") {
-      call.result_type = oid::kInt8;
-    } else if (call.name == "sum") {
-      call.result_type = (t == oid::kInt2 || t == oid::kInt4) ? oid::kInt8
-                         : (t == oid::kFloat4 || t == oid::kFloat8) ? t
-                         : t == oid::kInterval ? oid::kInterval : oid::kNumeric;
-      if (!IsNumericCategory(t) && t != oid::kInterval && t != oid::kUnknown) {
-        throw WithPos(PgError(sqlstate::kUndefinedFunction, "function sum(" + FormatType(t, -1) + ") does not exist"), f->location);
-      }
-    } else if (call.name == "avg") {
-      call.result_type = (t == oid::kFloat4 || t == oid::kFloat8) ? oid::kFloat8 : t == oid::kInterval ? oid::kInterval : oid::kNumeric;
-      if (!IsNumericCategory(t) && t != oid::kInterval && t != oid::kUnknown) {
-        throw WithPos(PgError(sqlstate::kUndefinedFunction, "function avg(" + FormatType(t, -1) + ") does not exist"), f->location);
-      }
-    } else if (call.name == "min" || call.name == "max") {
-      call.result_type = t == oid::kUnknown ? oid::kText : t;
-    } else if (call.name == "bool_and" || call.name == "bool_or") {
-      call.arg = Coerce(std::move(call.arg), oid::kBool, -1, false);
-      call.result_type = oid::kBool;
-    } else if (call.name == "string_agg") {
-      call.arg = Coerce(std::move(call.arg), oid::kText, -1, false);
-      call.result_type = oid::kText;
-    }
-    if (call.arg && (call.arg->type == oid::kUnknown)) call.arg = Coerce(std::move(call.arg), oid::kText, -1, false);
-    aggs->push_back(std::move(call));
-    auto e = std::make_unique<Expr>();
-    e->kind = Expr::Kind::kAggRef;
-    e->index = agg_base + static_cast<int>(aggs->size()) - 1;
-    e->type = aggs->back().result_type;
-    e->name = name;
-    e->location = f->location;
-    return e;
+  if (f->over != nullptr) return BindWindowCall(f, name, scope);
+  if (IsAggregateName(name) || f->agg_star || f->agg_within_group) return BindAggregate(f, name, scope);
+  if (f->agg_filter != nullptr || f->n_agg_order > 0 || f->agg_distinct) {
+    throw WithPos(PgError(sqlstate::kWrongObjectType,
+                          (f->agg_filter != nullptr ? "FILTER specified, but " : f->agg_distinct ? "DISTINCT specified, but "
+                                                                                                  : "ORDER BY specified, but ") +
+                              name + " is not an aggregate function"),
+                  f->location);
   }
   std::vector<std::unique_ptr<Expr>> args;
   std::vector<uint32_t> types;
@@ -810,6 +755,8 @@ std::unique_ptr<Expr> Binder::Bind(const PgNode* n, const Scope& scope) {
     }
     case PG_QUERY__NODE__NODE_SUB_LINK:
       return BindSubLink(n->sub_link, scope);
+    case PG_QUERY__NODE__NODE_GROUPING_FUNC:
+      return BindGrouping(n->grouping_func, scope);
     case PG_QUERY__NODE__NODE_COLLATE_CLAUSE:
       // Every collation is "C" here: COLLATE only needs to bind.
       return Bind(n->collate_clause->arg, scope);

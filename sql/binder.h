@@ -29,13 +29,38 @@ struct Scope {
   const Scope* parent = nullptr;  // enclosing query (correlated subqueries)
 };
 
-// One aggregate call of a grouped query.
+// An ORDER BY item inside an aggregate call (or its WITHIN GROUP).
+struct AggOrder {
+  std::unique_ptr<Expr> expr;
+  bool desc = false;
+  bool nulls_first = false;
+};
+
+// One aggregate call of a grouped query (or of a window).
 struct AggCall {
-  std::string name;  // count, sum, avg, min, max, bool_and, bool_or, string_agg
-  std::unique_ptr<Expr> arg;  // nullptr for count(*)
-  std::unique_ptr<Expr> arg2;  // string_agg delimiter
+  // count, sum, avg, min, max, bool_and, bool_or, string_agg, array_agg,
+  // json_agg, jsonb_agg, json_object_agg, jsonb_object_agg, stddev[_samp],
+  // stddev_pop, variance, var_samp, var_pop, percentile_cont,
+  // percentile_disc, mode
+  std::string name;
+  std::unique_ptr<Expr> arg;  // nullptr for count(*); the sorted value of an ordered-set aggregate
+  std::unique_ptr<Expr> arg2;  // string_agg delimiter, json_object_agg value
+  std::unique_ptr<Expr> filter;  // FILTER (WHERE ...)
+  std::vector<AggOrder> order;   // ORDER BY inside the call / WITHIN GROUP
+  std::unique_ptr<Expr> direct;  // ordered-set aggregates: the fraction
   bool distinct = false;
   uint32_t result_type = 0;
+};
+
+// A window function call: `name(args) OVER window`. Aggregates used as
+// window functions carry their AggCall.
+struct WindowCall {
+  std::string name;
+  std::vector<std::unique_ptr<Expr>> args;
+  std::unique_ptr<AggCall> agg;  // set for aggregates
+  const PgQuery__WindowDef* over = nullptr;
+  uint32_t result_type = 0;
+  int location = -1;
 };
 
 class Binder {
@@ -57,6 +82,10 @@ class Binder {
   std::vector<AggCall>* aggs = nullptr;
   int agg_base = 0;
   const char* no_agg_clause = "WHERE";  // message when aggregates are not allowed
+  // When set, window function calls are collected here and replaced by
+  // kAggRef with index window_base + position.
+  std::vector<WindowCall>* windows = nullptr;
+  int window_base = 0;
 
   // Provided by the query executor to bind subqueries.
   std::function<std::shared_ptr<SubqueryRunner>(const PgNode* select, const Scope& scope,
@@ -72,6 +101,11 @@ class Binder {
   std::unique_ptr<Expr> BindConst(const PgQuery__AConst* c);
   std::unique_ptr<Expr> BindOperator(const std::string& op, std::unique_ptr<Expr> l,
                                      std::unique_ptr<Expr> r, int location);
+  // Aggregates, window functions and GROUPING() (binder_agg.cc).
+  std::unique_ptr<Expr> BindAggregate(const PgQuery__FuncCall* f, const std::string& name, const Scope& scope);
+  std::unique_ptr<Expr> BindWindowCall(const PgQuery__FuncCall* f, const std::string& name, const Scope& scope);
+  std::unique_ptr<Expr> BindGrouping(const PgQuery__GroupingFunc* g, const Scope& scope);
+  AggCall BindAggCall(const PgQuery__FuncCall* f, const std::string& name, const Scope& scope);
   std::unique_ptr<Expr> BindSubLink(const PgQuery__SubLink* s, const Scope& scope);
   std::unique_ptr<Expr> BindArrayExpr(const PgQuery__AArrayExpr* a, const Scope& scope);
   std::unique_ptr<Expr> BindIndirection(const PgQuery__AIndirection* ind, const Scope& scope);
@@ -79,6 +113,12 @@ class Binder {
   EvalContext& ctx_;
   std::vector<uint32_t>* params_;
 };
+
+// Aggregate names the binder collects (count, sum, ..., mode).
+bool IsAggregateName(std::string_view name);
+// The marker function of a bound GROUPING(...) call: args are the grouping
+// expressions until the executor rewrites them (see ToGrouped).
+Value GroupingMarker(std::span<const Value> args, EvalContext& ctx);
 
 // Resolves a TypeName node to (oid, typmod); throws 42704 for unknown types.
 void ResolveTypeName(const PgQuery__TypeName* tn, uint32_t* type, int32_t* typmod, bool* serial = nullptr);

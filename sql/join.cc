@@ -60,7 +60,7 @@ bool KeyOf(const std::vector<const Expr*>& exprs, const Row& row, EvalContext& c
 }  // namespace
 
 std::vector<Row> JoinRows(const Relation& left, const Relation& right, const Expr* cond, bool left_outer,
-                          bool right_outer, EvalContext& ctx) {
+                          bool right_outer, EvalContext& ctx, bool* hashed) {
   const size_t nl = left.scope.columns.size(), nr = right.scope.columns.size();
   std::vector<Row> out;
   std::vector<bool> right_matched(right.rows.size(), false);
@@ -83,6 +83,7 @@ std::vector<Row> JoinRows(const Relation& left, const Relation& right, const Exp
   if (cond != nullptr) CollectKeys(*cond, nl, &keys);
   // Hashing pays off unless one side is tiny.
   const bool hash = !keys.empty() && left.rows.size() * right.rows.size() > 64;
+  if (hashed != nullptr) *hashed = hash;
   if (hash) {
     std::vector<const Expr*> lk, rk;
     for (const auto& k : keys) {

@@ -15,7 +15,8 @@ namespace immu::sql {
 
 // cond is bound over left's columns followed by right's (nullptr: cross
 // join). Returns the joined rows.
+// *hashed (optional) tells whether the hash join was used.
 std::vector<Row> JoinRows(const Relation& left, const Relation& right, const Expr* cond, bool left_outer,
-                          bool right_outer, EvalContext& ctx);
+                          bool right_outer, EvalContext& ctx, bool* hashed = nullptr);
 
 }  // namespace immu::sql

@@ -28,6 +28,8 @@ struct QueryResult {
 };
 
 struct DeferredFkCheck;  // sql/row_writer.h
+struct CteScope;
+class PlanRecorder;
 
 // A time-travel period resolved to transaction ids: versions committed by
 // lo <= tx <= hi (hi is also capped by the reading transaction's snapshot).
@@ -56,6 +58,13 @@ struct StmtContext {
   // OF, DIFF OF) and the session's USE SNAPSHOT period (nullptr: none).
   const ParseTree* tree = nullptr;
   const TxRange* session_period = nullptr;
+  // Innermost WITH scope of the query being run (query_cte.h); nullptr: none.
+  CteScope* ctes = nullptr;
+  // Set while a SELECT runs: a WITH seen then is not the statement's own
+  // (data-modifying CTEs are allowed only at the top level).
+  bool nested = false;
+  // EXPLAIN: executors record their plan here (plan.h); nullptr: not explaining.
+  PlanRecorder* plan = nullptr;
 };
 
 // Runs one statement (a parse-tree node of the kinds above).

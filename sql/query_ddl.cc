@@ -7,6 +7,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/constraints.h"
+#include "sql/query_explain.h"
 #include "sql/query_internal.h"
 #include "sql/row_writer.h"
 
@@ -349,6 +350,8 @@ QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
       return RunUpdate(stmt->update_stmt, sc);
     case PG_QUERY__NODE__NODE_DELETE_STMT:
       return RunDelete(stmt->delete_stmt, sc);
+    case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
+      return RunExplain(stmt->explain_stmt, sc);
     case PG_QUERY__NODE__NODE_CREATE_STMT:
       return RunCreateTable(stmt->create_stmt, sc);
     case PG_QUERY__NODE__NODE_DROP_STMT:

@@ -4,6 +4,7 @@
 #include "catalog/pg_error.h"
 #include "sql/index_writer.h"
 #include "sql/on_conflict.h"
+#include "sql/query_cte.h"
 #include "sql/query_internal.h"
 #include "sql/sequences.h"
 #include "sql/row_codec.h"
@@ -127,7 +128,7 @@ std::unique_ptr<Expr> BindDefault(const TableDef& t, size_t c, Binder& binder) {
 
 
 QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
-  if (s->with_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "WITH in INSERT is not supported yet");
+  WithScope with(s->with_clause, sc);
   const TableDef& t = LookupTable(sc, s->relation);
   if (t.kind != 'r') {
     Throw(sqlstate::kWrongObjectType, "cannot insert into " + std::string(t.kind == 'v' ? "view" : "sequence") +
@@ -355,7 +356,7 @@ void BindAssignments(PgNode* const* targets, size_t n, const TableDef& t, const 
 }
 
 QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
-  if (s->with_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "WITH in UPDATE is not supported yet");
+  WithScope with(s->with_clause, sc);
   const TableDef& t = LookupTable(sc, s->relation);
   if (t.kind != 'r') Throw(sqlstate::kWrongObjectType, "cannot update view \"" + t.name + "\"", s->relation->location);
   Binder binder(*sc.eval, sc.param_types);
@@ -400,7 +401,7 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
 }
 
 QueryResult RunDelete(const PgQuery__DeleteStmt* s, StmtContext& sc) {
-  if (s->with_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "WITH in DELETE is not supported yet");
+  WithScope with(s->with_clause, sc);
   const TableDef& t = LookupTable(sc, s->relation);
   if (t.kind != 'r') Throw(sqlstate::kWrongObjectType, "cannot delete from view \"" + t.name + "\"", s->relation->location);
   Binder binder(*sc.eval, sc.param_types);

@@ -6,6 +6,8 @@
 
 #include "catalog/pg_error.h"
 #include "sql/immudb_functions.h"
+#include "sql/query_cte.h"
+#include "sql/query_explain.h"
 #include "sql/query_history.h"
 #include "sql/join.h"
 #include "sql/query_internal.h"
@@ -19,6 +21,9 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
 Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const Scope* outer);
 Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where, Binder* binder,
                       const Scope* outer) {
+  if (sc.ctes != nullptr) {
+    if (std::optional<Relation> cte = FromCte(rv, sc)) return std::move(*cte);  // WITH names shadow tables
+  }
   Relation travel;
   if (TimeTravelFrom(rv, sc, where, binder, outer, &travel)) return travel;  // periods, HISTORY OF, DIFF OF (query_history.cc)
   const std::string schema = rv->schemaname != nullptr ? rv->schemaname : "";
@@ -49,14 +54,18 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
     }
   }
   std::optional<KeyRange> range;
-  if (where != nullptr && binder != nullptr && !sc.describe_only) {
+  if (where != nullptr && binder != nullptr && (!sc.describe_only || sc.plan != nullptr)) {
     // The WHERE clause of a single-table query may pin the primary key.
     Scope scope = r.scope;
     scope.parent = outer;
     auto cond = binder->BindCondition(where, scope, "WHERE");
+    OuterStandIns stand_ins(sc, outer);
     range = PrimaryKeyRange(t, cond.get(), *sc.eval);
   }
+  PlanScope plan(sc.plan, rv, ScanLabel(t, range, rv), !sc.describe_only);
+  AddScanDetails(plan, t, range, where);
   ScanTableRange(sc, t, range, &r.rows, nullptr);
+  plan.Rows(r.rows.size());
   return r;
 }
 
@@ -75,6 +84,10 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
     }
     return out;
   }
+  static constexpr const char* kJoinLabels[] = {"Nested Loop", "Nested Loop", "Nested Loop Left Join",
+                                                 "Nested Loop Full Join", "Nested Loop Right Join"};
+  PlanScope plan(sc.plan, j, kJoinLabels[std::clamp(static_cast<int>(j->jointype), 0, 4)], !sc.describe_only);
+  if (j->quals != nullptr && plan.node() != nullptr) plan.Detail("Join Filter: " + PlanExprText(j->quals));
   Relation left = BuildFrom(j->larg, sc, binder, outer);
   Relation right = BuildFrom(j->rarg, sc, binder, outer);
   Relation out;
@@ -132,10 +145,17 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
   }
   const bool left_outer = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_LEFT || j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL;
   const bool right_outer = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_RIGHT || j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL;
-  out.rows = JoinRows(left, right, cond.get(), left_outer, right_outer, *sc.eval);
+  bool hashed = false;
+  out.rows = JoinRows(left, right, cond.get(), left_outer, right_outer, *sc.eval, &hashed);
+  if (hashed && !sc.describe_only) {
+    static constexpr const char* kHashLabels[] = {"Hash Join", "Hash Join", "Hash Left Join", "Hash Full Join",
+                                                  "Hash Right Join"};
+    plan.Relabel(kHashLabels[std::clamp(static_cast<int>(j->jointype), 0, 4)]);
+  }
   if (j->alias != nullptr) {
     for (auto& c : out.scope.columns) c.qualifier = j->alias->aliasname;
   }
+  plan.Rows(out.rows.size());
   return out;
 }
 
@@ -156,10 +176,13 @@ Scope SubselectScope(const PgQuery__RangeSubselect* rs, const QueryResult& shape
 }
 
 Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const Scope* outer) {
+  PlanScope plan(sc.plan, rs, std::string("Subquery Scan on ") + (rs->alias != nullptr ? rs->alias->aliasname : "unnamed_subquery"),
+                 !sc.describe_only);
   QueryResult sub = RunSelect(rs->subquery->select_stmt, sc, rs->lateral ? outer : nullptr);
   Relation r;
   r.scope = SubselectScope(rs, sub);
   r.rows = std::move(sub.rows);
+  plan.Rows(r.rows.size());
   return r;
 }
 
@@ -335,8 +358,18 @@ Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Bin
 
 Relation BuildFrom(const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer) {
   switch (item->node_case) {
-    case PG_QUERY__NODE__NODE_RANGE_FUNCTION:
-      return FromFunction(item->range_function, sc, binder, outer);
+    case PG_QUERY__NODE__NODE_RANGE_FUNCTION: {
+      const PgQuery__RangeFunction* rf = item->range_function;
+      const PgNode* call = rf->n_functions > 0 ? rf->functions[0]->list->items[0] : nullptr;
+      PlanScope plan(sc.plan, rf,
+                     "Function Scan on " + (call != nullptr && call->node_case == PG_QUERY__NODE__NODE_FUNC_CALL
+                                                ? std::string(NodeString(call->func_call->funcname[call->func_call->n_funcname - 1]))
+                                                : std::string("function")),
+                     !sc.describe_only);
+      Relation r = FromFunction(rf, sc, binder, outer);
+      plan.Rows(r.rows.size());
+      return r;
+    }
     case PG_QUERY__NODE__NODE_RANGE_VAR:
       return FromRangeVar(item->range_var, sc);
     case PG_QUERY__NODE__NODE_JOIN_EXPR:

@@ -1,13 +1,19 @@
-// SELECT: FROM (tables, joins, subqueries, VALUES), WHERE, GROUP BY with
-// aggregates, HAVING, DISTINCT, ORDER BY, LIMIT/OFFSET, set operations.
-// Materialising and simple by design for now; the planner that chooses
-// index access paths replaces the scans here.
+// SELECT: WITH, FROM (tables, joins, subqueries, VALUES), WHERE, GROUP BY
+// with aggregates (query_aggregate.cc), HAVING, window functions
+// (query_window.cc), DISTINCT [ON], ORDER BY, LIMIT/OFFSET; set operations
+// in query_setop.cc. Materialising and simple by design for now; the
+// planner that chooses index access paths replaces the scans here.
 
 #include <algorithm>
 #include <unordered_map>
 
 #include "catalog/pg_error.h"
+#include "sql/query_aggregate.h"
+#include "sql/query_cte.h"
+#include "sql/query_explain.h"
 #include "sql/query_internal.h"
+#include "sql/query_setop.h"
+#include "sql/query_window.h"
 #include "sql/row_codec.h"
 #include "sql/system_tables.h"
 
@@ -15,333 +21,74 @@ namespace immu::sql {
 
 namespace {
 
-std::string GroupKey(const std::vector<Value>& vals) {
-  std::string k;
-  for (const auto& v : vals) AppendKeyValue(v, &k);
+// An ORDER BY / DISTINCT ON item: an output column position, an output
+// column name, or an expression over the input rows.
+SortKey BindOutputKey(const PgNode* n, const PgQuery__SelectStmt* s, const Projection& proj, const Scope& scope,
+                      Binder& binder, const char* clause) {
+  SortKey k;
+  if (n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+    const int pos = n->a_const->ival->ival;
+    if (pos < 1 || static_cast<size_t>(pos) > proj.columns.size()) {
+      Throw(sqlstate::kInvalidColumnReference,
+            std::string(clause) + " position " + std::to_string(pos) + " is not in select list", n->a_const->location);
+    }
+    k.output = pos - 1;
+    k.location = n->a_const->location;
+    return k;
+  }
+  if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1 &&
+      n->column_ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING) {
+    const std::string_view name = NodeString(n->column_ref->fields[0]);
+    for (size_t c = 0; c < proj.columns.size() && k.output < 0; c++) {
+      const auto* rt = c < s->n_target_list ? s->target_list[c]->res_target : nullptr;
+      if (rt != nullptr && rt->name != nullptr && *rt->name && name == rt->name) k.output = static_cast<int>(c);
+    }
+    k.location = n->column_ref->location;
+    if (k.output >= 0) return k;
+  }
+  k.expr = binder.Bind(n, scope);
+  k.location = k.expr->location;
   return k;
 }
 
-// ---- aggregation ------------------------------------------------------------------------------
-
-struct AggState {
-  int64_t count = 0;
-  bool has = false;
-  Value best;  // min/max
-  NumericAccumulator num;
-  double fsum = 0;
-  __int128 isum = 0;
-  Interval ivsum{};
-  bool flag = false;  // bool_and/or
-  std::string text;
-  std::vector<std::string> seen;  // DISTINCT keys (sorted on finish)
-};
-
-void Accumulate(const AggCall& a, AggState& s, const Row& row, EvalContext& ctx) {
-  if (!a.arg) {  // count(*)
-    s.count++;
-    return;
-  }
-  const Value v = Eval(*a.arg, row, ctx);
-  if (v.null) return;
-  if (a.distinct) {
-    std::string k;
-    AppendKeyValue(v, &k);
-    if (std::find(s.seen.begin(), s.seen.end(), k) != s.seen.end()) return;
-    s.seen.push_back(std::move(k));
-  }
-  s.count++;
-  if (a.name == "count") return;
-  if (a.name == "min" || a.name == "max") {
-    if (!s.has || (a.name == "min" ? CompareValues(v, s.best) < 0 : CompareValues(v, s.best) > 0)) s.best = v;
-    s.has = true;
-    return;
-  }
-  if (a.name == "bool_and") {
-    s.flag = s.has ? (s.flag && v.i) : v.i != 0;
-    s.has = true;
-    return;
-  }
-  if (a.name == "bool_or") {
-    s.flag = s.has ? (s.flag || v.i) : v.i != 0;
-    s.has = true;
-    return;
-  }
-  if (a.name == "string_agg") {
-    if (s.has) {
-      Value d = a.arg2 ? Eval(*a.arg2, row, ctx) : Value::Null(oid::kText);
-      if (!d.null) s.text += d.s;
+// Points k at the output column it computes; false when none does.
+bool MatchOutput(SortKey* k, const Projection& proj) {
+  if (k->output >= 0) return true;
+  for (size_t c = 0; c < proj.exprs.size(); c++) {
+    if (SameExpr(*k->expr, *proj.exprs[c])) {
+      k->output = static_cast<int>(c);
+      k->expr.reset();
+      return true;
     }
-    s.text += v.s;
-    s.has = true;
-    return;
   }
-  s.has = true;
-  switch (v.type) {
-    case oid::kInt2:
-    case oid::kInt4:
-    case oid::kInt8:
-      s.isum += v.i;
-      if (v.type == oid::kInt8 || a.name == "avg") s.num.AddInt64(v.i);
-      break;
-    case oid::kFloat4:
-    case oid::kFloat8:
-      s.fsum += v.f;
-      break;
-    case oid::kNumeric:
-      s.num.Add(*v.num);
-      break;
-    case oid::kInterval:
-      s.ivsum = IntervalPlus(s.ivsum, v.iv);
-      break;
-    default:
-      break;
-  }
+  return false;
 }
 
-Value Finish(const AggCall& a, const AggState& s) {
-  const uint32_t t = a.result_type;
-  if (a.name == "count") return Value::Int(oid::kInt8, s.count);
-  if (!s.has) return Value::Null(t);
-  if (a.name == "min" || a.name == "max") return s.best;
-  if (a.name == "bool_and" || a.name == "bool_or") return Value::Bool(s.flag);
-  if (a.name == "string_agg") return Value::Str(oid::kText, s.text);
-  const uint32_t at = a.arg->type;
-  if (a.name == "sum") {
-    if (at == oid::kInt2 || at == oid::kInt4) return Value::Int(oid::kInt8, static_cast<int64_t>(s.isum));
-    if (at == oid::kFloat4 || at == oid::kFloat8) return Value::Float(t, s.fsum);
-    if (at == oid::kInterval) return Value::Iv(s.ivsum);
-    return Value::Num(*s.num.Sum());
-  }
-  // avg
-  if (at == oid::kFloat4 || at == oid::kFloat8) return Value::Float(oid::kFloat8, s.fsum / static_cast<double>(s.count));
-  if (at == oid::kInterval) return Value::Iv(IntervalDiv(s.ivsum, static_cast<double>(s.count)));
-  return Value::Num(*s.num.Avg());
+bool SameKey(const SortKey& a, const SortKey& b, const Projection& proj) {
+  const Expr* x = a.output >= 0 ? proj.exprs[static_cast<size_t>(a.output)].get() : a.expr.get();
+  const Expr* y = b.output >= 0 ? proj.exprs[static_cast<size_t>(b.output)].get() : b.expr.get();
+  return (a.output >= 0 && a.output == b.output) || SameExpr(*x, *y);
 }
 
-bool SameExpr(const Expr& a, const Expr& b) {
-  if (a.kind != b.kind || a.type != b.type || a.args.size() != b.args.size()) return false;
-  switch (a.kind) {
-    case Expr::Kind::kConst:
-      if (a.value.null != b.value.null) return false;
-      if (!a.value.null && (a.value.type != b.value.type || CompareValues(a.value, b.value) != 0)) return false;
-      break;
-    case Expr::Kind::kColumn:
-      if (a.index != b.index || a.outer_level != b.outer_level) return false;
-      break;
-    case Expr::Kind::kParam:
-    case Expr::Kind::kAggRef:
-      if (a.index != b.index) return false;
-      break;
-    case Expr::Kind::kFunc:
-      if (a.fn != b.fn) return false;
-      break;
-    case Expr::Kind::kAnyArray:
-      if (a.fn != b.fn || a.negate != b.negate) return false;
-      break;
-    case Expr::Kind::kSubquery:
-      return false;
-    default:
-      if (a.negate != b.negate || a.typmod != b.typmod) return false;
-      break;
+// PostgreSQL's rule: ORDER BY must begin with the DISTINCT ON expressions
+// (in any order); DISTINCT ON expressions it does not name sort after it.
+void CheckDistinctOn(const PgQuery__SelectStmt* s, const Projection& proj, const std::vector<SortKey>& order,
+                     std::vector<SortKey>* distinct) {
+  size_t prefix = 0;
+  while (prefix < order.size()) {
+    bool in = false;
+    for (auto& d : *distinct) in |= SameKey(order[prefix], d, proj);
+    if (!in) break;
+    prefix++;
   }
-  for (size_t i = 0; i < a.args.size(); i++) {
-    if (!SameExpr(*a.args[i], *b.args[i])) return false;
-  }
-  return true;
-}
-
-// Rewrites an expression bound over the input rows into one over grouped
-// rows [group keys..., aggregates...]: group expressions become references
-// to their slot; any other column reference is a grouping error.
-std::unique_ptr<Expr> ToGrouped(std::unique_ptr<Expr> e, const std::vector<std::unique_ptr<Expr>>& groups,
-                                const Scope& scope) {
-  for (size_t g = 0; g < groups.size(); g++) {
-    if (SameExpr(*e, *groups[g])) {
-      auto r = std::make_unique<Expr>();
-      r->kind = Expr::Kind::kAggRef;
-      r->index = static_cast<int>(g);
-      r->type = e->type;
-      r->typmod = e->typmod;
-      return r;
+  for (auto& d : *distinct) {
+    for (size_t i = 0; i < prefix; i++) d.in_order_by |= SameKey(order[i], d, proj);
+    if (!d.in_order_by && prefix < order.size()) {
+      Throw(sqlstate::kInvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions",
+            d.location);
     }
   }
-  if (e->kind == Expr::Kind::kColumn && e->outer_level == 0) {
-    const ScopeColumn& c = scope.columns[static_cast<size_t>(e->index)];
-    Throw(sqlstate::kGroupingError,
-          "column \"" + (c.qualifier.empty() ? "" : c.qualifier + ".") + c.name +
-              "\" must appear in the GROUP BY clause or be used in an aggregate function",
-          e->location);
-  }
-  for (auto& a : e->args) a = ToGrouped(std::move(a), groups, scope);
-  return e;
-}
-
-int64_t EvalLimit(const PgNode* n, Binder& binder, const Scope& scope, EvalContext& ctx, const char* what) {
-  auto e = binder.Coerce(binder.Bind(n, scope), oid::kInt8, -1, false);
-  const Value v = Eval(*e, Row{}, ctx);
-  if (v.null) return -1;
-  if (v.i < 0) {
-    throw PgError("2201W", std::string(what) + " must not be negative");
-  }
-  return v.i;
-}
-
-struct SortKey {
-  std::unique_ptr<Expr> expr;  // over the pre-projection row (or nullptr)
-  int output = -1;             // or an output column
-  bool desc = false;
-  bool nulls_first = false;
-};
-
-int CompareSort(const Value& a, const Value& b, const SortKey& k) {
-  if (a.null || b.null) {
-    if (a.null && b.null) return 0;
-    const bool a_first = a.null ? k.nulls_first : !k.nulls_first;
-    return a_first ? -1 : 1;
-  }
-  const int c = CompareValues(a, b);
-  return k.desc ? -c : c;
-}
-
-QueryResult RunValues(const PgQuery__SelectStmt* s, StmtContext& sc, Binder& binder, const Scope& scope) {
-  QueryResult out;
-  out.returns_rows = true;
-  std::vector<std::vector<std::unique_ptr<Expr>>> rows;
-  std::vector<uint32_t> types;
-  for (size_t r = 0; r < s->n_values_lists; r++) {
-    const PgQuery__List* l = s->values_lists[r]->list;
-    if (r > 0 && l->n_items != types.size()) {
-      throw PgError(sqlstate::kSyntaxError, "VALUES lists must all be the same length");
-    }
-    std::vector<std::unique_ptr<Expr>> row;
-    for (size_t c = 0; c < l->n_items; c++) {
-      row.push_back(binder.Bind(l->items[c], scope));
-      if (r == 0) types.push_back(row.back()->type);
-      else types[c] = CommonType(types[c], row.back()->type, "VALUES");
-    }
-    rows.push_back(std::move(row));
-  }
-  for (auto& t : types) if (t == oid::kUnknown) t = oid::kText;
-  for (size_t c = 0; c < types.size(); c++) {
-    Expr probe;
-    probe.type = types[c];
-    out.columns.push_back(MakeResultColumn("column" + std::to_string(c + 1), probe));
-  }
-  if (sc.describe_only) return out;
-  for (auto& row : rows) {
-    Row values;
-    for (size_t c = 0; c < row.size(); c++) {
-      auto e = binder.Coerce(std::move(row[c]), types[c], -1, false);
-      values.push_back(Eval(*e, Row{}, *sc.eval));
-    }
-    out.rows.push_back(std::move(values));
-  }
-  return out;
-}
-
-QueryResult RunSetOp(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope* outer) {
-  QueryResult l = RunSelect(s->larg, sc, outer);
-  QueryResult r = RunSelect(s->rarg, sc, outer);
-  if (l.columns.size() != r.columns.size()) {
-    const char* op = s->op == PG_QUERY__SET_OPERATION__SETOP_UNION ? "UNION"
-                     : s->op == PG_QUERY__SET_OPERATION__SETOP_INTERSECT ? "INTERSECT" : "EXCEPT";
-    throw PgError(sqlstate::kSyntaxError, std::string("each ") + op + " query must have the same number of columns");
-  }
-  QueryResult out;
-  out.returns_rows = true;
-  out.columns = l.columns;
-  std::vector<uint32_t> types;
-  for (size_t c = 0; c < l.columns.size(); c++) {
-    types.push_back(CommonType(l.columns[c].type_oid, r.columns[c].type_oid, "UNION"));
-    out.columns[c].type_oid = types.back();
-    out.columns[c].table_oid = 0;
-    out.columns[c].column_attnum = 0;
-    if (l.columns[c].type_oid != types.back()) out.columns[c].type_mod = -1;
-  }
-  auto conv = [&](std::vector<Row>& rows) {
-    for (auto& row : rows) {
-      for (size_t c = 0; c < row.size(); c++) {
-        if (row[c].type != types[c]) row[c] = CastValue(row[c], types[c], -1, sc.eval->vc, false);
-      }
-    }
-  };
-  conv(l.rows);
-  conv(r.rows);
-  auto key = [](const Row& row) { return GroupKey(row); };
-  if (s->op == PG_QUERY__SET_OPERATION__SETOP_UNION) {
-    if (s->all) {
-      out.rows = std::move(l.rows);
-      for (auto& row : r.rows) out.rows.push_back(std::move(row));
-    } else {
-      std::unordered_map<std::string, bool> seen;
-      for (auto* src : {&l.rows, &r.rows}) {
-        for (auto& row : *src) {
-          if (seen.emplace(key(row), true).second) out.rows.push_back(std::move(row));
-        }
-      }
-    }
-  } else {
-    std::unordered_map<std::string, int64_t> right_count;
-    for (const auto& row : r.rows) right_count[key(row)]++;
-    std::unordered_map<std::string, bool> emitted;
-    const bool intersect = s->op == PG_QUERY__SET_OPERATION__SETOP_INTERSECT;
-    for (auto& row : l.rows) {
-      const std::string k = key(row);
-      auto it = right_count.find(k);
-      const bool in_right = it != right_count.end() && it->second > 0;
-      if (s->all) {
-        if (intersect ? in_right : !in_right) out.rows.push_back(std::move(row));
-        if (in_right) it->second--;
-      } else if ((intersect ? in_right : !in_right) && emitted.emplace(k, true).second) {
-        out.rows.push_back(std::move(row));
-      }
-    }
-  }
-  // ORDER BY / LIMIT on the combined result: by output column name or position.
-  Scope scope;
-  for (const auto& c : out.columns) {
-    ScopeColumn col;
-    col.name = c.name;
-    col.type = c.type_oid;
-    scope.columns.push_back(col);
-  }
-  Binder binder(*sc.eval, sc.param_types);
-  if (s->n_sort_clause > 0) {
-    std::vector<SortKey> keys;
-    for (size_t i = 0; i < s->n_sort_clause; i++) {
-      const auto* sb = s->sort_clause[i]->sort_by;
-      SortKey k;
-      k.desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
-      k.nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
-                      (k.desc && sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST);
-      if (sb->node->node_case == PG_QUERY__NODE__NODE_A_CONST && sb->node->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
-        k.output = sb->node->a_const->ival->ival - 1;
-      } else {
-        k.expr = binder.Bind(sb->node, scope);
-      }
-      keys.push_back(std::move(k));
-    }
-    std::vector<std::pair<std::vector<Value>, Row>> tagged;
-    for (auto& row : out.rows) {
-      std::vector<Value> kv;
-      for (const auto& k : keys) kv.push_back(k.expr ? Eval(*k.expr, row, *sc.eval) : row[static_cast<size_t>(k.output)]);
-      tagged.emplace_back(std::move(kv), std::move(row));
-    }
-    std::stable_sort(tagged.begin(), tagged.end(), [&](const auto& a, const auto& b) {
-      for (size_t i = 0; i < keys.size(); i++) {
-        const int c = CompareSort(a.first[i], b.first[i], keys[i]);
-        if (c != 0) return c < 0;
-      }
-      return false;
-    });
-    out.rows.clear();
-    for (auto& t : tagged) out.rows.push_back(std::move(t.second));
-  }
-  int64_t offset = s->limit_offset ? EvalLimit(s->limit_offset, binder, Scope{}, *sc.eval, "OFFSET") : 0;
-  int64_t limit = s->limit_count ? EvalLimit(s->limit_count, binder, Scope{}, *sc.eval, "LIMIT") : -1;
-  if (offset > 0) out.rows.erase(out.rows.begin(), out.rows.begin() + std::min<int64_t>(offset, static_cast<int64_t>(out.rows.size())));
-  if (limit >= 0 && static_cast<int64_t>(out.rows.size()) > limit) out.rows.resize(static_cast<size_t>(limit));
-  return out;
+  (void)s;
 }
 
 // Subquery runner over a bound SELECT: re-runs the SELECT per outer row
@@ -351,6 +98,7 @@ class SelectRunner : public SubqueryRunner {
   SelectRunner(const PgQuery__SelectStmt* s, StmtContext& sc, Scope outer, Mode mode)
       : s_(s), sc_(sc), outer_(std::move(outer)), mode_(mode) {}
   Value Run(EvalContext& ctx, const Row& current, const Value* probe) override {
+    PlanScope plan(sc_.plan, s_, "SubPlan", !sc_.describe_only);
     ctx.outer.push_back(&current);
     QueryResult r;
     try {
@@ -449,6 +197,8 @@ void InstallSubqueryBinder(Binder& binder, StmtContext& sc) {
     // Describe the subquery once to learn its type and check its shape.
     StmtContext d = sc;
     d.describe_only = true;
+    PlanScope plan(sc.plan, s, "SubPlan", false);
+    if (plan.node() != nullptr) plan.node()->subplan = true;
     QueryResult shape = RunSelect(s, d, &scope);
     if (mode != SubqueryRunner::Mode::kExists && shape.columns.size() != 1) {
       throw PgError(sqlstate::kSyntaxError, "subquery must return only one column");
@@ -460,11 +210,31 @@ void InstallSubqueryBinder(Binder& binder, StmtContext& sc) {
   };
 }
 
+namespace {
+
+QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope* outer);
+
+}  // namespace
+
 QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope* outer) {
   CheckCancel(*sc.eval);
-  if (s->with_clause != nullptr) {
-    throw PgError(sqlstate::kFeatureNotSupported, "WITH queries are not supported yet");
-  }
+  const bool top = !sc.nested;
+  struct Nesting {
+    StmtContext& sc;
+    bool saved;
+    ~Nesting() { sc.nested = saved; }
+  } nesting{sc, sc.nested};
+  sc.nested = true;
+  if (s->with_clause == nullptr) return RunSelectBody(s, sc, outer);
+  WithScope with(s->with_clause, sc, outer, true, top);
+  QueryResult r = RunSelectBody(s, sc, outer);
+  with.Finish();
+  return r;
+}
+
+namespace {
+
+QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope* outer) {
   if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE && s->op != PG_QUERY__SET_OPERATION__SET_OPERATION_UNDEFINED) {
     return RunSetOp(s, sc, outer);
   }
@@ -476,6 +246,9 @@ QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope
     return RunValues(s, sc, binder, empty);
   }
   if (s->into_clause != nullptr) throw PgError(sqlstate::kFeatureNotSupported, "SELECT INTO is not supported yet");
+  PlanScope plan(sc.plan, s, "Result", !sc.describe_only);
+  if (plan.node() != nullptr) plan.node()->collapse = true;
+  PlanNode* item_node = nullptr;  // EXPLAIN: the node of a lone FROM item
 
   // FROM: a cross product of the items.
   Relation from;
@@ -490,6 +263,7 @@ QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope
     Relation item = s->n_from_clause == 1 && fi->node_case == PG_QUERY__NODE__NODE_RANGE_VAR && s->where_clause != nullptr
                         ? FromRangeVar(fi->range_var, sc, s->where_clause, &binder, outer)
                         : BuildFrom(fi, sc, binder, outer);
+    if (s->n_from_clause == 1 && plan.node() != nullptr) item_node = FindPlanChild(plan.node(), FromItemKey(fi));
     if (s->n_from_clause > 1 && s->where_clause != nullptr && !sc.describe_only) {
       FilterItem(s->where_clause, &item, sc);
     }
@@ -523,116 +297,163 @@ QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope
       CheckCancel(*sc.eval);
       if (EvalPredicate(*cond, r, *sc.eval)) kept.push_back(std::move(r));
     }
+    const int64_t removed = static_cast<int64_t>(from.rows.size() - kept.size());
     from.rows = std::move(kept);
-  }
-
-  // Select list (collecting aggregates), HAVING, ORDER BY expressions.
-  std::vector<AggCall> aggs;
-  std::vector<std::unique_ptr<Expr>> groups;
-  for (size_t i = 0; i < s->n_group_clause; i++) {
-    binder.no_agg_clause = "GROUP BY";
-    const PgNode* g = s->group_clause[i];
-    // GROUP BY 1 refers to the first output column.
-    if (g->node_case == PG_QUERY__NODE__NODE_A_CONST && g->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
-      const int pos = g->a_const->ival->ival;
-      if (pos < 1 || static_cast<size_t>(pos) > s->n_target_list) {
-        Throw(sqlstate::kInvalidColumnReference, "GROUP BY position " + std::to_string(pos) + " is not in select list",
-              g->a_const->location);
+    if (plan.node() != nullptr) {
+      // The filter belongs to the lone scan (PostgreSQL pushes it down;
+      // FromRangeVar described a table's) or to the join of several items.
+      PlanNode* at = item_node != nullptr ? item_node : plan.node();
+      const bool pushed = item_node != nullptr && s->from_clause[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR &&
+                          (item_node->label.rfind("Seq Scan", 0) == 0 || item_node->label.rfind("Index Scan", 0) == 0);
+      if (!pushed && at->removed < 0) {
+        at->details.push_back((item_node == nullptr ? "Join Filter: " : "Filter: ") + PlanExprText(s->where_clause));
+        at->removed = 0;
       }
-      groups.push_back(binder.Bind(s->target_list[pos - 1]->res_target->val, scope));
-    } else {
-      // A bare name may be an output column alias.
-      std::unique_ptr<Expr> bound;
-      if (g->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && g->column_ref->n_fields == 1) {
-        const std::string_view name = NodeString(g->column_ref->fields[0]);
-        bool in_scope = false;
-        for (const auto& c : scope.columns) in_scope |= c.name == name;
-        if (!in_scope) {
-          for (size_t t = 0; t < s->n_target_list; t++) {
-            const auto* rt = s->target_list[t]->res_target;
-            if (rt->name != nullptr && *rt->name && name == rt->name) bound = binder.Bind(rt->val, scope);
-          }
-        }
+      if (!sc.describe_only) {
+        if (at->removed >= 0) at->removed += removed;
+        if (item_node != nullptr) item_node->rows -= removed;
       }
-      groups.push_back(bound ? std::move(bound) : binder.Bind(g, scope));
     }
   }
+  plan.Rows(from.rows.size());
+
+  // GROUP BY, then the select list (collecting aggregates and window
+  // calls), HAVING, ORDER BY and DISTINCT ON expressions.
+  GroupBy groups;
+  BindGroupBy(s, scope, binder, &groups);
+  std::vector<AggCall> aggs;
+  std::vector<WindowCall> window_calls;
   binder.aggs = &aggs;
-  binder.agg_base = static_cast<int>(groups.size());
+  binder.agg_base = groups.AggBase();
+  binder.windows = &window_calls;
+  binder.window_base = kWindowRefBase;
   Projection proj;
   BindTargetList(s->target_list, s->n_target_list, scope, binder, &proj);
   std::unique_ptr<Expr> having;
-  if (s->having_clause != nullptr) having = binder.BindCondition(s->having_clause, scope, "HAVING");
-
+  if (s->having_clause != nullptr) {
+    binder.windows = nullptr;
+    binder.no_agg_clause = "HAVING";
+    having = binder.BindCondition(s->having_clause, scope, "HAVING");
+    binder.windows = &window_calls;
+  }
+  if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES && s->n_sort_clause == 0) {
+    throw PgError(sqlstate::kSyntaxError, "WITH TIES cannot be specified without ORDER BY clause");
+  }
   std::vector<SortKey> sort_keys;
   for (size_t i = 0; i < s->n_sort_clause; i++) {
     const auto* sb = s->sort_clause[i]->sort_by;
-    SortKey k;
+    SortKey k = BindOutputKey(sb->node, s, proj, scope, binder, "ORDER BY");
     k.desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
     k.nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
                     (k.desc && sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST);
-    const PgNode* n = sb->node;
-    if (n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
-      const int pos = n->a_const->ival->ival;
-      if (pos < 1 || static_cast<size_t>(pos) > proj.columns.size()) {
-        Throw(sqlstate::kInvalidColumnReference, "ORDER BY position " + std::to_string(pos) + " is not in select list",
-              n->a_const->location);
-      }
-      k.output = pos - 1;
-    } else if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1 &&
-               n->column_ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING) {
-      const std::string_view name = NodeString(n->column_ref->fields[0]);
-      for (size_t c = 0; c < proj.columns.size() && k.output < 0; c++) {
-        const auto* rt = c < s->n_target_list ? s->target_list[c]->res_target : nullptr;
-        if (rt != nullptr && rt->name != nullptr && *rt->name && name == rt->name) k.output = static_cast<int>(c);
-      }
-      if (k.output < 0) k.expr = binder.Bind(n, scope);
-    } else {
-      k.expr = binder.Bind(n, scope);
-    }
     sort_keys.push_back(std::move(k));
   }
+  const bool distinct_on = s->n_distinct_clause > 0 && s->distinct_clause[0]->node_case != PG_QUERY__NODE__NODE__NOT_SET;
+  std::vector<SortKey> distinct_keys;
+  if (distinct_on) {
+    for (size_t i = 0; i < s->n_distinct_clause; i++) {
+      distinct_keys.push_back(BindOutputKey(s->distinct_clause[i], s, proj, scope, binder, "DISTINCT ON"));
+    }
+    CheckDistinctOn(s, proj, sort_keys, &distinct_keys);
+  } else if (s->n_distinct_clause > 0) {
+    // SELECT DISTINCT sorts on output columns only.
+    for (size_t i = 0; i < sort_keys.size(); i++) {
+      if (!MatchOutput(&sort_keys[i], proj)) {
+        Throw(sqlstate::kInvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
+              s->sort_clause[i]->sort_by->node->node_case == PG_QUERY__NODE__NODE_A_CONST ? -1 : sort_keys[i].location);
+      }
+    }
+  }
+  binder.windows = nullptr;
+  std::unique_ptr<WindowEvaluator> windows;
+  if (!window_calls.empty()) windows = std::make_unique<WindowEvaluator>(s, std::move(window_calls), scope, binder);
   binder.aggs = nullptr;
+  CheckAggCalls(aggs);
+  const bool grouped = !aggs.empty() || groups.present || having != nullptr;
+
+  // EXPLAIN: the operators above FROM, bottom-up.
+  PlanStages stages(plan);
+  int agg_stage = -1, window_sort_stage = -1, window_stage = -1, hash_distinct_stage = -1, sort_stage = -1, unique_stage = -1, limit_stage = -1;
+  if (plan.node() != nullptr) {
+    auto sort_text = [](const PgNode* n, const PgQuery__SortBy* sb) {
+      std::string t = PlanExprText(n);
+      if (sb != nullptr && sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC) t += " DESC";
+      if (sb != nullptr && sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST) t += " NULLS FIRST";
+      if (sb != nullptr && sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST) t += " NULLS LAST";
+      return t;
+    };
+    if (grouped) {
+      std::vector<std::string> details;
+      std::string keys;
+      for (size_t i = 0; i < s->n_group_clause; i++) keys += (i ? ", " : "") + PlanExprText(s->group_clause[i]);
+      if (!keys.empty()) details.push_back("Group Key: " + keys);
+      if (s->having_clause != nullptr) details.push_back("Filter: " + PlanExprText(s->having_clause));
+      const char* label = groups.exprs.empty() ? "Aggregate" : groups.sets.size() > 1 ? "MixedAggregate" : "HashAggregate";
+      agg_stage = stages.Add(label, std::move(details));
+    }
+    if (windows) {
+      const std::string keys = windows->PlanSortKey();
+      if (!keys.empty()) window_sort_stage = stages.Add("Sort", {"Sort Key: " + keys});
+      window_stage = stages.Add("WindowAgg");
+    }
+    if (s->n_distinct_clause > 0 && !distinct_on && sort_keys.empty()) {
+      std::string keys;
+      for (size_t i = 0; i < s->n_target_list; i++) keys += (i ? ", " : "") + PlanExprText(s->target_list[i]->res_target->val);
+      hash_distinct_stage = stages.Add("HashAggregate", {"Group Key: " + keys});
+    }
+    if (!sort_keys.empty() || distinct_on) {
+      std::string keys;
+      for (size_t i = 0; i < s->n_sort_clause; i++) {
+        keys += (i ? ", " : "") + sort_text(s->sort_clause[i]->sort_by->node, s->sort_clause[i]->sort_by);
+      }
+      for (size_t i = 0; i < distinct_keys.size(); i++) {
+        if (!distinct_keys[i].in_order_by) keys += (keys.empty() ? "" : ", ") + sort_text(s->distinct_clause[i], nullptr);
+      }
+      sort_stage = stages.Add("Sort", {"Sort Key: " + keys});
+    }
+    if (s->n_distinct_clause > 0 && (distinct_on || !sort_keys.empty())) unique_stage = stages.Add("Unique");
+    if (s->limit_count != nullptr || s->limit_offset != nullptr) limit_stage = stages.Add("Limit");
+  }
 
   QueryResult out;
   out.returns_rows = true;
   out.columns = proj.columns;
   if (sc.describe_only) return out;
 
-  const bool grouped = !aggs.empty() || !groups.empty() || having != nullptr;
   std::vector<Row>* rows = &from.rows;
   std::vector<Row> grouped_rows;
+  size_t width = scope.columns.size();
   if (grouped) {
     for (auto& e : proj.exprs) e = ToGrouped(std::move(e), groups, scope);
     if (having) having = ToGrouped(std::move(having), groups, scope);
-    for (auto& k : sort_keys) {
-      if (k.expr) k.expr = ToGrouped(std::move(k.expr), groups, scope);
+    for (auto* keys : {&sort_keys, &distinct_keys}) {
+      for (auto& k : *keys) {
+        if (k.expr) k.expr = ToGrouped(std::move(k.expr), groups, scope);
+      }
     }
-    std::unordered_map<std::string, size_t> index;
-    std::vector<std::pair<std::vector<Value>, std::vector<AggState>>> states;
-    for (const Row& r : from.rows) {
-      CheckCancel(*sc.eval);
-      std::vector<Value> key;
-      for (const auto& g : groups) key.push_back(Eval(*g, r, *sc.eval));
-      auto [it, inserted] = index.try_emplace(GroupKey(key), states.size());
-      if (inserted) states.emplace_back(std::move(key), std::vector<AggState>(aggs.size()));
-      auto& st = states[it->second].second;
-      for (size_t a = 0; a < aggs.size(); a++) Accumulate(aggs[a], st[a], r, *sc.eval);
-    }
-    // Aggregates without GROUP BY produce one row even over no input.
-    if (states.empty() && groups.empty()) states.emplace_back(std::vector<Value>{}, std::vector<AggState>(aggs.size()));
-    for (auto& [key, st] : states) {
-      Row g = key;
-      for (size_t a = 0; a < aggs.size(); a++) g.push_back(Finish(aggs[a], st[a]));
-      if (having && !EvalPredicate(*having, g, *sc.eval)) continue;
-      grouped_rows.push_back(std::move(g));
-    }
+    if (windows) windows->ToGrouped(groups, scope);
+    grouped_rows = RunGrouping(from.rows, groups, aggs, having.get(), *sc.eval);
     rows = &grouped_rows;
+    stages.Rows(agg_stage, grouped_rows.size());
+    width = static_cast<size_t>(groups.AggBase()) + aggs.size();
+  }
+  if (windows) {
+    const int base = static_cast<int>(width);
+    for (auto& e : proj.exprs) WindowEvaluator::Rebase(e.get(), base);
+    for (auto* keys : {&sort_keys, &distinct_keys}) {
+      for (auto& k : *keys) {
+        if (k.expr) WindowEvaluator::Rebase(k.expr.get(), base);
+      }
+    }
+    windows->Run(rows, *sc.eval);
+    stages.Rows(window_sort_stage, rows->size());
+    stages.Rows(window_stage, rows->size());
   }
 
   // Project, computing sort keys alongside.
   struct Tagged {
     std::vector<Value> keys;
+    std::vector<Value> dkeys;  // DISTINCT ON values
     Row out;
   };
   std::vector<Tagged> result;
@@ -643,34 +464,68 @@ QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope
     t.out.reserve(proj.exprs.size());
     for (const auto& e : proj.exprs) t.out.push_back(Eval(*e, r, *sc.eval));
     for (const auto& k : sort_keys) t.keys.push_back(k.expr ? Eval(*k.expr, r, *sc.eval) : t.out[static_cast<size_t>(k.output)]);
+    for (const auto& k : distinct_keys) {
+      t.dkeys.push_back(k.expr ? Eval(*k.expr, r, *sc.eval) : t.out[static_cast<size_t>(k.output)]);
+    }
     result.push_back(std::move(t));
   }
-  if (s->n_distinct_clause > 0) {
+  if (s->n_distinct_clause > 0 && !distinct_on) {
     std::unordered_map<std::string, bool> seen;
     std::vector<Tagged> unique;
     for (auto& t : result) {
       if (seen.emplace(GroupKey(t.out), true).second) unique.push_back(std::move(t));
     }
     result = std::move(unique);
+    stages.Rows(hash_distinct_stage, result.size());
   }
-  if (!sort_keys.empty()) {
+  stages.Rows(sort_stage, result.size());
+  if (!sort_keys.empty() || distinct_on) {
+    // DISTINCT ON keys not in ORDER BY sort after it (CheckDistinctOn).
     std::stable_sort(result.begin(), result.end(), [&](const Tagged& a, const Tagged& b) {
       for (size_t i = 0; i < sort_keys.size(); i++) {
         const int c = CompareSort(a.keys[i], b.keys[i], sort_keys[i]);
         if (c != 0) return c < 0;
       }
+      for (size_t i = 0; i < distinct_keys.size(); i++) {
+        if (distinct_keys[i].in_order_by) continue;
+        const int c = CompareSort(a.dkeys[i], b.dkeys[i], distinct_keys[i]);
+        if (c != 0) return c < 0;
+      }
       return false;
     });
   }
+  if (distinct_on) {
+    // The first row of each DISTINCT ON group in sort order.
+    std::unordered_map<std::string, bool> seen;
+    std::vector<Tagged> firsts;
+    for (auto& t : result) {
+      if (seen.emplace(GroupKey(t.dkeys), true).second) firsts.push_back(std::move(t));
+    }
+    result = std::move(firsts);
+  }
+  stages.Rows(unique_stage, result.size());
   Scope none;
   const int64_t offset = s->limit_offset ? EvalLimit(s->limit_offset, binder, none, *sc.eval, "OFFSET") : 0;
   const int64_t limit = s->limit_count ? EvalLimit(s->limit_count, binder, none, *sc.eval, "LIMIT") : -1;
   size_t begin = static_cast<size_t>(std::min<int64_t>(std::max<int64_t>(offset, 0), static_cast<int64_t>(result.size())));
   size_t end = result.size();
   if (limit >= 0) end = std::min(end, begin + static_cast<size_t>(limit));
+  if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES && end > begin) {
+    // FETCH ... WITH TIES: also the rows that sort equal to the last one.
+    auto ties = [&](const Tagged& a, const Tagged& b) {
+      for (size_t i = 0; i < sort_keys.size(); i++) {
+        if (CompareSort(a.keys[i], b.keys[i], sort_keys[i]) != 0) return false;
+      }
+      return true;
+    };
+    while (end < result.size() && ties(result[end - 1], result[end])) end++;
+  }
   out.rows.reserve(end - begin);
   for (size_t i = begin; i < end; i++) out.rows.push_back(std::move(result[i].out));
+  stages.Rows(limit_stage, out.rows.size());
   return out;
 }
+
+}  // namespace
 
 }  // namespace immu::sql

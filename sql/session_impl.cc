@@ -533,6 +533,7 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
       case PG_QUERY__NODE__NODE_INSERT_STMT:
       case PG_QUERY__NODE__NODE_UPDATE_STMT:
       case PG_QUERY__NODE__NODE_DELETE_STMT:
+      case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
         break;
       default:
         return QueryResult{};
