@@ -460,6 +460,46 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
       snapshot_period_.reset();  // USE SNAPSHOT is session state too
       r.tag = "DISCARD ALL";
       return r;
+    case PG_QUERY__NODE__NODE_PREPARE_STMT: {
+      // SQL-level PREPARE shares the protocol's statement namespace.
+      const auto* ps = stmt->prepare_stmt;
+      std::vector<uint32_t> types;
+      for (size_t i = 0; i < ps->n_argtypes; i++) {
+        uint32_t type = 0;
+        int32_t typmod = -1;
+        ResolveTypeName(ps->argtypes[i]->type_name, &type, &typmod);
+        types.push_back(type);
+      }
+      if (ps->name == nullptr || *ps->name == '\0') throw PgError(sqlstate::kSyntaxError, "prepared statement name missing");
+      Parse(ps->name, DeparseStatement(ps->query), types);
+      r.tag = "PREPARE";
+      return r;
+    }
+    case PG_QUERY__NODE__NODE_EXECUTE_STMT: {
+      const auto* es = stmt->execute_stmt;
+      auto it = prepared_.find(es->name != nullptr ? es->name : "");
+      if (it == prepared_.end()) {
+        throw PgError("26000", "prepared statement \"" + std::string(es->name ? es->name : "") + "\" does not exist");
+      }
+      std::shared_ptr<Prepared> p = it->second;
+      if (es->n_params != p->param_types.size()) {
+        throw PgError(sqlstate::kSyntaxError, "wrong number of parameters for prepared statement \"" +
+                                                  std::string(es->name) + "\"",
+                      "Expected " + std::to_string(p->param_types.size()) + " parameters but got " +
+                          std::to_string(es->n_params) + ".");
+      }
+      EnsureTransaction();
+      PrepareEval(nullptr);
+      std::vector<Value> values;
+      Binder binder(eval_, nullptr);
+      for (size_t i = 0; i < es->n_params; i++) {
+        auto e = binder.Coerce(binder.Bind(es->params[i], Scope{}), p->param_types[i], -1, false, "parameter");
+        values.push_back(Eval(*e, Row{}, eval_));
+      }
+      if (p->tree == nullptr || p->tree->size() == 0) return r;
+      std::vector<uint32_t> types = p->param_types;
+      return RunStatement(*p->tree, 0, values, &types, notices, false);
+    }
     case PG_QUERY__NODE__NODE_DEALLOCATE_STMT: {
       const char* name = stmt->deallocate_stmt->name;
       if (name == nullptr || *name == '\0') {  // DEALLOCATE ALL
