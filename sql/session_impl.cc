@@ -167,10 +167,51 @@ void SessionImpl::PrepareEval(const std::vector<Value>* params) {
 void SessionImpl::EnsureTransaction() {
   if (txn_) return;
   TxOptions o;
+  // SERIALIZABLE validates reads at commit; READ COMMITTED and REPEATABLE
+  // READ both run on the transaction's snapshot (see the closing notes).
+  o.serializable = params_["transaction_isolation"] == "serializable";
   txn_ = db_->store()->Begin(o);
+  txn_used_ = false;
   catalog_ = db_->catalog();
   catalog_changed_ = false;
   txn_start_ = NowPgMicros();
+}
+
+void SessionImpl::ApplyTransactionOptions(PgNode* const* opts, size_t n, bool session_default) {
+  for (size_t i = 0; i < n; i++) {
+    const PgQuery__DefElem* d = opts[i]->def_elem;
+    const std::string name = d->defname;
+    std::string value;
+    if (d->arg != nullptr && d->arg->node_case == PG_QUERY__NODE__NODE_A_CONST) {
+      const auto* c = d->arg->a_const;
+      if (c->val_case == PG_QUERY__A__CONST__VAL_SVAL) value = c->sval->sval;
+      if (c->val_case == PG_QUERY__A__CONST__VAL_IVAL) value = c->ival->ival != 0 ? "on" : "off";
+      if (c->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL) value = c->boolval->boolval ? "on" : "off";
+    }
+    if (name == "transaction_isolation") {
+      if (!session_default && txn_used_ && value != params_["transaction_isolation"]) {
+        throw PgError(sqlstate::kActiveSqlTransaction, "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+      }
+      SetParameter(session_default ? "default_transaction_isolation" : "transaction_isolation", value, false);
+      if (!session_default && txn_ && !txn_used_) {
+        // Nothing ran yet: restart the transaction with the new isolation.
+        txn_->Rollback();
+        txn_.reset();
+        const bool block = in_block_;
+        EnsureTransaction();
+        in_block_ = block;
+      }
+    } else if (name == "transaction_read_only") {
+      SetParameter(session_default ? "default_transaction_read_only" : "transaction_read_only", value, false);
+    } else if (name == "transaction_deferrable") {
+      SetParameter(session_default ? "default_transaction_deferrable" : "transaction_deferrable", value, false);
+    }
+  }
+}
+
+void SessionImpl::EndTransactionCharacteristics() {
+  params_["transaction_isolation"] = params_["default_transaction_isolation"];
+  params_["transaction_read_only"] = params_["default_transaction_read_only"];
 }
 
 QueryResult SessionImpl::RunSavepointStmt(const PgQuery__TransactionStmt* t) {
@@ -223,6 +264,7 @@ void SessionImpl::RunDeferredChecks() {
 }
 
 void SessionImpl::CommitTransaction() {
+  EndTransactionCharacteristics();
   if (!txn_) return;
   savepoints_.clear();
   try {
@@ -262,6 +304,7 @@ void SessionImpl::CommitTransaction() {
 }
 
 void SessionImpl::RollbackTransaction() {
+  EndTransactionCharacteristics();
   savepoints_.clear();
   deferred_.clear();
   if (txn_) txn_->Rollback();
@@ -360,8 +403,10 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
           if (in_block_) {
             if (notices) notices->Notice("WARNING", "25001", "there is already a transaction in progress");
           } else {
+            EndTransactionCharacteristics();
             EnsureTransaction();
             in_block_ = true;
+            ApplyTransactionOptions(t->options, t->n_options, false);
           }
           r.tag = "BEGIN";
           return r;
@@ -431,8 +476,22 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
             }
           }
           return r;
+        case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI: {
+          const std::string what = v->name != nullptr ? v->name : "";
+          if (what == "TRANSACTION") {
+            if (!in_block_) {
+              if (notices) notices->Notice("WARNING", "25P01", "SET TRANSACTION can only be used in transaction blocks");
+              return r;
+            }
+            ApplyTransactionOptions(v->args, v->n_args, false);
+          } else if (what == "SESSION CHARACTERISTICS") {
+            ApplyTransactionOptions(v->args, v->n_args, true);
+            if (!in_block_) EndTransactionCharacteristics();
+          }
+          return r;
+        }
         default:
-          return r;  // SET TRANSACTION / SESSION CHARACTERISTICS: snapshot isolation always
+          return r;
       }
     }
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: {
@@ -600,7 +659,13 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
   bool handled = false;
   QueryResult r = RunUtility(stmt, notices, &handled);
   if (handled) return r;
+  if (!describe_only && stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT &&
+      stmt->node_case != PG_QUERY__NODE__NODE_EXPLAIN_STMT && params_["transaction_read_only"] == "on" &&
+      (in_block_ || params_["default_transaction_read_only"] == "on")) {
+    throw PgError(sqlstate::kReadOnlySqlTransaction, "cannot execute this statement in a read-only transaction");
+  }
   EnsureTransaction();
+  txn_used_ = true;
   StmtContext sc;
   sc.db = db_;
   sc.catalog = &catalog_;

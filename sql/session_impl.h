@@ -94,6 +94,11 @@ class SessionImpl : public Session {
   // Checks of deferred foreign keys, run at COMMIT.
   std::vector<DeferredFkCheck> deferred_;
   QueryResult RunSavepointStmt(const PgQuery__TransactionStmt* t);
+  // BEGIN / SET TRANSACTION / SET SESSION CHARACTERISTICS options.
+  void ApplyTransactionOptions(PgNode* const* opts, size_t n, bool session_default);
+  // The next transaction starts with the session's defaults.
+  void EndTransactionCharacteristics();
+  bool txn_used_ = false;  // a statement ran in the current transaction
   void RunDeferredChecks();
   std::shared_ptr<const Catalog> catalog_;
   bool catalog_changed_ = false;
