@@ -665,6 +665,12 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
     throw PgError(sqlstate::kReadOnlySqlTransaction, "cannot execute this statement in a read-only transaction");
   }
   EnsureTransaction();
+  if (txn_used_ && params_["transaction_isolation"] == "read committed") {
+    // READ COMMITTED: each statement of a block sees what was committed
+    // before it started (the first one runs on the transaction's snapshot).
+    txn_->AdvanceSnapshot();
+    if (!catalog_changed_) catalog_ = db_->catalog();
+  }
   txn_used_ = true;
   StmtContext sc;
   sc.db = db_;

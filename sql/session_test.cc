@@ -253,6 +253,45 @@ TEST_CASE("session: concurrent updates of a row wait for each other; a lock cycl
   CHECK(J(f.Q("SELECT bal FROM acc ORDER BY id")) == "3 / 2");
 }
 
+TEST_CASE("session: READ COMMITTED statements see new commits; REPEATABLE READ does not") {
+  Fixture f;
+  f.Q("CREATE TABLE rc (id int PRIMARY KEY, v int)");
+  SessionOptions so;
+  so.user = "immudb";
+  so.database = "defaultdb";
+  auto other = f.engine->NewSession(so);
+  auto run_other = [&](const std::string& sql) {
+    Recorder r;
+    std::vector<ExecResult> results;
+    other->SimpleQuery(sql, r, &results);
+  };
+  f.Q("BEGIN");
+  CHECK(J(f.Q("SELECT count(*) FROM rc")) == "0");
+  run_other("INSERT INTO rc VALUES (1, 10)");
+  CHECK(J(f.Q("SELECT count(*) FROM rc")) == "1");
+  // A row changed by another session after this statement's snapshot is
+  // updated from its latest version.
+  f.Q("UPDATE rc SET v = v + 1 WHERE id = 1");
+  f.Q("COMMIT");
+  CHECK(J(f.Q("SELECT v FROM rc")) == "11");
+
+  f.Q("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  CHECK(J(f.Q("SELECT count(*) FROM rc")) == "1");
+  run_other("INSERT INTO rc VALUES (2, 20)");
+  CHECK(J(f.Q("SELECT count(*) FROM rc")) == "1");
+  f.Q("COMMIT");
+  CHECK(J(f.Q("SELECT count(*) FROM rc")) == "2");
+
+  // A key written under an older statement snapshot still conflicts with a
+  // later concurrent commit of that key.
+  f.Q("BEGIN");
+  f.Q("INSERT INTO rc VALUES (3, 30)");
+  run_other("INSERT INTO rc VALUES (3, 31)");
+  f.Q("SELECT 1");
+  CHECK(f.ErrorOf("COMMIT") == "40001");
+  CHECK(J(f.Q("SELECT v FROM rc WHERE id = 3")) == "31");
+}
+
 TEST_CASE("session: COPY FROM STDIN and TO STDOUT, text and CSV") {
   Fixture f;
   f.Q("CREATE TABLE c (id int PRIMARY KEY, name text, n numeric)");

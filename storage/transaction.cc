@@ -22,6 +22,7 @@ Status Transaction::Set(std::string_view key, std::string_view value) {
   }
   LogUndo(key);
   writes_.insert_or_assign(std::string(key), std::string(value));
+  NoteWriteSnapshot(key);
   return Status::Ok();
 }
 
@@ -30,6 +31,7 @@ Status Transaction::Delete(std::string_view key) {
   IMMU_RETURN_IF_ERROR(store_->ValidateKey(key));
   LogUndo(key);
   writes_.insert_or_assign(std::string(key), std::nullopt);
+  NoteWriteSnapshot(key);
   return Status::Ok();
 }
 
@@ -123,9 +125,20 @@ Result<std::vector<ValueVersion>> Transaction::Scan(const ScanOptions& options) 
   return out;
 }
 
+void Transaction::AdvanceSnapshot() {
+  if (serializable_ || done_) return;
+  snapshot_ = std::max(snapshot_, store_->committed_tx());
+}
+
+void Transaction::NoteWriteSnapshot(std::string_view key) {
+  if (snapshot_ == first_snapshot_) return;
+  auto [it, inserted] = bases_.try_emplace(std::string(key), snapshot_);
+  if (!inserted) it->second = std::max(it->second, snapshot_);
+}
+
 Status Transaction::CheckConflicts(const KeyIndex& index) const {
   for (const auto& [key, value] : writes_) {
-    uint64_t seen = snapshot_;
+    uint64_t seen = first_snapshot_;
     if (auto b = bases_.find(key); b != bases_.end()) seen = std::max(seen, b->second);
     if (index.LatestTx(key) > seen) {
       return Status::Conflict("key written by a concurrent transaction after snapshot " +

@@ -29,6 +29,14 @@ class Transaction {
 
   uint64_t snapshot() const { return snapshot_; }
 
+  // READ COMMITTED: later reads see everything committed up to now. Writes
+  // made from here on are checked at commit only against commits after
+  // the new snapshot (each is computed from what this snapshot shows);
+  // earlier writes keep the snapshot they were made under. Not for
+  // serializable transactions (their reads are validated against one
+  // snapshot).
+  void AdvanceSnapshot();
+
   Status Set(std::string_view key, std::string_view value);
   // Writes a tombstone (whether or not the key exists).
   Status Delete(std::string_view key);
@@ -61,15 +69,19 @@ class Transaction {
  private:
   friend class Store;
   Transaction(Store* store, uint64_t snapshot, bool serializable)
-      : store_(store), snapshot_(snapshot), serializable_(serializable) {}
+      : store_(store), snapshot_(snapshot), first_snapshot_(snapshot), serializable_(serializable) {}
   Status CheckOpen() const;
   // Records key's current write (and base) for undo when a marker exists.
   void LogUndo(std::string_view key);
+  // Records that key's write was computed under the current (advanced)
+  // snapshot.
+  void NoteWriteSnapshot(std::string_view key);
   // Called by the store under its sequencer lock.
   Status CheckConflicts(const KeyIndex& index) const;
 
   Store* store_;
   uint64_t snapshot_;
+  uint64_t first_snapshot_;  // the floor of write-conflict checks
   bool serializable_;
   bool done_ = false;
   std::map<std::string, std::optional<std::string>, std::less<>> writes_;  // nullopt: delete
