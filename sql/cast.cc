@@ -120,6 +120,10 @@ Value CastValue(const Value& v, uint32_t to, int32_t typmod, const ValueContext&
     if (from == oid::kFloat8) return ApplyTypmod(Value::Num(Numeric::FromDouble(v.f)), typmod, explicit_cast);
   }
   if (to == oid::kBool && from == oid::kInt4) return Value::Bool(v.i != 0);
+  // boolean's text cast spells the value out (its output function prints t/f).
+  if (from == oid::kBool && IsStringType(to)) {
+    return ApplyTypmod(Value::Str(to, v.i != 0 ? "true" : "false"), typmod, explicit_cast);
+  }
   if (IsDateTimeType(from) && IsDateTimeType(to)) {
     // Through text in the session zone: exact for these conversions.
     if (from == oid::kTimestampTz && to == oid::kTimestamp) {

@@ -8,6 +8,12 @@ void CheckCancel(const EvalContext& ctx) {
   if (ctx.cancel != nullptr && ctx.cancel->load(std::memory_order_relaxed)) {
     throw PgError(sqlstate::kQueryCanceled, "canceling statement due to user request");
   }
+  if (ctx.deadline != nullptr && *ctx.deadline != std::chrono::steady_clock::time_point{}) {
+    // statement_timeout: the clock is read every 1024 checks (one per row).
+    if ((++ctx.deadline_checks & 1023) == 0 && std::chrono::steady_clock::now() > *ctx.deadline) {
+      throw PgError(sqlstate::kQueryCanceled, "canceling statement due to statement timeout");
+    }
+  }
 }
 
 namespace {

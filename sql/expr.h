@@ -7,6 +7,7 @@
 // position; parameters from the bound parameter values.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -47,6 +48,10 @@ struct EvalContext {
   SessionSequences* sequences = nullptr;
   // The session, as the owner of its advisory locks; may be nullptr.
   const void* session = nullptr;
+  // statement_timeout: when the running statement must stop (a default
+  // time_point: no limit); nullptr: none.
+  const std::chrono::steady_clock::time_point* deadline = nullptr;
+  mutable uint32_t deadline_checks = 0;
   // The statement's database and storage transaction (set by
   // ExecuteStatement for its duration; nullptr outside a statement): the
   // immudb_* functions read and prove through them.

@@ -124,6 +124,7 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
   sequences_ = std::make_unique<SessionSequences>(db);
   eval_.sequences = sequences_.get();
   eval_.session = this;
+  eval_.deadline = &deadline_;
   names_ = std::make_unique<CatalogNames>(&catalog_);
   eval_.vc.names = names_.get();
   // Startup parameters (DateStyle, TimeZone, options=-c x=y ...).
@@ -156,6 +157,27 @@ SessionImpl::~SessionImpl() {
   db_->advisory_locks().UnlockAll(this);
   if (txn_) txn_->Rollback();
   db_->ReleaseRowLocks(this);
+}
+
+namespace {
+// statement_timeout in milliseconds ("0", "250", "5s", "2min", ...).
+int64_t TimeoutMs(const std::string& v) {
+  size_t i = 0;
+  while (i < v.size() && (std::isdigit(static_cast<unsigned char>(v[i])) || v[i] == '.')) i++;
+  if (i == 0) return 0;
+  const double n = std::strtod(v.substr(0, i).c_str(), nullptr);
+  std::string unit = v.substr(i);
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  const double scale = unit == "s" ? 1e3 : unit == "min" ? 6e4 : unit == "h" ? 3.6e6 : unit == "d" ? 8.64e7
+                       : unit == "us" ? 1e-3 : 1;
+  return static_cast<int64_t>(n * scale);
+}
+}  // namespace
+
+void SessionImpl::StartStatementClock() {
+  const int64_t ms = TimeoutMs(params_["statement_timeout"]);
+  deadline_ = ms > 0 ? std::chrono::steady_clock::now() + std::chrono::milliseconds(ms)
+                     : std::chrono::steady_clock::time_point{};
 }
 
 void SessionImpl::PrepareEval(const std::vector<Value>* params) {
@@ -665,6 +687,7 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
     throw PgError(sqlstate::kReadOnlySqlTransaction, "cannot execute this statement in a read-only transaction");
   }
   EnsureTransaction();
+  StartStatementClock();
   if (txn_used_ && params_["transaction_isolation"] == "read committed") {
     // READ COMMITTED: each statement of a block sees what was committed
     // before it started (the first one runs on the transaction's snapshot).

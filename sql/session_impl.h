@@ -99,6 +99,9 @@ class SessionImpl : public Session {
   // The next transaction starts with the session's defaults.
   void EndTransactionCharacteristics();
   bool txn_used_ = false;  // a statement ran in the current transaction
+  // statement_timeout of the running statement (EvalContext::deadline).
+  std::chrono::steady_clock::time_point deadline_{};
+  void StartStatementClock();
   void RunDeferredChecks();
   std::shared_ptr<const Catalog> catalog_;
   bool catalog_changed_ = false;
