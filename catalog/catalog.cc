@@ -102,7 +102,10 @@ std::string TableDef::ToJson() const {
   }
   j["foreign_keys"] = fks;
   j["kind"] = std::string(1, kind);
-  if (kind == 'v') j["view_query"] = view_query;
+  if (kind == 'v') {
+    j["view_query"] = view_query;
+    j["view_deps"] = view_deps;
+  }
   if (kind == 'S') {
     j["sequence"] = {{"type", sequence.type_oid},     {"start", sequence.start},
                      {"increment", sequence.increment}, {"min", sequence.min_value},
@@ -179,6 +182,7 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
     }
     t.kind = letter(j, "kind", 'r');
     t.view_query = j.value("view_query", "");
+    if (j.contains("view_deps")) t.view_deps = j.at("view_deps").get<std::vector<uint32_t>>();
     if (j.contains("sequence")) {
       const auto& q = j.at("sequence");
       t.sequence.type_oid = q.value("type", 20u);

@@ -113,6 +113,7 @@ struct TableDef {
   // Views and sequences share the relation namespace with tables.
   char kind = 'r';
   std::string view_query;  // 'v': the SELECT, as SQL text
+  std::vector<uint32_t> view_deps;  // 'v': relations its FROM clauses read (DROP checks them)
   SequenceDef sequence;     // 'S'
   std::string comment;      // COMMENT ON TABLE/VIEW/SEQUENCE
 

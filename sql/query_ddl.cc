@@ -312,6 +312,22 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
   if (sc.describe_only) return out;
   std::vector<uint32_t> oids;
   for (const TableDef* t : victims) oids.push_back(t->oid);
+  // Views reading a dropped relation go with CASCADE, else stop the drop.
+  for (size_t i = 0; i < oids.size(); i++) {
+    for (const auto& [oid, v] : (*sc.catalog)->tables()) {
+      if (v.kind != 'v' || std::find(oids.begin(), oids.end(), oid) != oids.end()) continue;
+      if (std::find(v.view_deps.begin(), v.view_deps.end(), oids[i]) == v.view_deps.end()) continue;
+      const TableDef* dropped = (*sc.catalog)->FindByOid(oids[i]);
+      if (s->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE) {
+        const char* what = dropped->kind == 'v' ? "view " : dropped->kind == 'S' ? "sequence " : "table ";
+        throw PgError(sqlstate::kDependentObjectsStillExist,
+                      "cannot drop " + std::string(what) + dropped->name + " because other objects depend on it",
+                      "view " + v.name + " depends on " + what + dropped->name,
+                      "Use DROP ... CASCADE to drop the dependent objects too.");
+      }
+      oids.push_back(oid);
+    }
+  }
   for (uint32_t oid : oids) {
     // References from tables dropped by the same statement do not count.
     // (SaveTable replaces the catalog: look the table up afresh each time.)

@@ -24,6 +24,7 @@ class FromQualifier {
   ~FromQualifier() {
     for (auto& [rv, old] : changed_) rv->schemaname = old;
   }
+  const std::vector<uint32_t>& deps() const { return deps_; }
   void Select(PgQuery__SelectStmt* s, std::vector<std::string> ctes) {
     if (s == nullptr) return;
     if (s->with_clause != nullptr) {
@@ -45,12 +46,16 @@ class FromQualifier {
     switch (n->node_case) {
       case PG_QUERY__NODE__NODE_RANGE_VAR: {
         PgQuery__RangeVar* rv = n->range_var;
-        if (rv->schemaname != nullptr && *rv->schemaname) return;
+        if (rv->schemaname != nullptr && *rv->schemaname) {
+          if (const TableDef* t = FindRelationInPath(sc_, rv->schemaname, rv->relname)) deps_.push_back(t->oid);
+          return;
+        }
         for (const auto& c : ctes) {
           if (c == rv->relname) return;
         }
         const TableDef* t = FindRelationInPath(sc_, "", rv->relname);
         if (t == nullptr) return;
+        deps_.push_back(t->oid);
         names_.push_back(std::make_unique<std::string>(t->schema));
         changed_.emplace_back(rv, rv->schemaname);
         rv->schemaname = names_.back()->data();
@@ -72,6 +77,7 @@ class FromQualifier {
   }
 
   StmtContext& sc_;
+  std::vector<uint32_t> deps_;
   std::vector<std::unique_ptr<std::string>> names_;
   std::vector<std::pair<PgQuery__RangeVar*, char*>> changed_;
 };
@@ -112,6 +118,7 @@ QueryResult RunCreateView(const PgQuery__ViewStmt* s, StmtContext& sc) {
     FromQualifier q(sc);
     q.Select(s->query->select_stmt, {});
     t.view_query = DeparseStatement(s->query);
+    t.view_deps = q.deps();
   }
   for (size_t i = 0; i < shape.columns.size(); i++) {
     ColumnDef c;
