@@ -73,6 +73,7 @@ inline constexpr const char* kCannotCoerce = "42846";
 inline constexpr const char* kGroupingError = "42803";
 inline constexpr const char* kInvalidColumnReference = "42P10";
 inline constexpr const char* kInvalidForeignKey = "42830";
+inline constexpr const char* kLockNotAvailable = "55P03";
 inline constexpr const char* kReservedName = "42939";
 inline constexpr const char* kSequenceGeneratorLimitExceeded = "2200H";
 inline constexpr const char* kDuplicateAlias = "42712";

@@ -90,6 +90,16 @@ void Database::LockRow(const std::string& key, const void* owner, const std::ato
   }
 }
 
+bool Database::TryLockRow(const std::string& key, const void* owner) {
+  std::lock_guard lock(lock_mu_);
+  auto [it, inserted] = row_locks_.try_emplace(key, owner);
+  if (inserted) {
+    held_[owner].push_back(key);
+    return true;
+  }
+  return it->second == owner;
+}
+
 void Database::ReleaseRowLocks(const void* owner) {
   std::lock_guard lock(lock_mu_);
   auto it = held_.find(owner);

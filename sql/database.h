@@ -63,6 +63,8 @@ class Database {
   // cycle fails with 40P01; a cancelled wait with 57014.
   void LockRow(const std::string& key, const void* owner, const std::atomic<bool>* cancel);
   void ReleaseRowLocks(const void* owner);
+  // Takes the row lock only if it is free (or already owner's).
+  bool TryLockRow(const std::string& key, const void* owner);
 
  private:
   Database() = default;

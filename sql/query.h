@@ -54,6 +54,10 @@ struct StmtContext {
   // Foreign-key checks of deferred constraints, run at COMMIT (the
   // session's list; nullptr: check at the end of the statement).
   std::vector<DeferredFkCheck>* deferred = nullptr;
+  // SELECT ... FOR UPDATE/SHARE: the rows read from tables are locked (as
+  // UPDATE locks them) and moved to their latest version.
+  enum class RowLocking { kNone, kWait, kNoWait, kSkipLocked };
+  RowLocking row_locking = RowLocking::kNone;
   // Time travel: the statement's parse tree (FROM items' periods, HISTORY
   // OF, DIFF OF) and the session's USE SNAPSHOT period (nullptr: none).
   const ParseTree* tree = nullptr;

@@ -19,6 +19,33 @@ namespace immu::sql {
 // Helpers local to this file (external linkage, declared here only).
 Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, const Scope* outer);
 Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const Scope* outer);
+// SELECT ... FOR UPDATE/SHARE over one table's rows: lock each (waiting,
+// failing with 55P03, or skipping rows others hold), move it to its latest
+// committed version and re-check the WHERE clause on it, as PostgreSQL's
+// READ COMMITTED does.
+void LockSelectedRows(StmtContext& sc, const TableDef& t, const PgNode* where, Binder* binder, const Scope& scope,
+                      const Scope* outer, std::vector<Row>* rows, const std::vector<std::string>& keys) {
+  std::unique_ptr<Expr> cond;
+  if (where != nullptr && binder != nullptr) {
+    Scope s = scope;
+    s.parent = outer;
+    cond = binder->BindCondition(where, s, "WHERE");
+  }
+  std::vector<Row> kept;
+  for (size_t i = 0; i < rows->size(); i++) {
+    CheckCancel(*sc.eval);
+    Row& row = (*rows)[i];
+    if (cond && !EvalPredicate(*cond, row, *sc.eval)) continue;
+    if (sc.row_locking != StmtContext::RowLocking::kWait && !sc.db->TryLockRow(keys[i], sc.lock_owner)) {
+      if (sc.row_locking == StmtContext::RowLocking::kSkipLocked) continue;
+      throw PgError(sqlstate::kLockNotAvailable, "could not obtain lock on row in relation \"" + t.name + "\"");
+    }
+    if (!LockLatest(sc, t, keys[i], cond.get(), &row)) continue;
+    kept.push_back(std::move(row));
+  }
+  *rows = std::move(kept);
+}
+
 Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where, Binder* binder,
                       const Scope* outer) {
   if (sc.ctes != nullptr) {
@@ -64,6 +91,13 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
   }
   PlanScope plan(sc.plan, rv, ScanLabel(t, range, rv), !sc.describe_only);
   AddScanDetails(plan, t, range, where);
+  if (sc.row_locking != StmtContext::RowLocking::kNone && !sc.describe_only && sc.lock_owner != nullptr) {
+    std::vector<std::string> keys;
+    ScanTableRange(sc, t, range, &r.rows, &keys);
+    LockSelectedRows(sc, t, where, binder, r.scope, outer, &r.rows, keys);
+    plan.Rows(r.rows.size());
+    return r;
+  }
   ScanTableRange(sc, t, range, &r.rows, nullptr);
   plan.Rows(r.rows.size());
   return r;

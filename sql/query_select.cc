@@ -250,11 +250,25 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   if (plan.node() != nullptr) plan.node()->collapse = true;
   PlanNode* item_node = nullptr;  // EXPLAIN: the node of a lone FROM item
 
-  // FROM: a cross product of the items.
+  // FROM: a cross product of the items. FOR UPDATE/SHARE locks the rows
+  // read from tables of this query level (not of its subqueries).
+  StmtContext::RowLocking locking = StmtContext::RowLocking::kNone;
+  for (size_t i = 0; i < s->n_locking_clause; i++) {
+    const auto* lc = s->locking_clause[i]->locking_clause;
+    locking = lc->wait_policy == PG_QUERY__LOCK_WAIT_POLICY__LockWaitSkip    ? StmtContext::RowLocking::kSkipLocked
+              : lc->wait_policy == PG_QUERY__LOCK_WAIT_POLICY__LockWaitError ? StmtContext::RowLocking::kNoWait
+                                                                              : StmtContext::RowLocking::kWait;
+  }
+  struct LockingScope {
+    StmtContext& sc;
+    StmtContext::RowLocking saved;
+    ~LockingScope() { sc.row_locking = saved; }
+  } locking_scope{sc, sc.row_locking};
   Relation from;
   from.scope.parent = outer;
   from.rows.push_back(Row{});
   for (size_t i = 0; i < s->n_from_clause; i++) {
+    sc.row_locking = locking;
     const PgNode* fi = s->from_clause[i];
     if (i > 0 && IsLateral(fi)) {
       from = LateralJoin(std::move(from), fi, sc, binder, outer, nullptr, false);

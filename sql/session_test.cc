@@ -292,6 +292,46 @@ TEST_CASE("session: READ COMMITTED statements see new commits; REPEATABLE READ d
   CHECK(J(f.Q("SELECT v FROM rc WHERE id = 3")) == "31");
 }
 
+TEST_CASE("session: SELECT FOR UPDATE locks rows; NOWAIT fails, SKIP LOCKED skips") {
+  Fixture f;
+  f.Q("CREATE TABLE q (id int PRIMARY KEY, state text)");
+  f.Q("INSERT INTO q VALUES (1, 'new'), (2, 'new')");
+  SessionOptions so;
+  so.user = "immudb";
+  so.database = "defaultdb";
+  auto other = f.engine->NewSession(so);
+  auto run_other = [&](const std::string& sql) {
+    Recorder r;
+    std::vector<ExecResult> results;
+    other->SimpleQuery(sql, r, &results);
+    return r.rows;
+  };
+  f.Q("BEGIN");
+  CHECK(J(f.Q("SELECT id FROM q WHERE id = 1 FOR UPDATE")) == "1");
+  run_other("BEGIN");
+  try {
+    run_other("SELECT id FROM q WHERE id = 1 FOR UPDATE NOWAIT");
+    FAIL("NOWAIT should fail on a locked row");
+  } catch (const PgError& e) {
+    CHECK(e.sqlstate() == "55P03");
+  }
+  run_other("ROLLBACK");
+  run_other("BEGIN");
+  CHECK(J(run_other("SELECT id FROM q ORDER BY id FOR UPDATE SKIP LOCKED")) == "2");
+  run_other("ROLLBACK");
+  // A waiting locker sees the committed change and re-checks its WHERE.
+  std::thread waiter([&] {
+    run_other("BEGIN");
+    auto rows = run_other("SELECT id, state FROM q WHERE state = 'new' AND id = 1 FOR UPDATE");
+    CHECK(rows.empty());
+    run_other("COMMIT");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  f.Q("UPDATE q SET state = 'taken' WHERE id = 1");
+  f.Q("COMMIT");
+  waiter.join();
+}
+
 TEST_CASE("session: COPY FROM STDIN and TO STDOUT, text and CSV") {
   Fixture f;
   f.Q("CREATE TABLE c (id int PRIMARY KEY, name text, n numeric)");
