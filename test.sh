@@ -23,6 +23,8 @@ compat-tests/psql_smoke.sh
 compat-tests/server_suite.sh
 compat-tests/psql_describe.sh
 compat-tests/verify_suite.sh
+echo "== real drivers (psycopg2, node-postgres, pgx, lib/pq, pgjdbc) against immudb and PostgreSQL 15"
+compat-tests/drivers.sh
 
 echo "== ASan+UBSan build + unit tests"
 scripts/build.sh build-asan -DIMMU_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

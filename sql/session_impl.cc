@@ -597,6 +597,17 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
   }
 }
 
+void SessionImpl::ThrowIfFailedUnlessExit(const PgNode* stmt) {
+  const bool exit = stmt != nullptr && stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT &&
+                    (stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
+                     stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
+                     stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO);
+  if (!exit) {
+    throw PgError(sqlstate::kInFailedSqlTransaction,
+                  "current transaction is aborted, commands ignored until end of transaction block");
+  }
+}
+
 QueryResult SessionImpl::RunUseSnapshot(const TravelRef& use, const std::vector<Value>& params,
                                         std::vector<uint32_t>* param_types, bool describe_only) {
   QueryResult r;
@@ -629,16 +640,7 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
   if (const TravelRef* use = tree.UseSnapshot(i); use != nullptr && !(failed_ && !describe_only)) {
     return RunUseSnapshot(*use, params, param_types, describe_only);
   }
-  const bool is_tx_stmt = stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT;
-  if (failed_ && !describe_only) {
-    const bool allowed = is_tx_stmt && (stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
-                                        stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
-                                        stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO);
-    if (!allowed) {
-      throw PgError(sqlstate::kInFailedSqlTransaction,
-                    "current transaction is aborted, commands ignored until end of transaction block");
-    }
-  }
+  if (failed_ && !describe_only) ThrowIfFailedUnlessExit(stmt);
   if (describe_only) {
     // Utility statements describe as "no rows" except SHOW.
     if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT) {
@@ -868,10 +870,9 @@ void SessionImpl::Bind(const std::string& portal, const std::string& statement,
                   "bind message supplies " + std::to_string(params.size()) + " parameters, but prepared statement \"" +
                       statement + "\" requires " + std::to_string(stmt->param_types.size()));
   }
-  if (failed_) {
-    throw PgError(sqlstate::kInFailedSqlTransaction,
-                  "current transaction is aborted, commands ignored until end of transaction block");
-  }
+  // As PostgreSQL's exec_bind_message: a failed transaction still binds
+  // COMMIT/ROLLBACK (drivers such as pgjdbc send them as prepared statements).
+  if (failed_) ThrowIfFailedUnlessExit(stmt->tree && stmt->tree->size() == 1 ? stmt->tree->stmt(0) : nullptr);
   if (!portal.empty() && portals_.contains(portal)) {
     throw PgError("42P03", "cursor \"" + portal + "\" already exists");
   }

@@ -407,7 +407,8 @@ Value FromText(std::string_view text, uint32_t type, int32_t typmod, const Value
     case oid::kInt8:
     case oid::kOid:
     case oid::kXid:
-      return Value::Int(type, ParseInt(text, oid::kOid));
+      // Each type's own range: '9000000000'::bigint is valid, '40000'::int2 is not.
+      return Value::Int(type, ParseInt(text, type == oid::kXid ? oid::kOid : type));
     case oid::kFloat4:
     case oid::kFloat8:
       return Value::Float(type, ParseFloat(text, type));
