@@ -69,6 +69,14 @@ void Connection::HandleStartupPacket(std::string_view packet) {
       state_ = State::kClosed;
       return;
     case StartupKind::kUnsupportedVersion:
+      if (ProtocolMajor(p.code) < 3) {
+        // PostgreSQL answers a 1.x/2.x client in the old format it can read:
+        // 'E', then the text with a NUL, no length word.
+        out_.AppendByte('E');
+        out_.AppendCString("FATAL:  " + UnsupportedProtocolError(p.code).message() + "\n");
+        state_ = State::kClosed;
+        return;
+      }
       throw UnsupportedProtocolError(p.code);
     case StartupKind::kStartup:
       HandleStartupMessage(p);
@@ -91,7 +99,7 @@ void Connection::HandleStartupMessage(const StartupPacket& p) {
     throw PgError(sqlstate::kTooManyConnections, "sorry, too many clients already");
   }
   if (NeedsProtocolNegotiation(p)) {
-    AppendNegotiateProtocolVersion(&out_, ProtocolMinor(kProtocolVersion3), p.protocol_options);
+    AppendNegotiateProtocolVersion(&out_, static_cast<int32_t>(kProtocolVersion3), p.protocol_options);
   }
 
   session_options_.user = user_;

@@ -181,6 +181,9 @@ void Server::Client::NextStep() {
     if (!conn_.output().empty()) {
       WriteOutput();
     } else {
+      if (!conn_.close_reason().empty()) {
+        Log(LogLevel::kInfo, "closing connection from " + peer_ + ": " + conn_.close_reason());
+      }
       Close();
     }
     return;
