@@ -24,23 +24,6 @@ bool IsScramSecret(const std::optional<UserAuth>& auth) {
   return auth && ScramVerifier::Parse(auth->secret).has_value();
 }
 
-// The cleartext method against either kind of stored secret (PostgreSQL's
-// plain_crypt_verify).
-bool VerifyCleartext(const UserAuth& auth, std::string_view user, std::string_view password) {
-  if (IsMd5PasswordHash(auth.secret)) {
-    return ConstantTimeEquals(Md5PasswordHash(password, user), auth.secret);
-  }
-  std::optional<ScramVerifier> v = ScramVerifier::Parse(auth.secret);
-  if (!v) return false;
-  const ScramKey salted = ScramSaltedPassword(password, v->salt, v->iterations);
-  const ScramKey stored = Sha256Key(ScramClientKey(salted));
-  const ScramKey server = ScramServerKey(salted);
-  // Both keys, compared without early exit.
-  const bool stored_ok = ConstantTimeEquals(KeyView(stored), KeyView(v->stored_key));
-  const bool server_ok = ConstantTimeEquals(KeyView(server), KeyView(v->server_key));
-  return stored_ok && server_ok;
-}
-
 }  // namespace
 
 void Connection::HandleStartupPacket(std::string_view packet) {
@@ -184,7 +167,7 @@ void Connection::HandleAuthResponse(std::string_view body) {
       bool ok = false;
       if (auth_ && !password.empty()) {
         ok = md5_challenge_ ? VerifyMd5Response(auth_->secret, md5_salt_, password)
-                            : VerifyCleartext(*auth_, user_, password);
+                            : VerifyPassword(*auth_, user_, password);
       }
       if (!ok) FailAuthentication();
       CompleteAuthentication();

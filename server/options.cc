@@ -24,7 +24,9 @@ constexpr Flag kFlags[] = {
     {"pgsql-server-port", "IMMUDB_PGSQL_SERVER_PORT", Kind::kPort,
      "PostgreSQL wire protocol port (default 5432)"},
     {"admin-password", "IMMUDB_ADMIN_PASSWORD", Kind::kString,
-     "password of the superuser immudb (default immudb)"},
+     "password of the superuser immudb in a new data directory (default immudb)"},
+    {"force-admin-password", "IMMUDB_FORCE_ADMIN_PASSWORD", Kind::kBool,
+     "reset the stored password of immudb to --admin-password"},
     {"certificate", "IMMUDB_CERTIFICATE", Kind::kString, "TLS certificate chain (PEM)"},
     {"pkey", "IMMUDB_PKEY", Kind::kString, "TLS private key (PEM)"},
     {"signing-key", "IMMUDB_SIGNING_KEY", Kind::kString,
@@ -92,6 +94,8 @@ void Apply(const Flag& f, const std::string& v, ServerOptions* o) {
     o->port = static_cast<uint16_t>(ParseInt(name, v, 0, 65535));
   } else if (name == "admin-password") {
     o->admin_password = v;
+  } else if (name == "force-admin-password") {
+    o->force_admin_password = ParseBool(name, v);
   } else if (name == "certificate") {
     o->certificate = v;
   } else if (name == "pkey") {

@@ -20,7 +20,8 @@ struct ServerOptions {
   std::string dir = "./data";
   std::string address = "127.0.0.1";
   uint16_t port = 5432;  // --pgsql-server-port; 0 picks a free port
-  std::string admin_password = "immudb";
+  std::string admin_password = "immudb";  // for a new data directory
+  bool force_admin_password = false;       // reset immudb's stored password to it
   std::string certificate;  // PEM chain; TLS when both this and pkey are set
   std::string pkey;         // PEM private key
   std::string signing_key;  // PEM private key signing database states; empty: unsigned

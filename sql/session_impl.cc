@@ -7,6 +7,7 @@
 #include "sql/copy.h"
 #include "sql/query_history.h"
 #include "sql/query_internal.h"
+#include "sql/query_role.h"
 #include "sql/system_tables.h"
 
 namespace immu::sql {
@@ -120,6 +121,7 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
   eval_.cancel = &cancel_;
   eval_.catalog = &catalog_;
   eval_.settings = &params_;
+  eval_.users = options.users;
   eval_.backend_pid = options.backend_pid;
   sequences_ = std::make_unique<SessionSequences>(db);
   eval_.sequences = sequences_.get();
@@ -416,6 +418,7 @@ std::vector<std::pair<std::string, std::string>> SessionImpl::ReportedParameters
 QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* handled) {
   QueryResult r;
   *handled = true;
+  if (IsRoleStatement(stmt)) return RunRoleStatement(stmt, options_.users, options_.user, notices);
   switch (stmt->node_case) {
     case PG_QUERY__NODE__NODE_TRANSACTION_STMT: {
       const auto* t = stmt->transaction_stmt;
