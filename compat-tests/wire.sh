@@ -212,6 +212,8 @@ as immudb wire-pw -c "CREATE USER alice WITH PASSWORD 'alice-secret-1'" \
   -c "CREATE ROLE nologin PASSWORD 'nologin-secret'" >/dev/null || fail "CREATE USER/ROLE"
 out=$(as alice alice-secret-1 -c "SELECT current_user") || fail "login as a created user: $out"
 [ "$out" = alice ] || fail "current_user is '$out'"
+out=$(as alice alice-secret-1 -c "SHOW is_superuser") || fail "SHOW is_superuser: $out"
+[ "$out" = off ] || fail "alice's is_superuser is '$out'"
 out=$(as alice alice-secret-1 -c "CREATE ROLE mallory LOGIN PASSWORD 'x'") &&
   fail "a non-superuser created a role"
 grep -q "permission denied to create role" <<<"$out" || fail "non-superuser CREATE ROLE: $out"
@@ -232,8 +234,31 @@ out=$(as alice alice-secret-2 -c "SELECT current_user") || fail "alice after a r
 out=$(as alice alice-secret-1 -c "SELECT 1") && fail "the old password still works after a restart"
 as immudb wire-pw -c "SELECT 1" >/dev/null || fail "immudb's stored password was not kept"
 grep -q "is not --admin-password" "$tmp/server.log" || fail "no warning about --admin-password"
+# psql's \password hashes on the client (SHOW password_encryption) and sends
+# ALTER USER ... PASSWORD 'SCRAM-SHA-256$...': the verifier is stored as given.
+python3 - "$port" <<'PY' || fail "psql \\password"
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("psql", ["psql", "-X", f"host=127.0.0.1 port={sys.argv[1]} user=admin2 "
+                       "password=admin2-secret dbname=defaultdb sslmode=disable"])
+def expect(s, timeout=10):
+    buf, end = b"", time.time() + timeout
+    while time.time() < end and s not in buf:
+        buf += os.read(fd, 1024)
+    if s not in buf:
+        raise SystemExit(f"psql: expected {s!r}, got {buf!r}")
+expect(b"=#")
+for line, prompt in [(b"\\password alice\n", b"Enter new password"),
+                     (b"alice-secret-3\n", b"Enter it again"), (b"alice-secret-3\n", b"=#")]:
+    os.write(fd, line)
+    expect(prompt)
+os.write(fd, b"\\q\n")
+os.waitpid(pid, 0)
+PY
+out=$(as alice alice-secret-3 -c "SELECT current_user") || fail "login after psql \\password: $out"
 as admin2 admin2-secret -c "DROP USER alice" >/dev/null || fail "DROP USER"
-out=$(as alice alice-secret-2 -c "SELECT 1") && fail "a dropped user logged in"
+out=$(as alice alice-secret-3 -c "SELECT 1") && fail "a dropped user logged in"
 stop_server
-echo "wire: CREATE/ALTER/DROP ROLE, SCRAM verifiers persisted across a restart, never plaintext ok"
+echo "wire: CREATE/ALTER/DROP ROLE, psql \\password, SCRAM verifiers persisted across a restart, never plaintext ok"
 echo "wire: PASS"

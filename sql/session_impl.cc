@@ -52,6 +52,8 @@ const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
       {"lc_numeric", "C"},
       {"lc_time", "C"},
       {"bytea_output", "hex"},
+      // What libpq's PQencryptPasswordConn (psql's \password) hashes with.
+      {"password_encryption", "scram-sha-256"},
       {"client_min_messages", "notice"},
       {"row_security", "on"},
       {"transaction_read_only", "off"},
@@ -114,6 +116,10 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
   for (const auto& [k, v] : OtherDefaults()) params_[k] = v;
   params_["server_version"] = server_version;
   params_["session_authorization"] = options.user;
+  if (options.users != nullptr) {
+    const std::optional<RoleInfo> role = options.users->Find(options.user);
+    params_["is_superuser"] = role && role->superuser ? "on" : "off";
+  }
   params_["application_name"] = options.application_name;
   eval_.database = db->name();
   eval_.user = options.user;
