@@ -169,7 +169,8 @@ python3 "$wire/load.py" concurrent "$T" 200 20 || fail "200 concurrent connectio
 
 # ---- 5. garbage input, compared with PostgreSQL 15 --------------------------------
 "$root/scripts/pg_reference.sh" start "$pg_port" >/dev/null
-python3 "$wire/wire_cases.py" "$T" "127.0.0.1:$pg_port:postgres:unused:postgres" >"$tmp/cases.out" ||
+python3 "$wire/wire_cases.py" --pid "$server_pid" "$T" "127.0.0.1:$pg_port:postgres:unused:postgres" \
+  >"$tmp/cases.out" ||
   { cat "$tmp/cases.out"; fail "wire cases"; }
 # The cases that differ from PostgreSQL by intent, then the count.
 grep -v "^ok " "$tmp/cases.out" || true

@@ -1,15 +1,18 @@
 """Wire-level cases sent as raw bytes to immudb and to PostgreSQL 15.
 
-    python3 wire_cases.py IMMUDB_TARGET [PG_TARGET]
+    python3 wire_cases.py [--pid SERVER_PID] IMMUDB_TARGET [PG_TARGET]
 
 A target is host:port:user:password:database. Each case opens its own
 connection, sends its bytes and records what comes back (pgraw.summary). With
 PG_TARGET, every case must give PostgreSQL's answer, except the few listed in
 KNOWN_DIFFERENCES with the reason. After the cases (garbage, truncated and
 oversized messages, an empty Parse, abrupt disconnects ...) a normal client
-must still log in and run a query: the server stayed up and answers.
+must still log in and run a query: the server stayed up and answers. With
+--pid, the server's open sockets must be back to their number before the
+cases (none leaked by an abrupt disconnect).
 Exits non-zero on any failure.
 """
+import os
 import random
 import socket
 import struct
@@ -320,6 +323,94 @@ def function_call_message(c, t):
     return c.summary()
 
 
+TYPED_SELECT = (
+    "SELECT 1::int2 AS i2, -2::int4 AS i4, 9000000000::int8 AS i8, 12.50::numeric(10,2) AS n, "
+    "-0.000123::numeric AS n2, 1.5::float4 AS f4, -2.25e-10::float8 AS f8, 'héllo'::text AS t, "
+    "'ab'::varchar(5) AS vc, 'ab'::char(3) AS c, true AS b, '\\x00ff'::bytea AS by, "
+    "date '2024-02-29' AS d, time '13:14:15.5' AS tm, timestamp '2024-01-02 03:04:05.123456' AS ts, "
+    "timestamptz '2024-01-02 03:04:05+00' AS tz, interval '1 year 2 days 00:00:03.5' AS iv, "
+    "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS u, '{\"a\": 1}'::json AS j, "
+    "'{\"a\": 1}'::jsonb AS jb, 'nm'::name AS nm, 42::oid AS o, ARRAY[1, NULL, 3]::int4[] AS arr, "
+    "NULL::int4 AS nul")
+
+
+def typed_select_round(c, result_format):
+    c.send(msg(b"Q", cstr("SET TIME ZONE 'UTC'")))
+    c.summary()
+    c.send(msg(b"P", cstr("") + cstr(TYPED_SELECT) + struct.pack("!H", 0)) +
+           msg(b"B", cstr("") + cstr("") + struct.pack("!HHH", 0, 0, 1) +
+               struct.pack("!H", result_format)) +
+           msg(b"D", b"P" + cstr("")) + msg(b"E", cstr("") + struct.pack("!I", 0)) + msg(b"S"))
+    out = []
+    while True:
+        kind, body = c.read_msg()
+        if kind == b"T":
+            (n,) = struct.unpack("!H", body[:2])
+            pos = 2
+            for _ in range(n):
+                end = body.index(b"\0", pos)
+                name = body[pos:end].decode()
+                table, attnum, typ, size, typmod, fmt = struct.unpack("!IhIhiH", body[end + 1:end + 19])
+                out.append(f"{name}:oid={typ}:len={size}:typmod={typmod}:fmt={fmt}")
+                pos = end + 19
+        elif kind == b"D":
+            (n,) = struct.unpack("!H", body[:2])
+            pos = 2
+            for _ in range(n):
+                (ln,) = struct.unpack("!i", body[pos:pos + 4])
+                pos += 4
+                out.append("NULL" if ln < 0 else body[pos:pos + ln].hex())
+                pos += max(ln, 0)
+        elif kind == b"E":
+            out.append("E:" + pgraw.error_fields(body).get("C", "?"))
+        elif kind == b"Z":
+            return out
+
+
+@case()
+def row_description_and_text_values(c, t):
+    # Type OIDs, sizes, typmods and formats in RowDescription, and the text
+    # bytes of every value.
+    return typed_select_round(c, 0)
+
+
+@case()
+def binary_values(c, t):
+    # The binary encoding of every type, byte for byte.
+    return typed_select_round(c, 1)
+
+
+@case()
+def describe_statement_parameter_types(c, t):
+    # Parameter types inferred by Parse, as ParameterDescription shows them.
+    c.query("DROP TABLE IF EXISTS wire_params")
+    c.query("CREATE TABLE wire_params (id int8 PRIMARY KEY, v varchar(10), n numeric(8,2), ts timestamptz)")
+    out = []
+    for sql in ["SELECT $1::int4 + 1", "SELECT $1 + 1", "SELECT $1 || 'x'",
+                "INSERT INTO wire_params VALUES ($1, $2, $3, $4)",
+                "UPDATE wire_params SET v = $1 WHERE id = $2",
+                "SELECT v, n FROM wire_params WHERE ts > $1 AND id = $2 LIMIT $3",
+                "DELETE FROM wire_params WHERE n < $1 RETURNING id"]:
+        c.send(msg(b"P", cstr("") + cstr(sql) + struct.pack("!H", 0)) + msg(b"D", b"S" + cstr("")) +
+               msg(b"S"))
+        while True:
+            kind, body = c.read_msg()
+            if kind == b"t":
+                (n,) = struct.unpack("!H", body[:2])
+                out.append("params=" + ",".join(str(x) for x in struct.unpack(f"!{n}I", body[2:2 + 4 * n])))
+            elif kind == b"T":
+                (n,) = struct.unpack("!H", body[:2])
+                out.append(f"columns={n}")
+            elif kind == b"n":
+                out.append("nodata")
+            elif kind == b"E":
+                out.append("E:" + pgraw.error_fields(body).get("C", "?"))
+            elif kind == b"Z":
+                break
+    c.query("DROP TABLE wire_params")
+    return out
+
+
 # Intended or accepted differences: case name -> reason (printed, not failed).
 KNOWN_DIFFERENCES = {
     "gssenc_request": "PostgreSQL built with GSSAPI offers it ('G'); immudb has no GSSAPI ('N')",
@@ -346,9 +437,26 @@ def run_case(target, fn, pre_auth):
         return [f"exception {type(e).__name__}: {e}"]
 
 
+def open_fds(pid):
+    """The server's open sockets (its other descriptors, such as the store's
+    tree files opened as the tree grows, are not the wire's business)."""
+    n = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            n += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        except OSError:
+            pass
+    return n
+
+
 def main():
-    immudb = parse_target(sys.argv[1])
-    pg = parse_target(sys.argv[2]) if len(sys.argv) > 2 else None
+    args = sys.argv[1:]
+    pid = None
+    if args[:1] == ["--pid"]:
+        pid, args = int(args[1]), args[2:]
+    immudb = parse_target(args[0])
+    pg = parse_target(args[1]) if len(args) > 1 else None
+    fds_before = open_fds(pid) if pid else 0
     passed = failed = 0
     for name, fn, pre_auth in CASES:
         got = run_case(immudb, fn, pre_auth)
@@ -375,6 +483,14 @@ def main():
         ok, rows = False, str(e)
     print(("ok   " if ok else "FAIL ") + f"normal client afterwards: {rows}")
     passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+    if pid:
+        deadline = time.time() + 5
+        while open_fds(pid) > fds_before and time.time() < deadline:
+            time.sleep(0.1)
+        fds_after = open_fds(pid)
+        ok = fds_after <= fds_before
+        print(("ok   " if ok else "FAIL ") + f"server sockets: {fds_before} before, {fds_after} after")
+        passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
     print(f"wire: {passed} passed, {failed} failed")
     sys.exit(0 if failed == 0 else 1)
 

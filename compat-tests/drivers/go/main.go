@@ -99,6 +99,17 @@ func runPgx(ctx context.Context) {
 	check("rows", got, []string{"2:row 2 ü", "3:row 3 ü"})
 	check("select tag", rows.CommandTag().String(), "SELECT 2")
 
+	// LIMIT and OFFSET parameters (bigint), inferred by Parse.
+	rows, err = conn.Query(ctx, "SELECT id FROM drv_pgx ORDER BY id LIMIT $1 OFFSET $2", 2, 1)
+	must("limit query", err)
+	got = nil
+	for rows.Next() {
+		must("scan", rows.Scan(&id))
+		got = append(got, fmt.Sprint(id))
+	}
+	must("rows", rows.Err())
+	check("limit/offset", got, []string{"2", "3"})
+
 	// A batch: several statements pipelined before one Sync.
 	batch := &pgx.Batch{}
 	batch.Queue("UPDATE drv_pgx SET s = $1 WHERE id = $2", "batched", int32(2))
