@@ -9,6 +9,7 @@ import datetime
 import decimal
 import json
 import sys
+import threading
 import uuid
 
 import psycopg2
@@ -123,6 +124,21 @@ for sql, state in [("SELECT * FROM no_such_table", "42P01"), ("SELECT 1/0", "220
     except psycopg2.Error as e:
         check(sql, e.pgcode, state)
     conn.rollback()
+
+# Cancel of a running statement from another thread (a CancelRequest on a
+# second socket): 57014, and the connection stays usable.
+timer = threading.Timer(0.3, conn.cancel)
+timer.start()
+try:
+    cur.execute("SELECT pg_sleep(20)")
+    check("cancel raised", False, True)
+except psycopg2.errors.QueryCanceled as e:
+    check("cancel SQLSTATE", e.pgcode, "57014")
+timer.join()
+conn.rollback()
+cur.execute("SELECT 2")
+check("usable after cancel", cur.fetchone(), (2,))
+conn.rollback()
 
 # Autocommit and a savepoint-free multi-statement string.
 conn.autocommit = True
