@@ -30,6 +30,12 @@ for tool in psql openssl python3 pgbench; do
   command -v "$tool" >/dev/null || { echo "wire: $tool is not installed" >&2; exit 1; }
 done
 
+# 1,000 idle connections need that many descriptors in the client and the
+# server (started from here, so they inherit it).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge 2200 ] ||
+  { echo "wire: needs 2200 file descriptors, ulimit -n is $(ulimit -n)" >&2; exit 1; }
+
 tmp=$(mktemp -d)
 server_pid=""
 cleanup() {
