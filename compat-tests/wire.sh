@@ -6,8 +6,8 @@
 #      wrong host name; a plain connection still works (TLS is offered, not
 #      required) and the log warns about it when TLS is off;
 #   2. SCRAM-SHA-256 is the method offered (AuthenticationSASL seen on the
-#      wire, and libpq's \conninfo-independent check: a wrong password is
-#      28P01 with the same message as an unknown user);
+#      wire; a wrong password is 28P01 with the same message as an unknown
+#      user), and SCRAM-SHA-256-PLUS over TLS (psql channel_binding=require);
 #   3. cancel of a long query: psql's Ctrl-C (SIGINT) and a raw CancelRequest
 #      give 57014;
 #   4. 200 concurrent connections running statements;
@@ -155,6 +155,18 @@ for who in immudb nobody; do
     fail "wrong password for $who: $err"
 done
 echo "wire: a wrong password and an unknown user both give 28P01, the same message (raw and psql) ok"
+out=$(psql "host=localhost $base sslmode=verify-full sslrootcert=$tmp/ca.pem channel_binding=require" \
+  -XAtc "SELECT 'bound'") || fail "SCRAM-SHA-256-PLUS (channel_binding=require) over TLS"
+[ "$out" = bound ] || fail "channel binding returned '$out'"
+if err=$(psql "host=127.0.0.1 $base sslmode=disable channel_binding=require" -XAtc "SELECT 1" 2>&1); then
+  fail "channel_binding=require succeeded without TLS"
+fi
+grep -q "channel binding" <<<"$err" || fail "channel binding without TLS: $err"
+if err=$(PGPASSWORD=wrong psql "host=127.0.0.1 $base sslmode=require channel_binding=require" -XAtc \
+  "SELECT 1" 2>&1); then
+  fail "SCRAM-SHA-256-PLUS accepted a wrong password"
+fi
+echo "wire: SCRAM-SHA-256-PLUS (tls-server-end-point) over TLS with channel_binding=require ok"
 
 # ---- 3. cancel ----------------------------------------------------------------------
 psql "host=127.0.0.1 $base sslmode=require" -X -v VERBOSITY=verbose \

@@ -69,6 +69,9 @@ struct ConnectionOptions {
   // Mixed into the mock SCRAM salt of unknown users, so it is stable per
   // server but not predictable (ScramServerExchange::ForUnknownUser).
   std::string server_secret = "immudb";
+  // The tls-server-end-point data of our certificate (TlsServerEndPoint):
+  // when set, SCRAM-SHA-256-PLUS is offered on TLS connections.
+  std::string tls_server_end_point;
   // Fixed SCRAM server nonce (tests only); empty = random.
   std::string scram_nonce_for_testing;
 };
@@ -148,6 +151,8 @@ class Connection {
   void HandleStartupPacket(std::string_view packet);
   void HandleStartupMessage(const StartupPacket& p);
   void HandleAuthResponse(std::string_view body);
+  // SCRAM-SHA-256-PLUS is offered: TLS is on and the end point is known.
+  bool PlusOffered() const;
   void FailAuthentication();
   void CompleteAuthentication();
 

@@ -121,16 +121,24 @@ void Connection::HandleStartupMessage(const StartupPacket& p) {
     case AuthMethod::kScramSha256:
       break;
   }
-  const std::string_view mechanisms[] = {kScramSha256};
-  AppendAuthenticationSasl(&out_, mechanisms);
+  // PostgreSQL's order: PLUS first, when the session is on TLS.
+  if (PlusOffered()) {
+    const std::string_view mechanisms[] = {kScramSha256Plus, kScramSha256};
+    AppendAuthenticationSasl(&out_, mechanisms);
+  } else {
+    const std::string_view mechanisms[] = {kScramSha256};
+    AppendAuthenticationSasl(&out_, mechanisms);
+  }
   state_ = State::kAuthSaslInit;
 }
+
+bool Connection::PlusOffered() const { return tls_active_ && !options_.tls_server_end_point.empty(); }
 
 void Connection::HandleAuthResponse(std::string_view body) {
   switch (state_) {
     case State::kAuthSaslInit: {
       const SaslInitialResponse r = ParseSaslInitialResponse(body);
-      CheckScramMechanism(r.mechanism);
+      CheckScramMechanism(r.mechanism, PlusOffered());
       std::optional<ScramVerifier> v;
       if (auth_) v = ScramVerifier::Parse(auth_->secret);
       if (v) {
@@ -142,6 +150,8 @@ void Connection::HandleAuthResponse(std::string_view body) {
         scram_ = std::make_unique<ScramServerExchange>(
             ScramServerExchange::ForUnknownUser(user_, options_.server_secret));
       }
+      scram_->SetChannelBinding(PlusOffered(), r.mechanism == kScramSha256Plus,
+                                options_.tls_server_end_point);
       if (!r.data) {
         AppendAuthenticationSaslContinue(&out_, {});
         state_ = State::kAuthSaslFirst;
