@@ -13,7 +13,7 @@
         N sequential SCRAM logins: median and 90th percentile ms (the client's
         PBKDF2 is cached, so this is the server's and the protocol's cost)
 
-TARGET is host:port:user:password:database. Each prints one summary line
+TARGET is [tls:]host:port:user:password:database. Each prints one summary line
 starting with the command's name and exits non-zero on failure.
 """
 import statistics
@@ -25,9 +25,11 @@ import pgraw
 
 
 def parse_target(s):
-    host, port, user, password, database = s.split(":", 4)
+    """host:port:user:password:database, or with a tls: prefix for TLS."""
+    tls = s.startswith("tls:")
+    host, port, user, password, database = s.removeprefix("tls:").split(":", 4)
     return {"host": host, "port": int(port), "user": user, "password": password,
-            "database": database}
+            "database": database, "tls": tls}
 
 
 def fail(msg):
@@ -132,7 +134,8 @@ def cmd_idle(t, n, pid, max_mb):
         c.close()
     warm.close()
     delta_mb = (after - before) / 1024
-    print(f"idle: {n} idle connections: server RSS {before / 1024:.1f} MB -> {after / 1024:.1f} MB "
+    kind = "TLS" if t["tls"] else "plain"
+    print(f"idle: {n} idle {kind} connections: server RSS {before / 1024:.1f} MB -> {after / 1024:.1f} MB "
           f"(+{delta_mb:.1f} MB, {(after - before) / n:.1f} KB each; target < {max_mb} MB)")
     if delta_mb > max_mb:
         fail(f"idle: {delta_mb:.1f} MB over {max_mb} MB")

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import os
 import socket
+import ssl
 import struct
 import time
 
@@ -62,9 +63,17 @@ def error_fields(body):
 
 
 class Conn:
-    def __init__(self, host, port, timeout=5.0):
+    def __init__(self, host, port, timeout=5.0, tls=False):
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if tls:  # SSLRequest, then TLS without verification (sslmode=require)
+            self.sock.sendall(struct.pack("!II", 8, 80877103))
+            if self.sock.recv(1) != b"S":
+                raise RuntimeError("the server refused TLS")
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            self.sock = ctx.wrap_socket(self.sock)
         self.buf = b""
         self.pid = None
         self.secret = None
@@ -220,8 +229,9 @@ def cancel(host, port, pid, secret):
 
 
 def connect(target, timeout=5.0):
-    """target: dict with host, port, user, password, database."""
-    c = Conn(target["host"], target["port"], timeout)
+    """target: dict with host, port, user, password, database, and tls
+    (optional, default False)."""
+    c = Conn(target["host"], target["port"], timeout, target.get("tls", False))
     c.login(target["user"], target["password"], target["database"])
     return c
 
