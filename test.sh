@@ -23,6 +23,10 @@ compat-tests/psql_smoke.sh
 compat-tests/server_suite.sh
 compat-tests/psql_describe.sh
 compat-tests/verify_suite.sh
+echo "== real drivers (psycopg2, node-postgres, pgx, lib/pq, pgjdbc) against immudb and PostgreSQL 15"
+compat-tests/drivers.sh
+echo "== wire level: TLS with a test CA, SCRAM offer, cancel, 200 connections, garbage input vs PostgreSQL 15, idle memory"
+compat-tests/wire.sh
 
 echo "== ASan+UBSan build + unit tests"
 scripts/build.sh build-asan -DIMMU_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

@@ -284,10 +284,10 @@ void AppendCopyData(MessageWriter* w, std::string_view data) {
 
 void AppendCopyDone(MessageWriter* w) { AppendEmpty(w, backend::kCopyDone); }
 
-void AppendNegotiateProtocolVersion(MessageWriter* w, int32_t newest_minor,
+void AppendNegotiateProtocolVersion(MessageWriter* w, int32_t newest_version,
                                     std::span<const std::string_view> unrecognized) {
   w->BeginMessage(backend::kNegotiateProtocolVersion);
-  w->AppendInt32(newest_minor);
+  w->AppendInt32(newest_version);
   w->AppendInt32(static_cast<int32_t>(unrecognized.size()));
   for (std::string_view name : unrecognized) w->AppendCString(name);
   w->EndMessage();

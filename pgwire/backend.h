@@ -166,9 +166,11 @@ void AppendCopyDone(MessageWriter* w);
 
 // ---- Misc --------------------------------------------------------------------
 
-// newest_minor: the highest 3.x minor we speak (0); unrecognized: the
+// newest_version: the newest protocol version we speak, as a full version
+// code (3.0 = 196608: PostgreSQL sends PG_PROTOCOL_LATEST, and libpq 17
+// compares it as a version); unrecognized: the
 // `_pq_.` options of the StartupMessage that we do not support.
-void AppendNegotiateProtocolVersion(MessageWriter* w, int32_t newest_minor,
+void AppendNegotiateProtocolVersion(MessageWriter* w, int32_t newest_version,
                                     std::span<const std::string_view> unrecognized);
 void AppendNotificationResponse(MessageWriter* w, int32_t process_id, std::string_view channel,
                                 std::string_view payload);

@@ -169,7 +169,7 @@ CopyResponse ParseCopyResponse(std::string_view body) {
 NegotiateProtocolVersion ParseNegotiateProtocolVersion(std::string_view body) {
   MessageReader r(body);
   NegotiateProtocolVersion m;
-  m.newest_minor = r.ReadInt32();
+  m.newest_version = r.ReadInt32();
   const int32_t n = r.ReadInt32();
   // Each name takes at least its NUL.
   if (n < 0 || static_cast<size_t>(n) > r.remaining()) {

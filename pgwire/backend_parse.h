@@ -46,7 +46,7 @@ struct CopyResponse {  // 'G', 'H', 'W'
 CopyResponse ParseCopyResponse(std::string_view body);
 
 struct NegotiateProtocolVersion {
-  int32_t newest_minor = 0;
+  int32_t newest_version = 0;
   std::vector<std::string_view> unrecognized;
   bool operator==(const NegotiateProtocolVersion&) const = default;
 };

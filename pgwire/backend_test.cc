@@ -84,7 +84,7 @@ TEST_CASE("backend: startup replies") {
   AppendNegotiateProtocolVersion(&w, 0, opts);
   const std::string nbody = OnlyBody(w, 'v');
   NegotiateProtocolVersion n = ParseNegotiateProtocolVersion(nbody);
-  CHECK(n.newest_minor == 0);
+  CHECK(n.newest_version == 0);
   CHECK(n.unrecognized == std::vector<std::string_view>{"_pq_.a", "_pq_.b"});
 }
 

@@ -59,6 +59,9 @@ void Connection::Receive(std::string_view bytes) {
       std::optional<Frame> frame;
       try {
         frame = splitter_.Next();
+      } catch (const InvalidLengthError& e) {
+        CloseSilently(e);
+        break;
       } catch (const PgError& e) {
         // Framing is lost: nothing after this point can be interpreted.
         SendFatal(e);
@@ -100,6 +103,8 @@ void Connection::HandleFrame(const Frame& frame) {
     case State::kStartup:
       try {
         HandleStartupPacket(frame.body);
+      } catch (const InvalidLengthError& e) {
+        CloseSilently(e);
       } catch (const PgError& e) {
         SendFatal(e);
       } catch (const std::exception& e) {
@@ -136,6 +141,12 @@ void Connection::HandleFrame(const Frame& frame) {
 
 void Connection::SendFatal(const PgError& e) {
   AppendErrorResponse(&out_, e, Severity::kFatal);
+  state_ = State::kClosed;
+}
+
+void Connection::CloseSilently(const PgError& e) {
+  close_reason_ = e.message();
+  out_.Clear();
   state_ = State::kClosed;
 }
 

@@ -12,10 +12,13 @@
 //    fields; any other exception becomes XX000; the connection survives;
 //  - after an error in an extended-protocol message everything up to the
 //    next Sync is discarded (only Sync and Terminate are looked at);
-//  - a message whose framing is broken (unknown type byte, bad or over-long
-//    length) gets a FATAL and the connection closes: the byte stream can no
-//    longer be trusted. A well-framed message with a malformed body gets an
-//    ERROR (08P01) like any other failed message, as in PostgreSQL;
+//  - a message whose framing is broken closes the connection: the byte
+//    stream can no longer be trusted. An unknown type byte gets a FATAL
+//    first; an impossible or over-long length (InvalidLengthError: an HTTP
+//    request, random bytes) gets no answer at all, as PostgreSQL's COMMERROR
+//    (close_reason() tells the transport's log why). A well-framed message
+//    with a malformed body gets an ERROR (08P01) like any other failed
+//    message, as in PostgreSQL;
 //  - every error before authentication completes is FATAL.
 //
 // TLS: when options.tls_available, an SSLRequest is answered 'S' and
@@ -66,6 +69,9 @@ struct ConnectionOptions {
   // Mixed into the mock SCRAM salt of unknown users, so it is stable per
   // server but not predictable (ScramServerExchange::ForUnknownUser).
   std::string server_secret = "immudb";
+  // The tls-server-end-point data of our certificate (TlsServerEndPoint):
+  // when set, SCRAM-SHA-256-PLUS is offered on TLS connections.
+  std::string tls_server_end_point;
   // Fixed SCRAM server nonce (tests only); empty = random.
   std::string scram_nonce_for_testing;
 };
@@ -104,6 +110,8 @@ class Connection {
   // closes.
   void Terminate(const PgError& e);
 
+  // Why the connection closed without answering (empty otherwise).
+  const std::string& close_reason() const { return close_reason_; }
   const std::string& user() const { return user_; }
   const std::string& database() const { return database_; }
   BackendKey backend_key() const { return key_; }
@@ -127,6 +135,8 @@ class Connection {
   void HandleFrame(const Frame& frame);
   void HandleMessage(char type, std::string_view body);
   void SendFatal(const PgError& e);
+  // Closes with no reply (InvalidLengthError), keeping e for close_reason().
+  void CloseSilently(const PgError& e);
   void SendError(const PgError& e);
   // Runs f; a PgError or any other exception becomes an ErrorResponse and
   // returns false. Sets ignore_till_sync_ when extended is true.
@@ -141,6 +151,8 @@ class Connection {
   void HandleStartupPacket(std::string_view packet);
   void HandleStartupMessage(const StartupPacket& p);
   void HandleAuthResponse(std::string_view body);
+  // SCRAM-SHA-256-PLUS is offered: TLS is on and the end point is known.
+  bool PlusOffered() const;
   void FailAuthentication();
   void CompleteAuthentication();
 
@@ -168,6 +180,7 @@ class Connection {
   bool tls_active_ = false;
 
   std::string user_;
+  std::string close_reason_;
   std::string database_;
   sql::SessionOptions session_options_;
   std::optional<UserAuth> auth_;

@@ -24,23 +24,6 @@ bool IsScramSecret(const std::optional<UserAuth>& auth) {
   return auth && ScramVerifier::Parse(auth->secret).has_value();
 }
 
-// The cleartext method against either kind of stored secret (PostgreSQL's
-// plain_crypt_verify).
-bool VerifyCleartext(const UserAuth& auth, std::string_view user, std::string_view password) {
-  if (IsMd5PasswordHash(auth.secret)) {
-    return ConstantTimeEquals(Md5PasswordHash(password, user), auth.secret);
-  }
-  std::optional<ScramVerifier> v = ScramVerifier::Parse(auth.secret);
-  if (!v) return false;
-  const ScramKey salted = ScramSaltedPassword(password, v->salt, v->iterations);
-  const ScramKey stored = Sha256Key(ScramClientKey(salted));
-  const ScramKey server = ScramServerKey(salted);
-  // Both keys, compared without early exit.
-  const bool stored_ok = ConstantTimeEquals(KeyView(stored), KeyView(v->stored_key));
-  const bool server_ok = ConstantTimeEquals(KeyView(server), KeyView(v->server_key));
-  return stored_ok && server_ok;
-}
-
 }  // namespace
 
 void Connection::HandleStartupPacket(std::string_view packet) {
@@ -69,6 +52,14 @@ void Connection::HandleStartupPacket(std::string_view packet) {
       state_ = State::kClosed;
       return;
     case StartupKind::kUnsupportedVersion:
+      if (ProtocolMajor(p.code) < 3) {
+        // PostgreSQL answers a 1.x/2.x client in the old format it can read:
+        // 'E', then the text with a NUL, no length word.
+        out_.AppendByte('E');
+        out_.AppendCString("FATAL:  " + UnsupportedProtocolError(p.code).message() + "\n");
+        state_ = State::kClosed;
+        return;
+      }
       throw UnsupportedProtocolError(p.code);
     case StartupKind::kStartup:
       HandleStartupMessage(p);
@@ -91,7 +82,7 @@ void Connection::HandleStartupMessage(const StartupPacket& p) {
     throw PgError(sqlstate::kTooManyConnections, "sorry, too many clients already");
   }
   if (NeedsProtocolNegotiation(p)) {
-    AppendNegotiateProtocolVersion(&out_, ProtocolMinor(kProtocolVersion3), p.protocol_options);
+    AppendNegotiateProtocolVersion(&out_, static_cast<int32_t>(kProtocolVersion3), p.protocol_options);
   }
 
   session_options_.user = user_;
@@ -130,16 +121,24 @@ void Connection::HandleStartupMessage(const StartupPacket& p) {
     case AuthMethod::kScramSha256:
       break;
   }
-  const std::string_view mechanisms[] = {kScramSha256};
-  AppendAuthenticationSasl(&out_, mechanisms);
+  // PostgreSQL's order: PLUS first, when the session is on TLS.
+  if (PlusOffered()) {
+    const std::string_view mechanisms[] = {kScramSha256Plus, kScramSha256};
+    AppendAuthenticationSasl(&out_, mechanisms);
+  } else {
+    const std::string_view mechanisms[] = {kScramSha256};
+    AppendAuthenticationSasl(&out_, mechanisms);
+  }
   state_ = State::kAuthSaslInit;
 }
+
+bool Connection::PlusOffered() const { return tls_active_ && !options_.tls_server_end_point.empty(); }
 
 void Connection::HandleAuthResponse(std::string_view body) {
   switch (state_) {
     case State::kAuthSaslInit: {
       const SaslInitialResponse r = ParseSaslInitialResponse(body);
-      CheckScramMechanism(r.mechanism);
+      CheckScramMechanism(r.mechanism, PlusOffered());
       std::optional<ScramVerifier> v;
       if (auth_) v = ScramVerifier::Parse(auth_->secret);
       if (v) {
@@ -151,6 +150,8 @@ void Connection::HandleAuthResponse(std::string_view body) {
         scram_ = std::make_unique<ScramServerExchange>(
             ScramServerExchange::ForUnknownUser(user_, options_.server_secret));
       }
+      scram_->SetChannelBinding(PlusOffered(), r.mechanism == kScramSha256Plus,
+                                options_.tls_server_end_point);
       if (!r.data) {
         AppendAuthenticationSaslContinue(&out_, {});
         state_ = State::kAuthSaslFirst;
@@ -176,7 +177,7 @@ void Connection::HandleAuthResponse(std::string_view body) {
       bool ok = false;
       if (auth_ && !password.empty()) {
         ok = md5_challenge_ ? VerifyMd5Response(auth_->secret, md5_salt_, password)
-                            : VerifyCleartext(*auth_, user_, password);
+                            : VerifyPassword(*auth_, user_, password);
       }
       if (!ok) FailAuthentication();
       CompleteAuthentication();

@@ -33,7 +33,7 @@ uint32_t DecodeLength(const char* p) {
 }
 
 [[noreturn]] void ThrowTooLong(const char* what, uint32_t len, uint32_t limit) {
-  throw PgError(sqlstate::kProgramLimitExceeded, std::string("invalid length of ") + what,
+  throw InvalidLengthError(sqlstate::kProgramLimitExceeded, std::string("invalid length of ") + what,
                 "Length " + std::to_string(len) + " exceeds the limit of " +
                     std::to_string(limit) + " bytes.");
 }
@@ -58,7 +58,9 @@ std::optional<Frame> SplitFrame(std::string_view input, FramePhase phase,
     len = DecodeLength(input.data());
     // The length counts itself and must leave room for the version code; a
     // negative Int32 is malformed rather than over-long.
-    if (len < 8 || len > 0x7fffffffu) ThrowProtocolViolation("invalid length of startup packet");
+    if (len < 8 || len > 0x7fffffffu) {
+      throw InvalidLengthError(sqlstate::kProtocolViolation, "invalid length of startup packet");
+    }
     if (len > limits.max_startup_packet) {
       ThrowTooLong("startup packet", len, limits.max_startup_packet);
     }
@@ -70,7 +72,9 @@ std::optional<Frame> SplitFrame(std::string_view input, FramePhase phase,
     }
     len = DecodeLength(input.data() + 1);
     // A negative Int32 is a protocol violation, not an over-long message.
-    if (len < 4 || len > 0x7fffffffu) ThrowProtocolViolation("invalid message length");
+    if (len < 4 || len > 0x7fffffffu) {
+      throw InvalidLengthError(sqlstate::kProtocolViolation, "invalid message length");
+    }
     const uint32_t limit = limits.LimitFor(f.type);
     if (len > limit) ThrowTooLong("message", len, limit);
   }

@@ -6,15 +6,17 @@
 // after the StartupMessage, where messages are type byte + Int32 length +
 // body. The length is checked as soon as its header has arrived, so a client
 // announcing a 1 GiB message is refused before anything is buffered:
-//   length < 4 (or < 8 for startup packets)       -> PgError 08P01
-//   length > the limit for the phase / type        -> PgError 54000
+//   length < 4 (or < 8 for startup packets)       -> InvalidLengthError 08P01
+//   length > the limit for the phase / type        -> InvalidLengthError 54000
 //   unknown type byte in the normal phase          -> PgError 08P01
 // PostgreSQL uses a small limit (10000 bytes) for messages that only carry
 // names (Sync, Describe, Close, Execute...), 65535 for authentication
 // responses and MaxAllocSize for the rest; FrameLimits mirrors that.
 //
-// After a throw the stream is out of sync: the caller sends the error and
-// closes the connection.
+// After a throw the stream is out of sync: the caller closes the connection,
+// after sending the error for an unknown type byte, silently for an
+// InvalidLengthError (PostgreSQL's COMMERROR: a peer that sends such a
+// length does not speak the protocol, so it gets no answer).
 //
 // Thread-safety: SplitFrame is a plain function; a FrameSplitter belongs to
 // one connection.
@@ -25,7 +27,16 @@
 #include <string>
 #include <string_view>
 
+#include "catalog/pg_error.h"
+
 namespace immu::pgwire {
+
+// A length no message can have (see above); also thrown for startup-family
+// packets of the wrong size.
+class InvalidLengthError : public PgError {
+ public:
+  using PgError::PgError;
+};
 
 struct FrameLimits {
   // Whole startup packet, length word included (PostgreSQL's

@@ -2,7 +2,9 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/objects.h>
 #include <openssl/sha.h>
+#include <openssl/x509.h>
 
 #include <charconv>
 #include <climits>
@@ -214,8 +216,8 @@ void CheckNotEmptyNoNul(std::string_view message) {
 
 // ---- Exchange --------------------------------------------------------------------
 
-void CheckScramMechanism(std::string_view mechanism) {
-  if (mechanism != kScramSha256) {
+void CheckScramMechanism(std::string_view mechanism, bool plus_offered) {
+  if (mechanism != kScramSha256 && !(plus_offered && mechanism == kScramSha256Plus)) {
     throw PgError(sqlstate::kProtocolViolation,
                   "client selected an invalid SASL authentication mechanism");
   }
@@ -243,6 +245,29 @@ ScramServerExchange ScramServerExchange::ForUnknownUser(std::string_view usernam
   return ex;
 }
 
+void ScramServerExchange::SetChannelBinding(bool plus_offered, bool plus_selected, std::string end_point) {
+  plus_offered_ = plus_offered;
+  plus_selected_ = plus_selected;
+  end_point_ = std::move(end_point);
+}
+
+std::string TlsServerEndPoint(std::string_view der_certificate) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der_certificate.data());
+  X509* cert = d2i_X509(nullptr, &p, static_cast<long>(der_certificate.size()));
+  if (cert == nullptr) return {};
+  int md_nid = NID_undef;
+  std::string out;
+  if (OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md_nid, nullptr) != 0) {
+    if (md_nid == NID_md5 || md_nid == NID_sha1) md_nid = NID_sha256;
+    const EVP_MD* md = EVP_get_digestbynid(md_nid);
+    unsigned char buf[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (md != nullptr && X509_digest(cert, md, buf, &len) == 1) out.assign(reinterpret_cast<char*>(buf), len);
+  }
+  X509_free(cert);
+  return out;
+}
+
 std::string ScramServerExchange::HandleClientFirst(std::string_view message) {
   if (state_ != State::kExpectFirst) ThrowMalformed("Unexpected client-first-message.");
   state_ = State::kFailed;  // until this message has been accepted
@@ -251,18 +276,38 @@ std::string ScramServerExchange::HandleClientFirst(std::string_view message) {
   // gs2-header: cbind-flag "," [authzid] ","
   cbind_flag_ = r.Peek();
   switch (cbind_flag_) {
-    case 'n':
     case 'y':
+      if (plus_offered_ && !plus_selected_) {
+        throw PgError(sqlstate::kInvalidAuthorizationSpecification, "SCRAM channel binding negotiation error",
+                      "The client supports SCRAM channel binding but thinks the server does not.  "
+                      "However, this server does support channel binding.");
+      }
+      [[fallthrough]];
+    case 'n':
+      if (plus_selected_) {
+        ThrowMalformed(
+            "The client selected SCRAM-SHA-256-PLUS, but the SCRAM message does not include "
+            "channel binding data.");
+      }
       r.Skip();
       if (r.Peek() != ',') {
         ThrowMalformed("Comma expected, but found character \"" + Sanitize(r.Peek()) + "\".");
       }
       r.Skip();
       break;
-    case 'p':
-      ThrowMalformed(
-          "The client selected SCRAM-SHA-256 without channel binding, but the SCRAM message "
-          "includes channel binding data.");
+    case 'p': {
+      if (!plus_selected_) {
+        ThrowMalformed(
+            "The client selected SCRAM-SHA-256 without channel binding, but the SCRAM message "
+            "includes channel binding data.");
+      }
+      const std::string_view type = r.Read('p');
+      if (type != "tls-server-end-point") {
+        throw PgError(sqlstate::kProtocolViolation,
+                      "unsupported SCRAM channel-binding type \"" + std::string(type) + "\"");
+      }
+      break;
+    }
     default:
       ThrowMalformed("Unexpected channel-binding flag \"" + Sanitize(cbind_flag_) + "\".");
   }
@@ -275,6 +320,7 @@ std::string ScramServerExchange::HandleClientFirst(std::string_view message) {
                    "\" in client-first-message.");
   }
   r.Skip();
+  gs2_header_ = std::string(message.substr(0, r.pos()));
   client_first_bare_ = std::string(message.substr(r.pos()));
   if (r.Peek() == 'm') {
     throw PgError(sqlstate::kFeatureNotSupported,
@@ -301,9 +347,13 @@ std::optional<std::string> ScramServerExchange::HandleClientFinal(std::string_vi
   CheckNotEmptyNoNul(message);
   AttrReader r(message);
   std::string_view cbind = r.Read('c');
-  // Without channel binding the attribute is base64 of the gs2 header the
-  // client sent first: "n,," or "y,,".
-  if (!(cbind == "biws" && cbind_flag_ == 'n') && !(cbind == "eSws" && cbind_flag_ == 'y')) {
+  // The attribute is base64 of the gs2 header the client sent first ("n,,"
+  // or "y,," without channel binding), followed by the binding data.
+  if (plus_selected_) {
+    if (cbind != Base64Encode(gs2_header_ + end_point_)) {
+      throw PgError(sqlstate::kProtocolViolation, "SCRAM channel binding check failed");
+    }
+  } else if (!(cbind == "biws" && cbind_flag_ == 'n') && !(cbind == "eSws" && cbind_flag_ == 'y')) {
     throw PgError(sqlstate::kProtocolViolation,
                   "unexpected SCRAM channel-binding attribute in client-final-message");
   }

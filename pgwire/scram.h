@@ -9,9 +9,13 @@
 //   SASLResponse c=biws,r=...,p=<proof> -> HandleClientFinal()
 //                                    <-  SASLFinal v=<server signature>, then AuthenticationOk
 //
-// Channel binding (SCRAM-SHA-256-PLUS) is not offered: a client-first message
-// with "p=" is rejected (08P01) and "y" is accepted, since we did not
-// advertise PLUS there is no downgrade to detect. The user name inside the
+// Channel binding (SCRAM-SHA-256-PLUS, RFC 5929 tls-server-end-point) is
+// offered over TLS, as PostgreSQL does: the client proves that its TLS
+// session ends at the server holding our certificate (the hash of which the
+// transport supplies). Without PLUS selected, a client-first message with
+// "p=" is rejected (08P01); "y" (the client could bind but thinks we cannot)
+// is accepted when PLUS was not offered and refused (28000, a downgrade)
+// when it was. The user name inside the
 // SCRAM message is ignored (the StartupMessage's one counts), authzid and
 // mandatory extensions are refused (0A000), as PostgreSQL does.
 //
@@ -78,8 +82,14 @@ struct ScramVerifier {
 
 // ---- Server exchange ---------------------------------------------------------
 
-// Throws PgError 08P01 unless mechanism is one we offer (SCRAM-SHA-256).
-void CheckScramMechanism(std::string_view mechanism);
+// Throws PgError 08P01 unless mechanism is one we offer: SCRAM-SHA-256, and
+// SCRAM-SHA-256-PLUS when plus_offered.
+void CheckScramMechanism(std::string_view mechanism, bool plus_offered = false);
+
+// The tls-server-end-point channel-binding data of a DER certificate: its
+// hash with the certificate's signature digest (SHA-256 for MD5 and SHA-1),
+// RFC 5929 section 4.1. Empty when it cannot be computed.
+std::string TlsServerEndPoint(std::string_view der_certificate);
 
 class ScramServerExchange {
  public:
@@ -105,6 +115,11 @@ class ScramServerExchange {
   // (wrong password, or an unknown user).
   std::optional<std::string> HandleClientFinal(std::string_view message);
 
+  // Before HandleClientFirst: plus_offered = SCRAM-SHA-256-PLUS was in the
+  // mechanism list; plus_selected = the client chose it; end_point = the
+  // tls-server-end-point data its proof must bind.
+  void SetChannelBinding(bool plus_offered, bool plus_selected, std::string end_point);
+
   bool authenticated() const { return state_ == State::kAuthenticated; }
 
  private:
@@ -115,6 +130,10 @@ class ScramServerExchange {
   bool doomed_ = false;
   State state_ = State::kExpectFirst;
   char cbind_flag_ = 'n';
+  bool plus_offered_ = false;
+  bool plus_selected_ = false;
+  std::string end_point_;   // channel-binding data when plus_selected_
+  std::string gs2_header_;  // as the client sent it, e.g. "p=tls-server-end-point,,"
   std::string client_nonce_;
   std::string client_first_bare_;
   std::string server_first_;

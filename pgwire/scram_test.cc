@@ -218,7 +218,55 @@ TEST_CASE("scram: matches a verifier stored by PostgreSQL 15") {
 TEST_CASE("scram: mechanism check") {
   CHECK(ThrownSqlState([] { CheckScramMechanism("SCRAM-SHA-256"); }) == "no error");
   CHECK(ThrownSqlState([] { CheckScramMechanism("SCRAM-SHA-256-PLUS"); }) == "08P01");
+  CHECK(ThrownSqlState([] { CheckScramMechanism("SCRAM-SHA-256-PLUS", true); }) == "no error");
   CHECK(ThrownSqlState([] { CheckScramMechanism("PLAIN"); }) == "08P01");
+}
+
+TEST_CASE("scram: SCRAM-SHA-256-PLUS binds the TLS end point; downgrades are refused") {
+  const ScramVerifier v = ScramVerifier::FromPassword("pencil");
+  const std::string end_point(32, '\x5a');
+  const std::string gs2 = "p=tls-server-end-point,,";
+  const std::string bare = "n=,r=abcdef";
+  {
+    ScramServerExchange ex(v);
+    ex.SetChannelBinding(true, true, end_point);
+    const std::string sf = ex.HandleClientFirst(gs2 + bare);
+    CHECK(ex.HandleClientFinal(ClientFinal("pencil", gs2 + end_point, bare, sf)));
+    CHECK(ex.authenticated());
+  }
+  {
+    // The client's TLS session ends elsewhere (a man in the middle).
+    ScramServerExchange ex(v);
+    ex.SetChannelBinding(true, true, end_point);
+    const std::string sf = ex.HandleClientFirst(gs2 + bare);
+    const std::string other(32, '\0');
+    CHECK(ThrownSqlState([&] { (void)ex.HandleClientFinal(ClientFinal("pencil", gs2 + other, bare, sf)); }) ==
+          "08P01");
+  }
+  {
+    ScramServerExchange ex(v);
+    ex.SetChannelBinding(true, true, end_point);
+    CHECK(ThrownSqlState([&] { (void)ex.HandleClientFirst("n,," + bare); }) == "08P01");
+  }
+  {
+    ScramServerExchange ex(v);
+    ex.SetChannelBinding(true, true, end_point);
+    CHECK(ThrownSqlState([&] { (void)ex.HandleClientFirst("p=tls-unique,," + bare); }) == "08P01");
+  }
+  {
+    // 'y': the client could bind but believes we cannot, though we offered.
+    ScramServerExchange ex(v);
+    ex.SetChannelBinding(true, false, end_point);
+    CHECK(ThrownSqlState([&] { (void)ex.HandleClientFirst("y,," + bare); }) == "28000");
+  }
+  {
+    // Plain SCRAM is still accepted beside PLUS.
+    ScramServerExchange ex(v);
+    ex.SetChannelBinding(true, false, end_point);
+    const std::string sf = ex.HandleClientFirst("n,," + bare);
+    CHECK(ex.HandleClientFinal(ClientFinal("pencil", "n,,", bare, sf)));
+  }
+  CHECK(TlsServerEndPoint("not a certificate").empty());
 }
 
 TEST_CASE("md5: PostgreSQL's stored hash and salted response") {

@@ -1,6 +1,7 @@
 #include "pgwire/startup.h"
 
 #include "pgwire/buffer.h"
+#include "pgwire/framer.h"
 
 namespace immu::pgwire {
 
@@ -56,19 +57,26 @@ void ParseParameters(std::string_view payload, StartupPacket* p) {
 
 StartupPacket ParseStartupPacket(std::string_view packet) {
   MessageReader r(packet);
-  if (r.remaining() < 4) ThrowProtocolViolation("invalid length of startup packet");
+  if (r.remaining() < 4) {
+    throw InvalidLengthError(sqlstate::kProtocolViolation, "invalid length of startup packet");
+  }
   StartupPacket p;
   p.code = r.ReadUInt32();
   switch (p.code) {
     case kSslRequestCode:
     case kGssEncRequestCode:
-      if (!r.empty()) ThrowProtocolViolation("invalid length of encryption request packet");
+      if (!r.empty()) {
+        throw InvalidLengthError(sqlstate::kProtocolViolation,
+                                 "invalid length of encryption request packet");
+      }
       p.kind = p.code == kSslRequestCode ? StartupKind::kSslRequest : StartupKind::kGssEncRequest;
       return p;
     case kCancelRequestCode:
       // Protocol 3.0 keys are exactly 4 bytes; we never negotiate 3.2, whose
       // longer keys would change this length.
-      if (r.remaining() != 8) ThrowProtocolViolation("invalid length of cancel request packet");
+      if (r.remaining() != 8) {
+        throw InvalidLengthError(sqlstate::kProtocolViolation, "invalid length of cancel request packet");
+      }
       p.kind = StartupKind::kCancelRequest;
       p.process_id = r.ReadInt32();
       p.secret_key = r.ReadUInt32();

@@ -5,6 +5,21 @@
 
 namespace immu::pgwire {
 
+bool VerifyPassword(const UserAuth& auth, std::string_view user, std::string_view password) {
+  if (IsMd5PasswordHash(auth.secret)) {
+    return ConstantTimeEquals(Md5PasswordHash(password, user), auth.secret);
+  }
+  std::optional<ScramVerifier> v = ScramVerifier::Parse(auth.secret);
+  if (!v) return false;
+  const ScramKey salted = ScramSaltedPassword(password, v->salt, v->iterations);
+  const ScramKey stored = Sha256Key(ScramClientKey(salted));
+  const ScramKey server = ScramServerKey(salted);
+  // Both keys, compared without early exit.
+  const bool stored_ok = ConstantTimeEquals(KeyView(stored), KeyView(v->stored_key));
+  const bool server_ok = ConstantTimeEquals(KeyView(server), KeyView(v->server_key));
+  return stored_ok && server_ok;
+}
+
 void InMemoryUserStore::SetPassword(const std::string& user, std::string_view password,
                                     AuthMethod method) {
   UserAuth auth;

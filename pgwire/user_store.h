@@ -35,6 +35,11 @@ struct UserAuth {
   std::string secret;  // rolpassword form, see above; empty for kTrust
 };
 
+// Whether password matches auth's secret of either kind, in constant time
+// (PostgreSQL's plain_crypt_verify: the cleartext method, and the server's
+// own checks such as --admin-password).
+bool VerifyPassword(const UserAuth& auth, std::string_view user, std::string_view password);
+
 class UserStore {
  public:
   virtual ~UserStore() = default;

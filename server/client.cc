@@ -10,10 +10,11 @@ namespace immu::server {
 
 namespace {
 
-pgwire::ConnectionOptions ConnectionOptionsFor(bool tls, bool admitted,
-                                               const std::string& secret) {
+pgwire::ConnectionOptions ConnectionOptionsFor(bool tls, bool admitted, const std::string& secret,
+                                               const std::string& end_point) {
   pgwire::ConnectionOptions o;
   o.tls_available = tls;
+  o.tls_server_end_point = end_point;
   o.too_many_connections = !admitted;
   o.server_secret = secret;
   return o;
@@ -33,7 +34,8 @@ Server::Client::Client(Server* server, tcp::socket socket, bool admitted)
       strand_(asio::make_strand(server->impl_->io)),
       socket_(std::move(socket)),
       conn_(server->engine_, server->users_, &server->cancels_,
-            ConnectionOptionsFor(server->impl_->ssl != nullptr, admitted, server->server_secret_)),
+            ConnectionOptionsFor(server->impl_->ssl != nullptr, admitted, server->server_secret_,
+                                 server->tls_end_point_)),
       read_buf_(new char[kReadBufferSize]),
       auth_timer_(server->impl_->io),
       admitted_(admitted),
@@ -181,6 +183,9 @@ void Server::Client::NextStep() {
     if (!conn_.output().empty()) {
       WriteOutput();
     } else {
+      if (!conn_.close_reason().empty()) {
+        Log(LogLevel::kInfo, "closing connection from " + peer_ + ": " + conn_.close_reason());
+      }
       Close();
     }
     return;

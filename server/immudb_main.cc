@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "catalog/pg_error.h"
-#include "pgwire/user_store.h"
 #include "server/log.h"
 #include "server/options.h"
 #include "server/server.h"
+#include "server/user_registry.h"
 #include "sql/engine.h"
 #include "verify/state.h"
 
@@ -29,8 +29,6 @@
 
 namespace immu::server {
 namespace {
-
-constexpr const char* kSuperuser = "immudb";
 
 // Forks into the background before any thread exists: the parent reports
 // the child's pid and exits; the child logs to <dir>/immudb.log.
@@ -91,8 +89,18 @@ int Run(int argc, char** argv) {
   // A client that disconnects mid-write must give EPIPE, not kill us.
   ::signal(SIGPIPE, SIG_IGN);
 
+  // The users outlive the engine (its sessions read them for pg_roles).
+  std::unique_ptr<UserRegistry> users;
   std::unique_ptr<sql::Engine> engine;
   try {
+    std::error_code ec;
+    std::filesystem::create_directories(o.dir, ec);
+    users = UserRegistry::Open(o.dir, o.admin_password, o.force_admin_password);
+    if (!users->IsBootstrapPassword(o.admin_password)) {
+      Log(LogLevel::kWarning, std::string("the stored password of ") + UserRegistry::kBootstrapUser +
+                                  " is not --admin-password, which only sets it in a new data directory "
+                                  "(ALTER USER changes it; --force-admin-password resets it)");
+    }
     sql::EngineOptions eo;
     eo.dir = o.dir;
     eo.synced = o.synced;
@@ -110,18 +118,19 @@ int Run(int argc, char** argv) {
       }
       eo.signing_key_pem = pem.str();
     }
+    eo.users = users.get();
     engine = sql::OpenEngine(eo);
   } catch (const PgError& e) {
     Log(LogLevel::kError, "cannot open data directory " + o.dir + ": " + e.message());
     return 1;
+  } catch (const std::runtime_error& e) {
+    Log(LogLevel::kError, "cannot open data directory " + o.dir + ": " + e.what());
+    return 1;
   }
-
-  pgwire::InMemoryUserStore users;
-  users.SetPassword(kSuperuser, o.admin_password);
 
   int rc = 0;
   {
-    Server server(o, engine.get(), &users);
+    Server server(o, engine.get(), users.get());
     try {
       server.Start();
     } catch (const std::exception& e) {

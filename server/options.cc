@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 
 namespace immu::server {
@@ -24,7 +25,9 @@ constexpr Flag kFlags[] = {
     {"pgsql-server-port", "IMMUDB_PGSQL_SERVER_PORT", Kind::kPort,
      "PostgreSQL wire protocol port (default 5432)"},
     {"admin-password", "IMMUDB_ADMIN_PASSWORD", Kind::kString,
-     "password of the superuser immudb (default immudb)"},
+     "password of the superuser immudb in a new data directory (default immudb)"},
+    {"force-admin-password", "IMMUDB_FORCE_ADMIN_PASSWORD", Kind::kBool,
+     "reset the stored password of immudb to --admin-password"},
     {"certificate", "IMMUDB_CERTIFICATE", Kind::kString, "TLS certificate chain (PEM)"},
     {"pkey", "IMMUDB_PKEY", Kind::kString, "TLS private key (PEM)"},
     {"signing-key", "IMMUDB_SIGNING_KEY", Kind::kString,
@@ -40,6 +43,9 @@ constexpr Flag kFlags[] = {
      "statement threads (default max(4, 2 x cores))"},
     {"auth-timeout", "IMMUDB_AUTH_TIMEOUT", Kind::kInt,
      "seconds a client has to authenticate (default 60)"},
+    {"config", "IMMUDB_CONFIG", Kind::kString,
+     "file of \"flag = value\" lines (flag names as here); the environment and the command "
+     "line override it"},
     {"help", nullptr, Kind::kFlag, "print this help and exit (also -h)"},
     {"version", nullptr, Kind::kFlag, "print the version and exit"},
 };
@@ -92,6 +98,8 @@ void Apply(const Flag& f, const std::string& v, ServerOptions* o) {
     o->port = static_cast<uint16_t>(ParseInt(name, v, 0, 65535));
   } else if (name == "admin-password") {
     o->admin_password = v;
+  } else if (name == "force-admin-password") {
+    o->force_admin_password = ParseBool(name, v);
   } else if (name == "certificate") {
     o->certificate = v;
   } else if (name == "pkey") {
@@ -112,6 +120,8 @@ void Apply(const Flag& f, const std::string& v, ServerOptions* o) {
     o->worker_threads = static_cast<int>(ParseInt(name, v, 0, 1024));
   } else if (name == "auth-timeout") {
     o->auth_timeout_seconds = static_cast<int>(ParseInt(name, v, 1, 3600));
+  } else if (name == "config") {
+    o->config = v;
   } else if (name == "help") {
     o->help = ParseBool(name, v);
   } else if (name == "version") {
@@ -126,6 +136,45 @@ const Flag* FindFlag(const std::string& name) {
   return nullptr;
 }
 
+std::string Trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return {};
+  const size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+// "name = value" lines; '#' starts a comment line; a value may be quoted.
+void ApplyConfigFile(const std::string& path, ServerOptions* o) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument("cannot read the config file " + path);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    n++;
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = path + ":" + std::to_string(n) + ": ";
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument(where + "expected \"flag = value\"");
+    std::string name = Trim(line.substr(0, eq));
+    std::string value = Trim(line.substr(eq + 1));
+    if (name.rfind("--", 0) == 0) name = name.substr(2);
+    std::replace(name.begin(), name.end(), '_', '-');
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    const Flag* f = FindFlag(name);
+    if (f == nullptr || f->kind == Kind::kFlag || name == "config") {
+      throw std::invalid_argument(where + "unknown setting \"" + name + "\"");
+    }
+    try {
+      Apply(*f, value, o);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(where + e.what());
+    }
+  }
+}
+
 }  // namespace
 
 EnvLookup ProcessEnvironment() {
@@ -138,6 +187,14 @@ EnvLookup ProcessEnvironment() {
 
 ServerOptions ParseServerOptions(const std::vector<std::string>& args, const EnvLookup& env) {
   ServerOptions o;
+  // The config file first (the last --config, else IMMUDB_CONFIG), so that
+  // the environment and then the command line override it.
+  std::optional<std::string> config = env("IMMUDB_CONFIG");
+  for (size_t i = 0; i < args.size(); i++) {
+    if (args[i] == "--config" && i + 1 < args.size()) config = args[i + 1];
+    if (args[i].rfind("--config=", 0) == 0) config = args[i].substr(9);
+  }
+  if (config && !config->empty()) ApplyConfigFile(*config, &o);
   for (const Flag& f : kFlags) {
     if (f.env == nullptr) continue;
     if (std::optional<std::string> v = env(f.env)) {

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <stdexcept>
 
@@ -86,6 +90,56 @@ TEST_CASE("options: errors") {
   CHECK_THROWS_AS(ParseServerOptions({}, Env({{"IMMUDB_PGSQL_SERVER_PORT", "x"}})),
                   std::invalid_argument);
   CHECK(UsageText().find("IMMUDB_PGSQL_SERVER_PORT") != std::string::npos);
+}
+
+struct ConfigFile {
+  std::string path;
+  explicit ConfigFile(const std::string& text) {
+    char tmpl[] = "/tmp/immu_config_XXXXXX";
+    const int fd = mkstemp(tmpl);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    path = tmpl;
+    std::ofstream(path) << text;
+  }
+  ~ConfigFile() { std::remove(path.c_str()); }
+};
+
+TEST_CASE("options: a config file, overridden by the environment and the command line") {
+  ConfigFile f(
+      "# immudb.conf\n"
+      "dir = /srv/immudb\n"
+      "pgsql-server-port = 6000\n"
+      "  max_connections=50  \n"
+      "\n"
+      "admin-password = \"with spaces\"\n"
+      "--synced = false\n");
+  ServerOptions o = ParseServerOptions({"--config", f.path}, Env({}));
+  CHECK(o.dir == "/srv/immudb");
+  CHECK(o.port == 6000);
+  CHECK(o.max_connections == 50);
+  CHECK(o.admin_password == "with spaces");
+  CHECK(!o.synced);
+  o = ParseServerOptions({"--config=" + f.path, "--pgsql-server-port", "7000"},
+                         Env({{"IMMUDB_MAX_CONNECTIONS", "60"}}));
+  CHECK(o.port == 7000);
+  CHECK(o.max_connections == 60);
+  CHECK(o.dir == "/srv/immudb");
+  o = ParseServerOptions({}, Env({{"IMMUDB_CONFIG", f.path}}));
+  CHECK(o.port == 6000);
+}
+
+TEST_CASE("options: config file errors name the file and line") {
+  ConfigFile bad_key("dir = x\nno-such-flag = 1\n");
+  CHECK_THROWS_WITH_AS(ParseServerOptions({"--config", bad_key.path}, Env({})),
+                       (bad_key.path + ":2: unknown setting \"no-such-flag\"").c_str(),
+                       std::invalid_argument);
+  ConfigFile bad_value("pgsql-server-port = many\n");
+  CHECK_THROWS_AS(ParseServerOptions({"--config", bad_value.path}, Env({})), std::invalid_argument);
+  ConfigFile no_eq("dir /x\n");
+  CHECK_THROWS_AS(ParseServerOptions({"--config", no_eq.path}, Env({})), std::invalid_argument);
+  CHECK_THROWS_AS(ParseServerOptions({"--config", "/nonexistent/immudb.conf"}, Env({})),
+                  std::invalid_argument);
 }
 
 }  // namespace

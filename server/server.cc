@@ -5,8 +5,11 @@
 #include <functional>
 #include <stdexcept>
 
+#include <openssl/x509.h>
+
 #include "pgwire/base64.h"
 #include "pgwire/password.h"
+#include "pgwire/scram.h"
 #include "server/log.h"
 #include "server/server_internal.h"
 
@@ -59,6 +62,15 @@ void Server::Start() {
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error("cannot load private key " + options_.pkey + ": " +
                                e.code().message());
+    }
+    // SCRAM-SHA-256-PLUS binds logins to the leaf certificate's hash.
+    if (X509* leaf = SSL_CTX_get0_certificate(ctx->native_handle())) {
+      unsigned char* der = nullptr;
+      const int len = i2d_X509(leaf, &der);
+      if (len > 0) {
+        tls_end_point_ = pgwire::TlsServerEndPoint(std::string_view(reinterpret_cast<char*>(der), len));
+        OPENSSL_free(der);
+      }
     }
     impl_->ssl = std::move(ctx);
   }

@@ -79,6 +79,7 @@ class Server {
   std::atomic<bool> shutting_down_{false};
   std::atomic<int> shutdown_requests_{0};
   std::string server_secret_;
+  std::string tls_end_point_;  // SCRAM channel binding data; set by Start()
 
   std::mutex mu_;
   std::unordered_map<Client*, std::weak_ptr<Client>> clients_;  // guarded by mu_

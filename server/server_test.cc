@@ -91,12 +91,12 @@ TEST_CASE("server: login and queries over TCP") {
   CHECK(c.eof());
 }
 
-TEST_CASE("server: non-PostgreSQL traffic gets an error and a close") {
+TEST_CASE("server: non-PostgreSQL traffic is closed without an answer, as by PostgreSQL") {
   LiveServer s;
   NetClient c(s.port());
   c.Write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   Messages m = c.ReadUntil('Z');
-  CHECK(Types(m) == "E");
+  CHECK(m.empty());
   CHECK(c.eof());
   // The server still serves others.
   NetClient d(s.port());

@@ -16,6 +16,8 @@ struct EngineOptions {
   // PEM private key (ECDSA P-256 or Ed25519) every database signs its state
   // with (immudb_state, proof documents); empty: states are unsigned.
   std::string signing_key_pem;
+  // The server's roles (sql/user_directory.h); must outlive the engine.
+  UserDirectory* users = nullptr;
 };
 
 // Opens (creating when missing) the engine; throws PgError on failure.

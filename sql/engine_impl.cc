@@ -51,7 +51,9 @@ class EngineImpl : public Engine {
     if (db == nullptr) {
       throw PgError(sqlstate::kUndefinedDatabase, "database \"" + options.database + "\" does not exist");
     }
-    return std::make_unique<SessionImpl>(db, options, options_.server_version);
+    SessionOptions o = options;
+    if (o.users == nullptr) o.users = options_.users;
+    return std::make_unique<SessionImpl>(db, o, options_.server_version);
   }
 
  private:

@@ -29,6 +29,7 @@ class Database;
 using Row = std::vector<Value>;
 class SubqueryRunner;
 class SessionSequences;
+class UserDirectory;
 
 struct EvalContext {
   ValueContext vc;
@@ -43,6 +44,8 @@ struct EvalContext {
   // pg_get_indexdef read it) and run-time parameters; may be nullptr.
   const std::shared_ptr<const Catalog>* catalog = nullptr;
   const std::map<std::string, std::string>* settings = nullptr;
+  // The server's roles for pg_roles and friends; may be nullptr.
+  const UserDirectory* users = nullptr;
   int32_t backend_pid = 0;
   // nextval/currval/setval/lastval state of the session; may be nullptr.
   SessionSequences* sequences = nullptr;

@@ -4,8 +4,10 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <list>
+#include <thread>
 #include <unordered_map>
 
 #include "catalog/pg_error.h"
@@ -305,6 +307,23 @@ Value Random(std::span<const Value>, EvalContext&) {
   return Value::Float(oid::kFloat8, static_cast<double>(std::rand()) / (static_cast<double>(RAND_MAX) + 1.0));
 }
 
+// pg_sleep(seconds): sleeps in short slices so that a CancelRequest (or a
+// second shutdown request) stops it with 57014 within ~10 ms.
+Value PgSleep(std::span<const Value> a, EvalContext& ctx) {
+  if (std::isnan(a[0].f)) throw PgError(sqlstate::kInvalidParameterValue, "sleep time must be a number");
+  using Clock = std::chrono::steady_clock;
+  const double seconds = std::min(a[0].f, 1e7);  // > 100 days: bounded, as good as forever
+  const Clock::time_point end =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::max(seconds, 0.0)));
+  for (;;) {
+    CheckCancel(ctx);
+    const Clock::time_point now = Clock::now();
+    if (now >= end) break;
+    std::this_thread::sleep_for(std::min<Clock::duration>(end - now, std::chrono::milliseconds(10)));
+  }
+  return Value::Str(oid::kVoid, "");
+}
+
 // ---- date/time -------------------------------------------------------------------
 Value Now(std::span<const Value>, EvalContext& ctx) { return Value::Int(oid::kTimestampTz, ctx.vc.dt.now); }
 Value TsPlusIv(std::span<const Value> a, EvalContext& ctx) {
@@ -387,6 +406,7 @@ const std::vector<Entry>& Functions() {
       {"power", PowerFlt, oid::kFloat8, {oid::kFloat8, oid::kFloat8}},
       {"pow", PowerFlt, oid::kFloat8, {oid::kFloat8, oid::kFloat8}},
       {"random", Random, oid::kFloat8, {}},
+      {"pg_sleep", PgSleep, oid::kVoid, {oid::kFloat8}},
       {"now", Now, oid::kTimestampTz, {}},
       {"transaction_timestamp", Now, oid::kTimestampTz, {}},
       {"statement_timestamp", Now, oid::kTimestampTz, {}},

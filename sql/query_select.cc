@@ -432,7 +432,14 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   QueryResult out;
   out.returns_rows = true;
   out.columns = proj.columns;
-  if (sc.describe_only) return out;
+  if (sc.describe_only) {
+    // LIMIT/OFFSET parameters are bigint, as in PostgreSQL: bound (not
+    // evaluated) so that Describe reports them (drivers bind every one).
+    for (const PgNode* n : {s->limit_offset, s->limit_count}) {
+      if (n != nullptr) binder.Coerce(binder.Bind(n, Scope{}), oid::kInt8, -1, false);
+    }
+    return out;
+  }
 
   std::vector<Row>* rows = &from.rows;
   std::vector<Row> grouped_rows;

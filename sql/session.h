@@ -137,12 +137,17 @@ class Session {
 };
 
 // Options of a new session, from the StartupMessage.
+class UserDirectory;  // sql/user_directory.h
+
 struct SessionOptions {
   std::string user;
   std::string database;
   std::string application_name;
   std::map<std::string, std::string> startup_params;  // everything else (options, DateStyle ...)
   int32_t backend_pid = 0;
+  // Roles for CREATE/ALTER/DROP ROLE and pg_roles; the engine fills it from
+  // EngineOptions::users when unset. nullptr: no role management.
+  UserDirectory* users = nullptr;
 };
 
 class Engine {

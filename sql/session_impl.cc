@@ -7,6 +7,7 @@
 #include "sql/copy.h"
 #include "sql/query_history.h"
 #include "sql/query_internal.h"
+#include "sql/query_role.h"
 #include "sql/system_tables.h"
 
 namespace immu::sql {
@@ -51,6 +52,8 @@ const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
       {"lc_numeric", "C"},
       {"lc_time", "C"},
       {"bytea_output", "hex"},
+      // What libpq's PQencryptPasswordConn (psql's \password) hashes with.
+      {"password_encryption", "scram-sha-256"},
       {"client_min_messages", "notice"},
       {"row_security", "on"},
       {"transaction_read_only", "off"},
@@ -113,6 +116,10 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
   for (const auto& [k, v] : OtherDefaults()) params_[k] = v;
   params_["server_version"] = server_version;
   params_["session_authorization"] = options.user;
+  if (options.users != nullptr) {
+    const std::optional<RoleInfo> role = options.users->Find(options.user);
+    params_["is_superuser"] = role && role->superuser ? "on" : "off";
+  }
   params_["application_name"] = options.application_name;
   eval_.database = db->name();
   eval_.user = options.user;
@@ -120,6 +127,7 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
   eval_.cancel = &cancel_;
   eval_.catalog = &catalog_;
   eval_.settings = &params_;
+  eval_.users = options.users;
   eval_.backend_pid = options.backend_pid;
   sequences_ = std::make_unique<SessionSequences>(db);
   eval_.sequences = sequences_.get();
@@ -416,6 +424,7 @@ std::vector<std::pair<std::string, std::string>> SessionImpl::ReportedParameters
 QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* handled) {
   QueryResult r;
   *handled = true;
+  if (IsRoleStatement(stmt)) return RunRoleStatement(stmt, options_.users, options_.user, notices);
   switch (stmt->node_case) {
     case PG_QUERY__NODE__NODE_TRANSACTION_STMT: {
       const auto* t = stmt->transaction_stmt;
@@ -597,6 +606,17 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
   }
 }
 
+void SessionImpl::ThrowIfFailedUnlessExit(const PgNode* stmt) {
+  const bool exit = stmt != nullptr && stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT &&
+                    (stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
+                     stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
+                     stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO);
+  if (!exit) {
+    throw PgError(sqlstate::kInFailedSqlTransaction,
+                  "current transaction is aborted, commands ignored until end of transaction block");
+  }
+}
+
 QueryResult SessionImpl::RunUseSnapshot(const TravelRef& use, const std::vector<Value>& params,
                                         std::vector<uint32_t>* param_types, bool describe_only) {
   QueryResult r;
@@ -629,16 +649,7 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
   if (const TravelRef* use = tree.UseSnapshot(i); use != nullptr && !(failed_ && !describe_only)) {
     return RunUseSnapshot(*use, params, param_types, describe_only);
   }
-  const bool is_tx_stmt = stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT;
-  if (failed_ && !describe_only) {
-    const bool allowed = is_tx_stmt && (stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
-                                        stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
-                                        stmt->transaction_stmt->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO);
-    if (!allowed) {
-      throw PgError(sqlstate::kInFailedSqlTransaction,
-                    "current transaction is aborted, commands ignored until end of transaction block");
-    }
-  }
+  if (failed_ && !describe_only) ThrowIfFailedUnlessExit(stmt);
   if (describe_only) {
     // Utility statements describe as "no rows" except SHOW.
     if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT) {
@@ -868,10 +879,9 @@ void SessionImpl::Bind(const std::string& portal, const std::string& statement,
                   "bind message supplies " + std::to_string(params.size()) + " parameters, but prepared statement \"" +
                       statement + "\" requires " + std::to_string(stmt->param_types.size()));
   }
-  if (failed_) {
-    throw PgError(sqlstate::kInFailedSqlTransaction,
-                  "current transaction is aborted, commands ignored until end of transaction block");
-  }
+  // As PostgreSQL's exec_bind_message: a failed transaction still binds
+  // COMMIT/ROLLBACK (drivers such as pgjdbc send them as prepared statements).
+  if (failed_) ThrowIfFailedUnlessExit(stmt->tree && stmt->tree->size() == 1 ? stmt->tree->stmt(0) : nullptr);
   if (!portal.empty() && portals_.contains(portal)) {
     throw PgError("42P03", "cursor \"" + portal + "\" already exists");
   }

@@ -61,6 +61,9 @@ class SessionImpl : public Session {
     size_t next_row = 0;
   };
 
+  // Throws 25P02 unless stmt (nullable) is COMMIT, ROLLBACK or ROLLBACK TO
+  // SAVEPOINT: the only statements a failed transaction block accepts.
+  void ThrowIfFailedUnlessExit(const PgNode* stmt);
   // Runs statement i of tree; result rows stay in the result for the caller to send.
   QueryResult RunStatement(const ParseTree& tree, size_t i, const std::vector<Value>& params,
                            std::vector<uint32_t>* param_types, RowSink* notices, bool describe_only);

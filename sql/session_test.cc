@@ -197,6 +197,33 @@ TEST_CASE("session: extended protocol with parameters and portals") {
   f.session->Sync();
 }
 
+TEST_CASE("session: a failed transaction still binds prepared COMMIT/ROLLBACK (pgjdbc)") {
+  Fixture f;
+  f.session->Parse("rb", "ROLLBACK", {});
+  f.session->Parse("sel", "SELECT 1", {});
+  f.Q("BEGIN");
+  CHECK(f.ErrorOf("SELECT 1/0") == "22012");
+  CHECK(f.session->TransactionStatus() == 'E');
+  try {
+    f.session->Bind("", "sel", {}, {}, {});
+    CHECK(false);
+  } catch (const PgError& e) {
+    CHECK(e.sqlstate() == "25P02");
+  }
+  f.session->Sync();
+  f.session->Bind("", "rb", {}, {}, {});
+  Recorder r;
+  CHECK(f.session->Execute("", 0, r).command_tag == "ROLLBACK");
+  f.session->Sync();
+  CHECK(f.session->TransactionStatus() == 'I');
+}
+
+TEST_CASE("session: LIMIT and OFFSET parameters are described as bigint") {
+  Fixture f;
+  auto desc = f.session->Parse("", "SELECT 1 LIMIT $1 OFFSET $2", {});
+  CHECK(desc.param_type_oids == std::vector<uint32_t>{20, 20});
+}
+
 TEST_CASE("session: concurrent updates of a row wait for each other; a lock cycle is 40P01") {
   Fixture f;
   f.Q("CREATE TABLE acc (id int PRIMARY KEY, bal int)");

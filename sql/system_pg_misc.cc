@@ -4,6 +4,7 @@
 // here are present and empty (pg_description, pg_inherits, pg_policy ...).
 
 #include "sql/system_internal.h"
+#include "sql/user_directory.h"
 
 namespace immu::sql {
 
@@ -104,14 +105,23 @@ void PgDatabase(StmtContext& sc, RowBuilder& b) {
 
 struct Role {
   uint32_t oid;
-  const char* name;
+  std::string name;
   bool super;
   bool login;
 };
-constexpr Role kRoles[] = {
-    {kSuperuserOid, kSuperuserName, true, true},
-    {kDatabaseOwnerRoleOid, "pg_database_owner", false, false},
-};
+
+// The server's roles (or, in the embedded engine, the built-in superuser),
+// then pg_database_owner.
+std::vector<Role> Roles(const StmtContext& sc) {
+  std::vector<Role> out;
+  if (sc.eval != nullptr && sc.eval->users != nullptr) {
+    for (const RoleInfo& r : sc.eval->users->Roles()) out.push_back({r.oid, r.name, r.superuser, r.login});
+  } else {
+    out.push_back({kSuperuserOid, kSuperuserName, true, true});
+  }
+  out.push_back({kDatabaseOwnerRoleOid, "pg_database_owner", false, false});
+  return out;
+}
 
 void RoleColumns(RowBuilder& b, const Role& r) {
   b.Set("oid", OidV(r.oid))
@@ -126,24 +136,24 @@ void RoleColumns(RowBuilder& b, const Role& r) {
       .Set("rolconnlimit", Int4V(-1));
 }
 
-void PgRoles(StmtContext&, RowBuilder& b) {
-  for (const auto& r : kRoles) {
+void PgRoles(StmtContext& sc, RowBuilder& b) {
+  for (const auto& r : Roles(sc)) {
     b.Begin();
     RoleColumns(b, r);
     b.Set("rolpassword", TextV("********")).End();
   }
 }
 
-void PgAuthid(StmtContext&, RowBuilder& b) {
-  for (const auto& r : kRoles) {
+void PgAuthid(StmtContext& sc, RowBuilder& b) {
+  for (const auto& r : Roles(sc)) {
     b.Begin();
     RoleColumns(b, r);
     b.End();  // rolpassword stays NULL: no secrets here
   }
 }
 
-void PgUser(StmtContext&, RowBuilder& b) {
-  for (const auto& r : kRoles) {
+void PgUser(StmtContext& sc, RowBuilder& b) {
+  for (const auto& r : Roles(sc)) {
     if (!r.login) continue;
     b.Begin()
         .Set("usename", NameV(r.name))

@@ -407,7 +407,8 @@ Value FromText(std::string_view text, uint32_t type, int32_t typmod, const Value
     case oid::kInt8:
     case oid::kOid:
     case oid::kXid:
-      return Value::Int(type, ParseInt(text, oid::kOid));
+      // Each type's own range: '9000000000'::bigint is valid, '40000'::int2 is not.
+      return Value::Int(type, ParseInt(text, type == oid::kXid ? oid::kOid : type));
     case oid::kFloat4:
     case oid::kFloat8:
       return Value::Float(type, ParseFloat(text, type));
@@ -437,8 +438,11 @@ Value FromText(std::string_view text, uint32_t type, int32_t typmod, const Value
 
 Value FromBinary(std::string_view data, uint32_t type, int32_t typmod) {
   if (ArrayElementType(type) != 0) return ArrayFromBinary(data, type);
+  // As PostgreSQL's *recv functions: reading past the end is 08P01, bytes
+  // left over are 22P03 (exec_bind_message's check).
   auto need = [&](size_t n) {
-    if (data.size() != n) {
+    if (data.size() < n) throw PgError(sqlstate::kProtocolViolation, "insufficient data left in message");
+    if (data.size() > n) {
       throw PgError(sqlstate::kInvalidBinaryRepresentation,
                     "incorrect binary data format in bind parameter");
     }
