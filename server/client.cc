@@ -1,6 +1,8 @@
 // One client socket: the transport loop around pgwire::Connection
 // (read -> Receive -> write -> read), TLS upgrade, timeouts, shutdown.
 
+#include <poll.h>
+
 #include <utility>
 
 #include "server/log.h"
@@ -75,6 +77,7 @@ void Server::Client::RequestShutdown() {
 
 void Server::Client::BeginShutdown() {
   shutting_down_ = true;
+  stop_inline_ = true;
   if (closed_ || busy_) return;  // a busy connection stops in AfterReceive
   if (handshaking_) {
     Close();
@@ -130,6 +133,9 @@ void Server::Client::OnRead(const boost::system::error_code& ec, size_t n) {
       asio::make_work_guard(server_->impl_->io));
   server_->impl_->workers->Post([self, n, guard] {
     self->conn_.Receive(std::string_view(self->read_buf_.get(), n));
+    for (size_t next = self->ServeInline(); next > 0; next = self->ServeInline()) {
+      self->conn_.Receive(std::string_view(self->read_buf_.get(), next));
+    }
     asio::post(self->strand_, [self] {
       self->busy_ = false;
       self->AfterReceive();
@@ -239,6 +245,22 @@ void Server::Client::Close() {
   tcp::socket& s = tls_ ? tls_->next_layer() : socket_;
   s.shutdown(tcp::socket::shutdown_both, ignored);
   s.close(ignored);
+}
+
+size_t Server::Client::ServeInline() {
+  if (tls_ || !conn_.ready() || conn_.closed() || conn_.awaiting_tls() || stop_inline_.load()) return 0;
+  boost::system::error_code ec;
+  if (!conn_.output().empty()) {
+    std::string out;
+    conn_.output().Swap(&out);
+    asio::write(socket_, asio::buffer(out), ec);
+    if (ec) return 0;  // the I/O thread's next read sees the broken socket
+  }
+  pollfd p{socket_.native_handle(), POLLIN, 0};
+  if (::poll(&p, 1, kInlineWaitMs) <= 0 || (p.revents & POLLIN) == 0 || stop_inline_.load()) return 0;
+  const size_t n = socket_.read_some(asio::buffer(read_buf_.get(), kReadBufferSize), ec);
+  if (ec || n == 0) return 0;  // EOF or error: left for the I/O thread to notice
+  return n;
 }
 
 void Server::Client::WriteSync(std::string_view bytes) {

@@ -6,6 +6,7 @@
 // strand, or by the one worker running its statements while busy_.
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,13 @@ class Server::Client : public std::enable_shared_from_this<Server::Client> {
   // The Connection's flush callback: a blocking write, used only by the
   // worker running a statement (nothing else touches the socket then).
   void WriteSync(std::string_view bytes);
+  // On the worker, after Receive: sends the reply itself and waits a little
+  // for the client's next message, returning its size (0: hand the
+  // connection back to the I/O thread). Plain sockets only. Spares the two
+  // thread handoffs per statement of the read -> worker -> write loop for
+  // clients that send their next statement as soon as they get a reply.
+  size_t ServeInline();
+  static constexpr int kInlineWaitMs = 2;
 
   Server* const server_;
   asio::strand<asio::io_context::executor_type> strand_;
@@ -77,6 +85,8 @@ class Server::Client : public std::enable_shared_from_this<Server::Client> {
   bool reading_ = false;    // an async read is pending
   bool handshaking_ = false;
   bool shutting_down_ = false;
+  // Set with shutting_down_; read by the worker serving inline.
+  std::atomic<bool> stop_inline_{false};
   bool closed_ = false;
 };
 
