@@ -28,6 +28,9 @@ compat-tests/drivers.sh
 echo "== wire level: TLS with a test CA, SCRAM offer, cancel, 200 connections, garbage input vs PostgreSQL 15, idle memory"
 compat-tests/wire.sh
 
+echo "== ORM fixtures (SQLAlchemy, Django, GORM, ActiveRecord) on PostgreSQL 15 and immudb"
+orm-fixtures/run.sh
+
 echo "== ASan+UBSan build + unit tests"
 scripts/build.sh build-asan -DIMMU_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 ctest --test-dir build-asan --output-on-failure -j "$jobs"

@@ -189,6 +189,11 @@ void Feed(const AggCall& a, AggState& s, const Value& v, const Value& v2, EvalCo
   const std::string& n = a.name;
   const bool keeps_nulls = n == "array_agg" || n == "json_agg" || n == "jsonb_agg" ||
                            n == "json_object_agg" || n == "jsonb_object_agg";
+  if (n == "any_value") {  // a column functionally dependent on the group key (ToGrouped)
+    if (!s.has) s.best = v;
+    s.has = true;
+    return;
+  }
   if (v.null && !keeps_nulls) return;
   if (a.distinct) {
     std::string k;
@@ -401,7 +406,7 @@ Value Finish(const AggCall& a, AggState& s, EvalContext& ctx) {
     return FinishOrderedSet(a, s, ctx);
   if (IsStatistical(n)) return FinishStatistical(a, s);
   if (!s.has) return Value::Null(t);
-  if (n == "min" || n == "max") return s.best;
+  if (n == "min" || n == "max" || n == "any_value") return s.best;
   if (n == "bool_and" || n == "bool_or") return Value::Bool(s.flag);
   if (n == "string_agg") return Value::Str(t, s.text);
   if (n == "array_agg") return Value::Array(t, s.values);

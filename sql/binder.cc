@@ -283,6 +283,7 @@ std::unique_ptr<Expr> Binder::BindColumnRef(const PgQuery__ColumnRef* ref, const
     for (size_t i = 0; i < s->columns.size(); i++) {
       const ScopeColumn& c = s->columns[i];
       if (!qualifier.empty() && c.qualifier != qualifier) continue;
+      if (qualifier.empty() && c.using_duplicate) continue;
       qualifier_seen = true;
       if (c.name != name) continue;
       if (found >= 0) {

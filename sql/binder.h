@@ -22,6 +22,9 @@ struct ScopeColumn {
   int32_t typmod = -1;
   uint32_t table_oid = 0;
   int16_t attnum = 0;
+  // The right-hand copy of a USING/NATURAL join column: reachable only
+  // qualified, and left out of an unqualified *, as in PostgreSQL.
+  bool using_duplicate = false;
 };
 
 struct Scope {

@@ -318,6 +318,34 @@ std::string FormatInterval(const Interval& iv) {
   return out;
 }
 
+std::string FormatIntervalIso8601(const Interval& iv) {
+  const int64_t year = iv.month / kMonthsPerYear, mon = iv.month % kMonthsPerYear, mday = iv.day;
+  int64_t t = iv.time;
+  const int64_t hour = t / kUsecsPerHour;
+  t -= hour * kUsecsPerHour;
+  const int64_t min = t / kUsecsPerMinute;
+  t -= min * kUsecsPerMinute;
+  const int64_t sec = t / kUsecsPerSec;
+  const int64_t fsec = t - sec * kUsecsPerSec;
+  if (year == 0 && mon == 0 && mday == 0 && hour == 0 && min == 0 && sec == 0 && fsec == 0) return "PT0S";
+  std::string out = "P";
+  auto part = [&out](int64_t value, char unit) {
+    if (value != 0) out += std::to_string(value) + unit;
+  };
+  part(year, 'Y');
+  part(mon, 'M');
+  part(mday, 'D');
+  if (hour != 0 || min != 0 || sec != 0 || fsec != 0) out += 'T';
+  part(hour, 'H');
+  part(min, 'M');
+  if (sec != 0 || fsec != 0) {
+    if (sec < 0 || fsec < 0) out += '-';
+    AppendSeconds(&out, static_cast<int>(sec), fsec, false);
+    out += 'S';
+  }
+  return out;
+}
+
 // ---- Binary ------------------------------------------------------------------
 
 void AppendDateBinary(std::string* out, DateAdt d) { PutFixed32BE(out, static_cast<uint32_t>(d)); }

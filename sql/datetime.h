@@ -88,6 +88,9 @@ struct PgTm {
 struct DateTimeContext {
   TimestampTz now = 0;  // transaction start (for 'now', 'today', ...)
   TimeZone session_zone = TimeZone::Utc();
+  // IntervalStyle iso_8601 (ActiveRecord sets it): intervals print as
+  // "P1Y2M3DT4H5M6S" instead of PostgreSQL's default style.
+  bool interval_iso8601 = false;
 };
 
 // ---- Calendar helpers (PostgreSQL's date2j / j2date) ----------------------
@@ -127,6 +130,7 @@ std::string FormatTimeTz(const TimeTzAdt& t);
 std::string FormatTimestamp(Timestamp t);
 std::string FormatTimestampTz(TimestampTz t, const TimeZone& zone);
 std::string FormatInterval(const Interval& iv);
+std::string FormatIntervalIso8601(const Interval& iv);  // IntervalStyle iso_8601
 
 // ---- Binary wire format (big-endian, as PostgreSQL's send/recv) ------------
 void AppendDateBinary(std::string* out, DateAdt d);

@@ -32,6 +32,11 @@ ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_
 // fills *out and returns true when name/arg_types is one of them.
 bool ResolveSystemFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 
+// JSON builders and the json/jsonb -> and ->> operators
+// (sql/json_functions.cc): fill *out and return true when they apply.
+bool ResolveJsonFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveJsonOperator(std::string_view op, uint32_t left, uint32_t right, ResolvedFn* out);
+
 // Type categories used by resolution.
 bool IsNumericCategory(uint32_t t);
 bool IsStringCategory(uint32_t t);

@@ -226,8 +226,32 @@ void BindGroupBy(const PgQuery__SelectStmt* s, const Scope& scope, Binder& binde
     throw PgError("54001", "too many grouping sets present (maximum 4096)");
 }
 
+namespace {
+
+// True when every primary-key column of the table instance behind c (same
+// qualifier and table) is a plain group expression of a single grouping set.
+bool DependsOnGroupedKey(const ScopeColumn& c, const GroupBy& groups, const Scope& scope,
+                         const Catalog* catalog) {
+  if (catalog == nullptr || c.table_oid == 0 || groups.sets.size() != 1) return false;
+  const TableDef* t = catalog->FindByOid(c.table_oid);
+  if (t == nullptr || t->pk.empty()) return false;
+  for (const int pk_col : t->pk) {
+    bool found = false;
+    for (const int g : groups.sets[0]) {
+      const Expr& ge = *groups.exprs[static_cast<size_t>(g)];
+      if (ge.kind != Expr::Kind::kColumn || ge.outer_level != 0) continue;
+      const ScopeColumn& gc = scope.columns[static_cast<size_t>(ge.index)];
+      found |= gc.table_oid == c.table_oid && gc.qualifier == c.qualifier && gc.attnum == pk_col + 1;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::unique_ptr<Expr> ToGrouped(std::unique_ptr<Expr> e, const GroupBy& groups,
-                                const Scope& scope) {
+                                const Scope& scope, std::vector<AggCall>* aggs, const Catalog* catalog) {
   for (size_t g = 0; g < groups.exprs.size(); g++) {
     if (SameExpr(*e, *groups.exprs[g])) {
       auto r = std::make_unique<Expr>();
@@ -272,12 +296,26 @@ std::unique_ptr<Expr> ToGrouped(std::unique_ptr<Expr> e, const GroupBy& groups,
   }
   if (e->kind == Expr::Kind::kColumn && e->outer_level == 0) {
     const ScopeColumn& c = scope.columns[static_cast<size_t>(e->index)];
+    if (aggs != nullptr && DependsOnGroupedKey(c, groups, scope, catalog)) {
+      auto r = std::make_unique<Expr>();
+      r->kind = Expr::Kind::kAggRef;
+      r->type = e->type;
+      r->typmod = e->typmod;
+      r->name = e->name;
+      AggCall call;
+      call.name = "any_value";
+      call.result_type = e->type;
+      call.arg = std::move(e);
+      aggs->push_back(std::move(call));
+      r->index = groups.AggBase() + static_cast<int>(aggs->size()) - 1;
+      return r;
+    }
     Throw(sqlstate::kGroupingError,
           "column \"" + (c.qualifier.empty() ? "" : c.qualifier + ".") + c.name +
               "\" must appear in the GROUP BY clause or be used in an aggregate function",
           e->location);
   }
-  for (auto& a : e->args) a = ToGrouped(std::move(a), groups, scope);
+  for (auto& a : e->args) a = ToGrouped(std::move(a), groups, scope, aggs, catalog);
   return e;
 }
 

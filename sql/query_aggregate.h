@@ -35,8 +35,13 @@ void BindGroupBy(const PgQuery__SelectStmt* s, const Scope& scope, Binder& binde
 
 // Rewrites an expression bound over the input rows into one over grouped
 // rows: group expressions become references to their slot, GROUPING() reads
-// the mask; any other column reference is a grouping error (42803).
-std::unique_ptr<Expr> ToGrouped(std::unique_ptr<Expr> e, const GroupBy& groups, const Scope& scope);
+// the mask; a column functionally dependent on a grouped primary key (every
+// key column of its table instance grouped, as PostgreSQL allows: Django
+// groups by the key alone) becomes an "any_value" aggregate appended to
+// *aggs (when aggs and catalog are given); any other column reference is a
+// grouping error (42803).
+std::unique_ptr<Expr> ToGrouped(std::unique_ptr<Expr> e, const GroupBy& groups, const Scope& scope,
+                                std::vector<AggCall>* aggs = nullptr, const Catalog* catalog = nullptr);
 
 // Groups input by every grouping set, runs the aggregates, applies HAVING
 // (already rewritten by ToGrouped; may be nullptr).

@@ -169,7 +169,8 @@ std::string DefaultColumnName(const PgNode* n) {
   }
 }
 
-void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out) {
+void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out,
+                    bool allow_srf) {
   for (size_t i = 0; i < n; i++) {
     const PgQuery__ResTarget* rt = targets[i]->res_target;
     const PgNode* val = rt->val;
@@ -182,6 +183,7 @@ void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder
         for (size_t c = 0; c < scope.columns.size(); c++) {
           const ScopeColumn& col = scope.columns[c];
           if (col.name.empty() || (!qualifier.empty() && col.qualifier != qualifier)) continue;
+          if (qualifier.empty() && col.using_duplicate) continue;
           any = true;
           auto e = std::make_unique<Expr>();
           e->kind = Expr::Kind::kColumn;
@@ -193,6 +195,7 @@ void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder
           rc.column_attnum = col.attnum;
           out->columns.push_back(rc);
           out->exprs.push_back(std::move(e));
+          out->srf.push_back(false);
         }
         if (!qualifier.empty() && !any) {
           PgError e(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + qualifier + "\"");
@@ -207,9 +210,19 @@ void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder
         continue;
       }
     }
+    const std::string name = rt->name != nullptr && *rt->name ? std::string(rt->name) : DefaultColumnName(val);
+    uint32_t elem = 0;
+    if (auto srf = allow_srf ? BindSetReturningTarget(val, scope, binder, &elem) : nullptr) {
+      Expr probe;
+      probe.type = elem;
+      out->columns.push_back(MakeResultColumn(name, probe));
+      out->exprs.push_back(std::move(srf));
+      out->srf.push_back(true);
+      out->has_srf = true;
+      continue;
+    }
     auto e = binder.Bind(val, scope);
     if (e->type == oid::kUnknown) e = binder.Coerce(std::move(e), oid::kText, -1, false);
-    const std::string name = rt->name != nullptr && *rt->name ? std::string(rt->name) : DefaultColumnName(val);
     ResultColumn rc = MakeResultColumn(name, *e);
     if (e->kind == Expr::Kind::kColumn && e->outer_level == 0) {
       const ScopeColumn& col = scope.columns[static_cast<size_t>(e->index)];
@@ -218,6 +231,7 @@ void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder
     }
     out->columns.push_back(rc);
     out->exprs.push_back(std::move(e));
+    out->srf.push_back(false);
   }
 }
 

@@ -104,7 +104,10 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
 }
 
 Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, const Scope* outer) {
-  if (IsLateral(j->rarg)) {
+  const bool right_or_full = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_RIGHT || j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL;
+  const bool explicit_lateral = j->rarg->node_case != PG_QUERY__NODE__NODE_RANGE_FUNCTION || j->rarg->range_function->lateral;
+  const bool plain_join = !right_or_full && j->n_using_clause == 0 && !j->is_natural;
+  if (IsLateral(j->rarg) && (explicit_lateral || plain_join)) {
     if (j->jointype != PG_QUERY__JOIN_TYPE__JOIN_INNER && j->jointype != PG_QUERY__JOIN_TYPE__JOIN_LEFT) {
       throw PgError(sqlstate::kFeatureNotSupported, "only inner and left joins to LATERAL items are supported");
     }
@@ -172,8 +175,7 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
       e->args.push_back(binder.Coerce(std::move(r), eq.arg_types[1], -1, false));
       conj->args.push_back(std::move(e));
       // The right-hand copy of a USING column is not visible unqualified.
-      out.scope.columns[nl + static_cast<size_t>(ri)].qualifier = "\x01";
-      out.scope.columns[nl + static_cast<size_t>(ri)].name = name;
+      out.scope.columns[nl + static_cast<size_t>(ri)].using_duplicate = true;
     }
     cond = std::move(conj);
   }
@@ -220,9 +222,44 @@ Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const
   return r;
 }
 
+namespace {
+
+// Whether a parse-tree message contains a column reference anywhere below
+// it (walks the protobuf-c descriptors; of a oneof only the set member).
+bool ContainsColumnRef(const ProtobufCMessage* m) {
+  if (m == nullptr) return false;
+  if (m->descriptor == &pg_query__column_ref__descriptor) return true;
+  const char* base = reinterpret_cast<const char*>(m);
+  for (unsigned i = 0; i < m->descriptor->n_fields; i++) {
+    const ProtobufCFieldDescriptor& f = m->descriptor->fields[i];
+    if (f.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+    if ((f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0 &&
+        *reinterpret_cast<const uint32_t*>(base + f.quantifier_offset) != f.id) {
+      continue;
+    }
+    if (f.label == PROTOBUF_C_LABEL_REPEATED) {
+      const size_t n = *reinterpret_cast<const size_t*>(base + f.quantifier_offset);
+      const auto* items = *reinterpret_cast<const ProtobufCMessage* const* const*>(base + f.offset);
+      for (size_t j = 0; j < n; j++) {
+        if (ContainsColumnRef(items[j])) return true;
+      }
+    } else if (ContainsColumnRef(*reinterpret_cast<const ProtobufCMessage* const*>(base + f.offset))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// A function in FROM whose arguments name columns is implicitly LATERAL, as
+// in PostgreSQL: it may refer to the FROM items before it (Django's
+// "FROM pg_index i, unnest(i.indkey, i.indoption)"). One with constant
+// arguments is an ordinary FROM item.
 bool IsLateral(const PgNode* item) {
-  return (item->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT && item->range_subselect->lateral) ||
-         (item->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION && item->range_function->lateral);
+  if (item->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT) return item->range_subselect->lateral;
+  if (item->node_case != PG_QUERY__NODE__NODE_RANGE_FUNCTION) return false;
+  return item->range_function->lateral || ContainsColumnRef(&item->range_function->base);
 }
 
 Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer);
@@ -360,14 +397,37 @@ Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Bin
     }
     return r;
   }
-  if (name == "unnest" && args.size() == 1) {
-    const uint32_t elem = ArrayElementType(args[0]->type);
-    if (elem == 0) throw PgError(sqlstate::kUndefinedFunction, "function unnest(" + FormatType(args[0]->type, -1) + ") does not exist");
-    col.type = elem;
-    r.scope.columns.push_back(col);
+  if (name == "unnest" && !args.empty()) {
+    // unnest(a1, a2, ...) in FROM zips its arrays into columns, padding the
+    // shorter ones with NULLs (Django's bulk_create sends this form).
+    for (size_t i = 0; i < args.size(); i++) {
+      const uint32_t elem = ArrayElementType(args[i]->type);
+      if (elem == 0) {
+        std::string sig;
+        for (size_t j = 0; j < args.size(); j++) sig += (j ? ", " : "") + FormatType(args[j]->type, -1);
+        throw PgError(sqlstate::kUndefinedFunction, "function unnest(" + sig + ") does not exist");
+      }
+      ScopeColumn c = col;
+      if (args.size() > 1) {
+        const bool named = rf->alias != nullptr && rf->alias->n_colnames > i;
+        c.name = named ? std::string(NodeString(rf->alias->colnames[i])) : "unnest";
+      }
+      c.type = elem;
+      r.scope.columns.push_back(c);
+    }
     eval_args();
-    if (sc.describe_only || argv[0].null) return r;
-    for (const auto& v : *argv[0].arr) r.rows.push_back({v});
+    if (sc.describe_only) return r;
+    size_t n = 0;
+    for (const auto& v : argv) n = std::max(n, v.null ? size_t{0} : v.arr->size());
+    for (size_t row = 0; row < n; row++) {
+      CheckCancel(*sc.eval);
+      Row out;
+      for (size_t i = 0; i < argv.size(); i++) {
+        const bool has = !argv[i].null && row < argv[i].arr->size();
+        out.push_back(has ? (*argv[i].arr)[row] : Value::Null(r.scope.columns[i].type));
+      }
+      r.rows.push_back(std::move(out));
+    }
     return r;
   }
   // A scalar function: one row.

@@ -342,7 +342,7 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   binder.windows = &window_calls;
   binder.window_base = kWindowRefBase;
   Projection proj;
-  BindTargetList(s->target_list, s->n_target_list, scope, binder, &proj);
+  BindTargetList(s->target_list, s->n_target_list, scope, binder, &proj, /*allow_srf=*/true);
   std::unique_ptr<Expr> having;
   if (s->having_clause != nullptr) {
     binder.windows = nullptr;
@@ -445,11 +445,12 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   std::vector<Row> grouped_rows;
   size_t width = scope.columns.size();
   if (grouped) {
-    for (auto& e : proj.exprs) e = ToGrouped(std::move(e), groups, scope);
-    if (having) having = ToGrouped(std::move(having), groups, scope);
+    const Catalog* catalog = sc.catalog != nullptr ? sc.catalog->get() : nullptr;
+    for (auto& e : proj.exprs) e = ToGrouped(std::move(e), groups, scope, &aggs, catalog);
+    if (having) having = ToGrouped(std::move(having), groups, scope, &aggs, catalog);
     for (auto* keys : {&sort_keys, &distinct_keys}) {
       for (auto& k : *keys) {
-        if (k.expr) k.expr = ToGrouped(std::move(k.expr), groups, scope);
+        if (k.expr) k.expr = ToGrouped(std::move(k.expr), groups, scope, &aggs, catalog);
       }
     }
     if (windows) windows->ToGrouped(groups, scope);
@@ -481,14 +482,21 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   result.reserve(rows->size());
   for (const Row& r : *rows) {
     CheckCancel(*sc.eval);
-    Tagged t;
-    t.out.reserve(proj.exprs.size());
-    for (const auto& e : proj.exprs) t.out.push_back(Eval(*e, r, *sc.eval));
-    for (const auto& k : sort_keys) t.keys.push_back(k.expr ? Eval(*k.expr, r, *sc.eval) : t.out[static_cast<size_t>(k.output)]);
-    for (const auto& k : distinct_keys) {
-      t.dkeys.push_back(k.expr ? Eval(*k.expr, r, *sc.eval) : t.out[static_cast<size_t>(k.output)]);
+    Row values;
+    values.reserve(proj.exprs.size());
+    for (const auto& e : proj.exprs) values.push_back(Eval(*e, r, *sc.eval));
+    std::vector<Row> expanded;  // set-returning functions make several rows of one
+    if (proj.has_srf) ExpandSetReturningRow(proj, std::move(values), &expanded);
+    else expanded.push_back(std::move(values));
+    for (Row& out_row : expanded) {
+      Tagged t;
+      t.out = std::move(out_row);
+      for (const auto& k : sort_keys) t.keys.push_back(k.expr ? Eval(*k.expr, r, *sc.eval) : t.out[static_cast<size_t>(k.output)]);
+      for (const auto& k : distinct_keys) {
+        t.dkeys.push_back(k.expr ? Eval(*k.expr, r, *sc.eval) : t.out[static_cast<size_t>(k.output)]);
+      }
+      result.push_back(std::move(t));
     }
-    result.push_back(std::move(t));
   }
   if (s->n_distinct_clause > 0 && !distinct_on) {
     std::unordered_map<std::string, bool> seen;

@@ -295,6 +295,7 @@ void SessionImpl::RunDeferredChecks() {
 
 void SessionImpl::CommitTransaction() {
   EndTransactionCharacteristics();
+  cursors_.EndTransaction();
   if (!txn_) return;
   savepoints_.clear();
   try {
@@ -335,6 +336,7 @@ void SessionImpl::CommitTransaction() {
 
 void SessionImpl::RollbackTransaction() {
   EndTransactionCharacteristics();
+  cursors_.EndTransaction();
   savepoints_.clear();
   deferred_.clear();
   if (txn_) txn_->Rollback();
@@ -384,8 +386,12 @@ void SessionImpl::SetParameter(const std::string& raw_name, const std::string& v
     }
     v = "ISO, MDY";
   } else if (name == "IntervalStyle") {
-    if (Lower(value) != "postgres") throw PgError(sqlstate::kFeatureNotSupported, "only IntervalStyle postgres is supported");
-    v = "postgres";
+    const std::string l = Lower(value);
+    if (l != "postgres" && l != "iso_8601") {
+      throw PgError(sqlstate::kFeatureNotSupported, "only IntervalStyle postgres and iso_8601 are supported");
+    }
+    eval_.vc.dt.interval_iso8601 = l == "iso_8601";
+    v = l;
   } else if (name == "application_name") {
     eval_.application_name = value;
   } else if (!params_.contains(name) && name.find('.') == std::string::npos) {
@@ -544,8 +550,13 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
       r.rows.push_back({Value::Str(oid::kText, value)});
       return r;
     }
+    case PG_QUERY__NODE__NODE_FETCH_STMT:
+      return cursors_.Fetch(stmt->fetch_stmt);
+    case PG_QUERY__NODE__NODE_CLOSE_PORTAL_STMT:
+      return cursors_.Close(stmt->close_portal_stmt->portalname != nullptr ? stmt->close_portal_stmt->portalname : "");
     case PG_QUERY__NODE__NODE_DISCARD_STMT:
       portals_.clear();
+      cursors_.Clear();
       prepared_.clear();
       snapshot_period_.reset();  // USE SNAPSHOT is session state too
       r.tag = "DISCARD ALL";
@@ -652,6 +663,9 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
   if (failed_ && !describe_only) ThrowIfFailedUnlessExit(stmt);
   if (describe_only) {
     // Utility statements describe as "no rows" except SHOW.
+    if (stmt->node_case == PG_QUERY__NODE__NODE_FETCH_STMT && !stmt->fetch_stmt->ismove) {
+      return cursors_.Describe(stmt->fetch_stmt->portalname != nullptr ? stmt->fetch_stmt->portalname : "");
+    }
     if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT) {
       QueryResult r;
       r.returns_rows = true;
@@ -723,6 +737,20 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
       notices != nullptr) {
     notices->Notice("NOTICE", "42P07",
                     "relation \"" + std::string(stmt->create_stmt->relation->relname) + "\" already exists, skipping");
+  }
+  if (stmt->node_case == PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT) {
+    // The query runs now; its rows wait in the cursor (see sql/cursors.h).
+    const auto* d = stmt->declare_cursor_stmt;
+    constexpr int32_t kCursorOptHold = 0x0020;  // CURSOR_OPT_HOLD
+    const bool hold = (d->options & kCursorOptHold) != 0;
+    if (!hold && !in_block_) {
+      throw PgError("25P01", "DECLARE CURSOR can only be used in transaction blocks");
+    }
+    QueryResult rows = ExecuteStatement(d->query, sc);
+    cursors_.Declare(d->portalname != nullptr ? d->portalname : "", std::move(rows), hold);
+    r = QueryResult{};
+    r.tag = "DECLARE CURSOR";
+    return r;
   }
   r = ExecuteStatement(stmt, sc);
   catalog_changed_ = catalog_changed_ || sc.catalog_changed;

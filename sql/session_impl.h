@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sql/cursors.h"
 #include "sql/database.h"
 #include "sql/parser.h"
 #include "sql/query.h"
@@ -121,6 +122,7 @@ class SessionImpl : public Session {
 
   std::map<std::string, std::shared_ptr<Prepared>> prepared_;
   std::map<std::string, Portal> portals_;
+  SessionCursors cursors_;  // DECLARE ... CURSOR
   std::unique_ptr<class CopyIn> copy_in_;
   std::unique_ptr<StmtContext> copy_sc_;
 };

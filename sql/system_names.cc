@@ -85,7 +85,11 @@ std::optional<std::string> CatalogNames::NameOf(uint32_t type, uint32_t id) cons
 
 uint32_t CatalogNames::OidOf(uint32_t type, std::string_view text) const {
   const Catalog* cat = catalog_ != nullptr ? catalog_->get() : nullptr;
-  const std::vector<std::string> parts = SplitQualified(text);
+  // regprocedure input names the argument types: 'array_in(cstring,oid,integer)'.
+  // Built-in functions are not overloaded in PgProcs, so the name decides.
+  std::string_view bare = text;
+  if (type == oid::kRegprocedure && bare.find('(') != std::string_view::npos) bare = bare.substr(0, bare.find('('));
+  const std::vector<std::string> parts = SplitQualified(bare);
   const std::string& name = parts.back();
   const std::string schema = parts.size() > 1 ? parts[parts.size() - 2] : "";
   switch (type) {

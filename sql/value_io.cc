@@ -308,7 +308,7 @@ std::string ToText(const Value& v, const ValueContext& ctx) {
     case oid::kTimestampTz:
       return FormatTimestampTz(v.i, ctx.dt.session_zone);
     case oid::kInterval:
-      return FormatInterval(v.iv);
+      return ctx.dt.interval_iso8601 ? FormatIntervalIso8601(v.iv) : FormatInterval(v.iv);
     default:
       return v.s;
   }

@@ -1,0 +1,45 @@
+#pragma once
+// The cursors of one session: DECLARE name CURSOR [WITH HOLD] FOR query,
+// FETCH / MOVE [FORWARD n | NEXT | ALL] FROM name, CLOSE name | ALL.
+// Drivers use them for server-side iteration (psycopg2's named cursors, which
+// Django's QuerySet.iterator() and the admin's choice fields use).
+//
+// The executors materialise results, so a cursor holds the rows its query
+// produced at DECLARE and hands them out in order; only forward movement is
+// supported (PostgreSQL's NO SCROLL). Cursors without HOLD close at the end
+// of their transaction.
+
+#include <map>
+#include <string>
+
+#include "sql/parser.h"
+#include "sql/query.h"
+
+namespace immu::sql {
+
+class SessionCursors {
+ public:
+  // 42P03 when a cursor of that name is open.
+  void Declare(const std::string& name, QueryResult result, bool hold);
+  // FETCH or MOVE; 34000 for an unknown cursor, 0A000 for backward or
+  // absolute movement.
+  QueryResult Fetch(const PgQuery__FetchStmt* f);
+  // The result shape of FETCH from name (for Describe); 34000 when unknown.
+  QueryResult Describe(const std::string& name) const;
+  // CLOSE name, or every cursor when name is empty (CLOSE ALL).
+  QueryResult Close(const std::string& name);
+  // Transaction end: cursors declared without HOLD go.
+  void EndTransaction();
+  void Clear() { cursors_.clear(); }
+
+ private:
+  struct Cursor {
+    QueryResult result;
+    size_t next = 0;
+    bool hold = false;
+  };
+  Cursor& Find(const std::string& name);
+  std::map<std::string, Cursor> cursors_;
+};
+
+}  // namespace immu::sql
