@@ -6,11 +6,14 @@
 # so a fixture sees identical connection settings (PGHOST/PGPORT/PGUSER/
 # PGPASSWORD/PGDATABASE) and only ORM_SERVER=postgres|immudb differs.
 # A fixture writes its introspection output to $ORM_OUT/introspect.txt; the
-# immudb output must equal PostgreSQL's.
+# immudb output must equal PostgreSQL's. A fixture may skip a feature immudb
+# lacks only by printing "XFAIL <missing feature>: <error>" (listed under its
+# line here); none does at present.
 # Prints one line per fixture and server; exits non-zero on any failure.
 # Packages are cached under ~/.cache/immudb-orm (venv, Go modules).
 # Usage: orm-fixtures/run.sh [fixture...]   (default: all, in order)
-# IMMUDB_BIN overrides the binary; ORM_PG_PORT the PostgreSQL port.
+# IMMUDB_BIN overrides the binary; ORM_PG_PORT the PostgreSQL port;
+# ORM_VERBOSE=1 prints every log, ORM_KEEP=1 keeps them (and the data).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,7 +40,7 @@ cleanup() {
     wait "$server_pid" 2>/dev/null || true
   fi
   [ "$pg_started" = 1 ] && "$root/scripts/pg_reference.sh" stop "$pg_port"
-  rm -rf "$tmp"
+  if [ -n "${ORM_KEEP:-}" ]; then echo "orm-fixtures: logs kept in $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 

@@ -1,15 +1,19 @@
 // JSON functions and operators that ORMs and their introspection queries
 // use: json_build_object / json_build_array (SQLAlchemy's inspector builds
-// its identity-column options with json_build_object) and the field and
-// element operators -> and ->> on json and jsonb.
+// its identity-column options with json_build_object), the field, element
+// and path operators -> ->> #> #>> on json and jsonb, and jsonb's key
+// existence (? ?| ?&) and containment (@> <@) operators (Django's JSONField
+// lookups).
 //
-// json and jsonb values are kept as their input text, so the operators scan
-// that text and return the selected value's exact slice, as PostgreSQL's
-// json operators do; the text is assumed to be one well-formed JSON value,
-// and a malformed one raises 22P02.
+// json values are kept as their (validated) input text and jsonb values as
+// their canonical text (sql/jsonb.h), so the selecting operators scan that
+// text and return the selected value's exact slice, as PostgreSQL's json
+// operators do (and a slice of canonical jsonb is canonical).
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -139,6 +143,111 @@ Value ArrowText(std::span<const Value> a, EvalContext&) {
   return Value::Str(oid::kText, std::string(v));
 }
 
+// The value at a text[] path (#> and #>>): keys into objects, integer
+// subscripts into arrays; empty when the path leads nowhere.
+std::string_view SelectPath(std::string_view doc, const Value& path) {
+  size_t b = SkipWs(doc, 0), e = doc.size();
+  while (e > b && (doc[e - 1] == ' ' || doc[e - 1] == '\t' || doc[e - 1] == '\n' || doc[e - 1] == '\r')) e--;
+  std::string_view cur = doc.substr(b, e - b);
+  for (const Value& k : *path.arr) {
+    if (k.null || cur.empty()) return {};
+    if (cur.front() == '{') {
+      cur = ObjectField(cur, k.s);
+    } else if (cur.front() == '[') {
+      int64_t index = 0;
+      const char* first = k.s.data();
+      const char* last = k.s.data() + k.s.size();
+      auto [ptr, ec] = std::from_chars(first, last, index);
+      if (ec != std::errc() || ptr != last || k.s.empty()) return {};
+      cur = ArrayElement(cur, index);
+    } else {
+      return {};
+    }
+  }
+  return cur;
+}
+
+Value HashArrow(std::span<const Value> a, EvalContext&) {
+  const std::string_view v = SelectPath(a[0].s, a[1]);
+  if (v.empty()) return Value::Null(a[0].type);
+  return Value::Str(a[0].type, std::string(v));
+}
+
+Value HashArrowText(std::span<const Value> a, EvalContext&) {
+  const std::string_view v = SelectPath(a[0].s, a[1]);
+  if (v.empty() || v == "null") return Value::Null(oid::kText);
+  if (v.front() == '"') return Value::Str(oid::kText, UnescapeString(v));
+  return Value::Str(oid::kText, std::string(v));
+}
+
+nlohmann::json ParseDoc(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) BadJson();
+  return j;
+}
+
+// jsonb ? key: a top-level object key, array string element or string.
+bool HasKey(const nlohmann::json& j, const std::string& key) {
+  if (j.is_object()) return j.contains(key);
+  if (j.is_array()) {
+    return std::any_of(j.begin(), j.end(), [&](const auto& e) { return e.is_string() && e.template get<std::string>() == key; });
+  }
+  return j.is_string() && j.get<std::string>() == key;
+}
+
+Value Exists(std::span<const Value> a, EvalContext&) { return Value::Bool(HasKey(ParseDoc(a[0].s), a[1].s)); }
+
+Value ExistsAny(std::span<const Value> a, EvalContext&) {
+  const nlohmann::json j = ParseDoc(a[0].s);
+  for (const Value& k : *a[1].arr) {
+    if (!k.null && HasKey(j, k.s)) return Value::Bool(true);
+  }
+  return Value::Bool(false);
+}
+
+Value ExistsAll(std::span<const Value> a, EvalContext&) {
+  const nlohmann::json j = ParseDoc(a[0].s);
+  for (const Value& k : *a[1].arr) {
+    if (!k.null && !HasKey(j, k.s)) return Value::Bool(false);
+  }
+  return Value::Bool(true);
+}
+
+// jsonb containment (@>): objects contain the pairs of the right side,
+// arrays contain each right element somewhere, a top-level array contains
+// a scalar element; scalars are equal.
+bool Contains(const nlohmann::json& a, const nlohmann::json& b, bool top) {
+  if (a.is_object()) {
+    if (!b.is_object()) return false;
+    for (const auto& [k, v] : b.items()) {
+      auto it = a.find(k);
+      if (it == a.end() || !Contains(*it, v, false)) return false;
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    if (b.is_array()) {
+      for (const auto& e : b) {
+        if (std::none_of(a.begin(), a.end(), [&](const auto& x) { return Contains(x, e, false); })) return false;
+      }
+      return true;
+    }
+    if (top && !b.is_object()) {
+      return std::any_of(a.begin(), a.end(), [&](const auto& x) { return !x.is_structured() && x == b; });
+    }
+    return false;
+  }
+  return !b.is_structured() && a == b;
+}
+
+Value ContainsFn(std::span<const Value> a, EvalContext&) {
+  return Value::Bool(Contains(ParseDoc(a[0].s), ParseDoc(a[1].s), true));
+}
+
+Value ContainedFn(std::span<const Value> a, EvalContext&) {
+  return Value::Bool(Contains(ParseDoc(a[1].s), ParseDoc(a[0].s), true));
+}
+
 std::string Quote(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
 
 // A value as JSON text, following PostgreSQL's to_json: numbers and
@@ -226,7 +335,29 @@ bool ResolveJsonFunction(std::string_view name, std::span<const uint32_t> arg_ty
 }
 
 bool ResolveJsonOperator(std::string_view op, uint32_t left, uint32_t right, ResolvedFn* out) {
-  if ((op != "->" && op != "->>") || (left != oid::kJson && left != oid::kJsonb)) return false;
+  if (left == oid::kUnknown && right == oid::kJsonb && (op == "@>" || op == "<@")) left = oid::kJsonb;
+  if (left != oid::kJson && left != oid::kJsonb) return false;
+  const uint32_t text_array = ArrayTypeOf(oid::kText);
+  const bool path_arg = right == text_array || right == oid::kUnknown || right == ArrayTypeOf(oid::kVarchar);
+  if ((op == "#>" || op == "#>>") && path_arg) {
+    *out = {op == "#>" ? HashArrow : HashArrowText, op == "#>" ? left : oid::kText, {left, text_array}};
+    return true;
+  }
+  if (left == oid::kJsonb) {
+    if (op == "?" && IsStringCategory(right)) {
+      *out = {Exists, oid::kBool, {left, oid::kText}};
+      return true;
+    }
+    if ((op == "?|" || op == "?&") && path_arg) {
+      *out = {op == "?|" ? ExistsAny : ExistsAll, oid::kBool, {left, text_array}};
+      return true;
+    }
+    if ((op == "@>" || op == "<@") && (right == oid::kJsonb || right == oid::kUnknown)) {
+      *out = {op == "@>" ? ContainsFn : ContainedFn, oid::kBool, {left, oid::kJsonb}};
+      return true;
+    }
+  }
+  if (op != "->" && op != "->>") return false;
   uint32_t key = 0;
   if (right == oid::kInt2 || right == oid::kInt4 || right == oid::kInt8) key = right;
   else if (IsStringCategory(right)) key = oid::kText;

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "catalog/pg_error.h"
+#include "sql/jsonb.h"
 #include "storage/coding.h"
 
 namespace immu::sql {
@@ -431,6 +432,11 @@ Value FromText(std::string_view text, uint32_t type, int32_t typmod, const Value
     case oid::kVarchar:
     case oid::kBpchar:
       return ApplyTypmod(Value::Str(type, std::string(text)), typmod, false);
+    case oid::kJson:
+      ValidateJson(text);
+      return Value::Str(type, std::string(text));
+    case oid::kJsonb:
+      return Value::Str(type, NormalizeJsonb(text));
     default:
       return Value::Str(type, std::string(text));
   }
@@ -501,7 +507,7 @@ Value FromBinary(std::string_view data, uint32_t type, int32_t typmod) {
       if (data.empty() || data[0] != 1) {
         throw PgError(sqlstate::kInvalidBinaryRepresentation, "unsupported jsonb version number");
       }
-      return Value::Str(type, std::string(data.substr(1)));
+      return Value::Str(type, NormalizeJsonb(data.substr(1)));
     case oid::kVarchar:
     case oid::kBpchar:
       return ApplyTypmod(Value::Str(type, std::string(data)), typmod, false);

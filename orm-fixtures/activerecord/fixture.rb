@@ -16,14 +16,6 @@ def check(cond, what)
   puts "ok #{what}"
 end
 
-def xfail(feature)
-  yield
-  puts "ok #{feature}"
-rescue StandardError => e
-  raise if SERVER != "immudb"
-  puts "XFAIL #{feature}: #{e.message.lines.first.strip}"
-end
-
 ActiveRecord::Base.establish_connection(
   adapter: "postgresql", host: ENV.fetch("PGHOST"), port: ENV.fetch("PGPORT").to_i,
   username: ENV.fetch("PGUSER"), password: ENV.fetch("PGPASSWORD"),

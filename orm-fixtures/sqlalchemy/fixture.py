@@ -3,8 +3,7 @@
 Connection from PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE; ORM_SERVER names
 the server (postgres or immudb). Writes the inspector's view of the schema to
 $ORM_OUT/introspect.txt, which run.sh compares between the two servers.
-Any failed check raises; a feature immudb is known to lack is wrapped in
-xfail(), which prints an XFAIL line on immudb (and must pass on PostgreSQL).
+Any failed check raises.
 """
 import datetime as dt
 import decimal
@@ -33,18 +32,6 @@ def check(cond, what):
     if not cond:
         raise AssertionError(what)
     print("ok", what)
-
-
-def xfail(feature, fn):
-    """Runs fn; on immudb a failure is reported as an expected failure."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - any failure of the step
-        if SERVER != "immudb":
-            raise
-        print("XFAIL {}: {}".format(feature, str(e).splitlines()[0]))
-        return
-    print("ok", feature)
 
 
 # --- Core: metadata with FKs, unique, index, server defaults -----------------
@@ -109,9 +96,8 @@ with engine.connect() as c:
                   .where(sa_thing.c.doc.is_not(None), sa_thing.c.born < dt.date(2001, 1, 1))
                   ).scalar_one()
     check(n == 1, "date parameter filter")
-    xfail("JSON operator ->> with a bound key",
-          lambda: check(c.execute(select(sa_thing.c.doc["a"].as_json())
-                                  .where(sa_thing.c.id == 1)).scalar_one() == [1, 2], "json ->"))
+    check(c.execute(select(sa_thing.c.doc["a"].as_json()).where(sa_thing.c.id == 1)).scalar_one()
+          == [1, 2], "JSON -> with a bound key")
 with engine.begin() as c:
     r = c.execute(update(sa_thing).where(sa_thing.c.kind_id == 1)
                   .values(n=sa_thing.c.n + 1).returning(sa_thing.c.id, sa_thing.c.n))
@@ -253,9 +239,8 @@ with open(os.path.join(os.environ["ORM_OUT"], "introspect.txt"), "w") as f:
         f.write("{}: {}\n".format(t, json.dumps(norm(out), indent=1, sort_keys=True)))
 print("ok inspector get_columns, get_foreign_keys")
 
-# Keys and indexes are checked against their known values: SQLAlchemy reads
-# them with unnest()/generate_subscripts() in the select list.
-SRF = "set-returning functions in the select list (unnest, generate_subscripts)"
+# Keys and indexes are checked against their known values (SQLAlchemy reads
+# them with unnest()/generate_subscripts() in the select list).
 
 
 def keys_and_indexes():
@@ -269,5 +254,5 @@ def keys_and_indexes():
                   ("sa_thing_n_idx", ["n"], False)], "get_indexes {}".format(idx))
 
 
-xfail(SRF + " [inspector get_pk_constraint/get_unique_constraints/get_indexes]", keys_and_indexes)
+keys_and_indexes()
 print("sqlalchemy fixture passed on", SERVER)
