@@ -103,6 +103,39 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
   return r;
 }
 
+// Lays out a USING/NATURAL join's columns as PostgreSQL does: the merged
+// columns first (in USING order; the left value, or the right one where a
+// RIGHT/FULL join has no left row), then the other left and right columns;
+// the right-hand copies go last, reachable only qualified.
+void MergeUsingColumns(const std::vector<std::pair<size_t, size_t>>& merged, size_t nl, bool right_outer,
+                       Relation* out) {
+  const size_t n = out->scope.columns.size();
+  std::vector<bool> used(n, false);
+  std::vector<size_t> order;
+  for (const auto& [l, r] : merged) {
+    order.push_back(l);
+    used[l] = used[nl + r] = true;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!used[i]) order.push_back(i);
+  }
+  for (const auto& [l, r] : merged) order.push_back(nl + r);
+  std::vector<ScopeColumn> cols;
+  for (const size_t i : order) cols.push_back(out->scope.columns[i]);
+  out->scope.columns = std::move(cols);
+  for (Row& row : out->rows) {
+    Row next;
+    next.reserve(order.size());
+    for (const size_t i : order) next.push_back(row[i]);
+    if (right_outer) {
+      for (size_t k = 0; k < merged.size(); k++) {
+        if (next[k].null) next[k] = row[nl + merged[k].second];
+      }
+    }
+    row = std::move(next);
+  }
+}
+
 Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, const Scope* outer) {
   const bool right_or_full = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_RIGHT || j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL;
   const bool explicit_lateral = j->rarg->node_case != PG_QUERY__NODE__NODE_RANGE_FUNCTION || j->rarg->range_function->lateral;
@@ -133,6 +166,7 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
   out.scope.parent = outer;
   const size_t nl = left.scope.columns.size(), nr = right.scope.columns.size();
   std::unique_ptr<Expr> cond;
+  std::vector<std::pair<size_t, size_t>> merged;  // USING/NATURAL: (left, right) column pairs
   if (j->quals != nullptr) {
     cond = binder.BindCondition(j->quals, out.scope, "JOIN/ON");
   } else if (j->n_using_clause > 0 || j->is_natural) {
@@ -157,6 +191,7 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
         Throw(sqlstate::kUndefinedColumn, "column \"" + name + "\" specified in USING clause does not exist in " +
                                               (li < 0 ? "left" : "right") + " table", -1);
       }
+      merged.emplace_back(static_cast<size_t>(li), static_cast<size_t>(ri));
       auto l = std::make_unique<Expr>();
       l->kind = Expr::Kind::kColumn;
       l->index = li;
@@ -183,6 +218,7 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
   const bool right_outer = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_RIGHT || j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL;
   bool hashed = false;
   out.rows = JoinRows(left, right, cond.get(), left_outer, right_outer, *sc.eval, &hashed);
+  if (!merged.empty()) MergeUsingColumns(merged, nl, right_outer, &out);
   if (hashed && !sc.describe_only) {
     static constexpr const char* kHashLabels[] = {"Hash Join", "Hash Join", "Hash Left Join", "Hash Full Join",
                                                   "Hash Right Join"};
