@@ -64,26 +64,6 @@ Value IntMod(std::span<const Value> a, EvalContext&) {
   return Value::Int(a[0].type, a[0].i % a[1].i);
 }
 Value IntNeg(std::span<const Value> a, EvalContext&) { return IntResult(a[0].type, -__int128(a[0].i)); }
-// Bitwise operators on int2/int4/int8 (the result keeps the left type;
-// shifts count modulo the width and wrap, as PostgreSQL's C operators do).
-Value IntAnd(std::span<const Value> a, EvalContext&) { return Value::Int(a[0].type, a[0].i & a[1].i); }
-Value IntOr(std::span<const Value> a, EvalContext&) { return Value::Int(a[0].type, a[0].i | a[1].i); }
-Value IntXor(std::span<const Value> a, EvalContext&) { return Value::Int(a[0].type, a[0].i ^ a[1].i); }
-Value IntNot(std::span<const Value> a, EvalContext&) { return Value::Int(a[0].type, ~a[0].i); }
-int64_t WrapToType(uint32_t type, uint64_t bits) {
-  if (type == oid::kInt2) return static_cast<int16_t>(static_cast<uint16_t>(bits));
-  if (type == oid::kInt4) return static_cast<int32_t>(static_cast<uint32_t>(bits));
-  return static_cast<int64_t>(bits);
-}
-int ShiftWidth(uint32_t type) { return type == oid::kInt2 ? 16 : type == oid::kInt4 ? 32 : 64; }
-Value IntShl(std::span<const Value> a, EvalContext&) {
-  const int n = static_cast<int>(a[1].i & (ShiftWidth(a[0].type) - 1));
-  return Value::Int(a[0].type, WrapToType(a[0].type, static_cast<uint64_t>(a[0].i) << n));
-}
-Value IntShr(std::span<const Value> a, EvalContext&) {
-  const int n = static_cast<int>(a[1].i & (ShiftWidth(a[0].type) - 1));
-  return Value::Int(a[0].type, a[0].i >> n);
-}
 Value Identity(std::span<const Value> a, EvalContext&) { return a[0]; }
 
 bool Finite2(std::span<const Value> a) { return std::isfinite(a[0].f) && std::isfinite(a[1].f); }
@@ -492,11 +472,11 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
       if (t == oid::kInterval) return {IvNeg, t, {t}};
     }
     if (op == "+" && IsNumericCategory(t)) return {Identity, t, {t}};
-    const uint32_t it = right == oid::kUnknown ? oid::kInt4 : right;
-    if (op == "~" && (it == oid::kInt2 || it == oid::kInt4 || it == oid::kInt8)) return {IntNot, it, {it}};
+    if (ResolvedFn bits; ResolveBitwiseOperator(op, 0, right, &bits)) return bits;
     return fail();
   }
   if (ResolvedFn json; ResolveJsonOperator(op, left, right, &json)) return json;
+  if (ResolvedFn bits; ResolveBitwiseOperator(op, left, right, &bits)) return bits;
   const bool cmp = op == "=" || op == "<>" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=";
   if (cmp) {
     // unknown vs unknown compares as text; otherwise the common type.
@@ -551,15 +531,6 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
       return {op == "+" ? IvPlusIv : IvMinusIv, oid::kInterval, {oid::kInterval, oid::kInterval}};
     }
     if (l == oid::kDate && r == oid::kUnknown) return {op == "+" ? DatePlusInt : DateMinusInt, oid::kDate, {oid::kDate, oid::kInt4}};
-  }
-  if (op == "&" || op == "|" || op == "#" || op == "<<" || op == ">>") {
-    auto is_int = [](uint32_t t) { return t == oid::kInt2 || t == oid::kInt4 || t == oid::kInt8; };
-    const uint32_t lt = l == oid::kUnknown ? (is_int(r) ? r : oid::kInt4) : l;
-    const uint32_t rt = r == oid::kUnknown ? lt : r;
-    if (!is_int(lt) || !is_int(rt)) return fail();
-    if (op == "<<" || op == ">>") return {op == "<<" ? IntShl : IntShr, lt, {lt, oid::kInt4}};
-    const uint32_t t = NumRank(lt) >= NumRank(rt) ? lt : rt;
-    return {op == "&" ? IntAnd : op == "|" ? IntOr : IntXor, t, {t, t}};
   }
   // Arithmetic on numbers (unknown literals become the other side's type,
   // or numeric when both are unknown).

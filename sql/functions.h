@@ -36,6 +36,8 @@ bool ResolveSystemFunction(std::string_view name, std::span<const uint32_t> arg_
 // (sql/json_functions.cc): fill *out and return true when they apply.
 bool ResolveJsonFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveJsonOperator(std::string_view op, uint32_t left, uint32_t right, ResolvedFn* out);
+// Integer bitwise operators & | # << >> and prefix ~ (sql/bitwise.cc).
+bool ResolveBitwiseOperator(std::string_view op, uint32_t left, uint32_t right, ResolvedFn* out);
 
 // Type categories used by resolution.
 bool IsNumericCategory(uint32_t t);
