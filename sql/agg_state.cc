@@ -9,107 +9,12 @@
 #include <map>
 
 #include "catalog/pg_error.h"
+#include "sql/json.h"
 #include "sql/row_codec.h"
 
 namespace immu::sql {
 
 namespace {
-
-// ---- JSON rendering for json_agg and friends ---------------------------------------------------
-
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\b':
-        *out += "\\b";
-        break;
-      case '\f':
-        *out += "\\f";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          *out += buf;
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
-// A value as PostgreSQL's to_json renders it.
-void AppendJson(const Value& v, const ValueContext& vc, std::string* out) {
-  if (v.null) {
-    *out += "null";
-    return;
-  }
-  if (ArrayElementType(v.type) != 0 && v.arr) {
-    out->push_back('[');
-    for (size_t i = 0; i < v.arr->size(); i++) {
-      if (i > 0) out->push_back(',');
-      AppendJson((*v.arr)[i], vc, out);
-    }
-    out->push_back(']');
-    return;
-  }
-  switch (v.type) {
-    case oid::kBool:
-      *out += v.i ? "true" : "false";
-      return;
-    case oid::kInt2:
-    case oid::kInt4:
-    case oid::kInt8:
-    case oid::kOid:
-    case oid::kNumeric:
-    case oid::kFloat4:
-    case oid::kFloat8: {
-      const std::string t = ToText(v, vc);
-      if (t == "NaN" || t == "Infinity" || t == "-Infinity") {
-        AppendJsonString(t, out);
-      } else {
-        *out += t;
-      }
-      return;
-    }
-    case oid::kJson:
-    case oid::kJsonb:
-      *out += v.s;
-      return;
-    case oid::kTimestamp:
-    case oid::kTimestampTz: {
-      std::string t = ToText(v, vc);
-      const size_t sp = t.find(' ');
-      if (sp != std::string::npos) t[sp] = 'T';
-      // ISO 8601 offsets carry minutes.
-      const size_t sign = t.find_last_of("+-");
-      if (v.type == oid::kTimestampTz && sign != std::string::npos && sign > 10 &&
-          t.size() - sign == 3)
-        t += ":00";
-      AppendJsonString(t, out);
-      return;
-    }
-    default:
-      AppendJsonString(ToText(v, vc), out);
-  }
-}
 
 Numeric Int128ToNumeric(__int128 v) {
   if (v >= INT64_MIN && v <= INT64_MAX) return Numeric::FromInt64(static_cast<int64_t>(v));
@@ -327,9 +232,10 @@ Value FinishJson(const AggCall& a, const AggState& s, EvalContext& ctx) {
     out = "[";
     for (size_t i = 0; i < s.values.size(); i++) {
       if (i > 0) out += ", ";
-      AppendJson(s.values[i], ctx.vc, &out);
+      AppendJsonValue(s.values[i], ctx.vc, &out);
     }
-    return Value::Str(t, out + "]");
+    out += "]";
+    return Value::Str(t, t == oid::kJsonb ? CanonicalJsonb(out) : out);
   }
   auto key_text = [&](const Value& k) {
     return k.type == oid::kText || k.type == oid::kVarchar ? k.s : ToText(k, ctx.vc);
@@ -340,7 +246,7 @@ Value FinishJson(const AggCall& a, const AggState& s, EvalContext& ctx) {
       if (i > 0) out += ", ";
       AppendJsonString(key_text(s.values[i]), &out);
       out += " : ";
-      AppendJson(s.values2[i], ctx.vc, &out);
+      AppendJsonValue(s.values2[i], ctx.vc, &out);
     }
     return Value::Str(t, out + " }");
   }
@@ -358,9 +264,9 @@ Value FinishJson(const AggCall& a, const AggState& s, EvalContext& ctx) {
     first = false;
     AppendJsonString(k.second, &out);
     out += ": ";
-    AppendJson(s.values2[i], ctx.vc, &out);
+    AppendJsonValue(s.values2[i], ctx.vc, &out);
   }
-  return Value::Str(t, out + "}");
+  return Value::Str(t, CanonicalJsonb(out + "}"));
 }
 
 }  // namespace

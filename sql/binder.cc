@@ -2,6 +2,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/immudb_functions.h"
+#include "sql/json_functions.h"
 
 namespace immu::sql {
 
@@ -75,6 +76,10 @@ std::unique_ptr<Expr> Binder::BindIndirection(const PgQuery__AIndirection* ind, 
     if (n->node_case == PG_QUERY__NODE__NODE_STRING && BindImmudbField(&e, NodeString(n))) continue;
     if (n->node_case != PG_QUERY__NODE__NODE_A_INDICES || n->a_indices->is_slice || n->a_indices->uidx == nullptr) {
       throw PgError(sqlstate::kFeatureNotSupported, "only array subscripts are supported in indirection");
+    }
+    if (e->type == oid::kJsonb) {  // j['key'], j[0]: sql/json_functions.h
+      e = BindJsonbSubscript(std::move(e), Coerce(Bind(n->a_indices->uidx, scope), oid::kText, -1, false));
+      continue;
     }
     const uint32_t elem = ArrayElementType(e->type);
     if (elem == 0) {

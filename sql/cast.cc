@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "catalog/pg_error.h"
+#include "sql/json.h"
 #include "sql/value_io.h"
 
 namespace immu::sql {
@@ -77,6 +78,7 @@ bool CanCast(uint32_t from, uint32_t to, bool explicit_cast) {
   if (from == oid::kBool && to == oid::kInt4) return explicit_cast;
   if (from == oid::kInt4 && to == oid::kBool) return explicit_cast;
   if ((from == oid::kJson && to == oid::kJsonb) || (from == oid::kJsonb && to == oid::kJson)) return true;
+  if (from == oid::kJsonb && IsJsonbCastTarget(to)) return explicit_cast;
   return false;
 }
 
@@ -92,6 +94,7 @@ Value CastValue(const Value& v, uint32_t to, int32_t typmod, const ValueContext&
     for (const auto& e : *v.arr) out.push_back(CastValue(e, elem, typmod, ctx, explicit_cast));
     return Value::Array(to, std::move(out));
   }
+  if (from == oid::kJsonb && IsJsonbCastTarget(to)) return ApplyTypmod(JsonbToScalar(v, to, ctx), typmod, explicit_cast);
   if (IsIntType(to)) {
     if (IsIntType(from)) return Value::Int(to, CheckRange(v.i, to));
     if (IsFloatType(from)) return Value::Int(to, RoundToInt(v.f, to));

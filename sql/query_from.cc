@@ -6,6 +6,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/immudb_functions.h"
+#include "sql/json_functions.h"
 #include "sql/query_cte.h"
 #include "sql/query_explain.h"
 #include "sql/query_history.h"
@@ -400,6 +401,7 @@ Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Bin
   for (size_t i = 0; i < f->n_args; i++) args.push_back(binder.Bind(f->args[i], arg_scope));
   Relation r;
   if (BuildImmudbRelation(name, args, rf, sc, binder, &r)) return r;
+  if (BuildJsonRelation(name, args, rf, sc, binder, &r)) return r;
   ScopeColumn col;
   col.qualifier = rf->alias != nullptr ? rf->alias->aliasname : name;
   col.name = rf->alias != nullptr && rf->alias->n_colnames > 0 ? std::string(NodeString(rf->alias->colnames[0]))

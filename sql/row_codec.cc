@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "catalog/pg_error.h"
+#include "sql/json.h"
 #include "storage/coding.h"
 
 namespace immu::sql {
@@ -52,6 +53,10 @@ void AppendKeyValue(const Value& v, std::string* out) {
       out->push_back('\0');
       return;
     case Slot::kString: {
+      if (v.type == oid::kJsonb) {  // jsonb's own order, 1.0 and 1 alike
+        AppendJsonbKey(ParseJsonb(v.s), out);
+        return;
+      }
       std::string_view s = v.s;
       if (v.type == oid::kBpchar) {
         while (!s.empty() && s.back() == ' ') s.remove_suffix(1);

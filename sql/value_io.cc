@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "catalog/pg_error.h"
-#include "sql/jsonb.h"
+#include "sql/json.h"
 #include "storage/coding.h"
 
 namespace immu::sql {
@@ -436,7 +436,7 @@ Value FromText(std::string_view text, uint32_t type, int32_t typmod, const Value
       ValidateJson(text);
       return Value::Str(type, std::string(text));
     case oid::kJsonb:
-      return Value::Str(type, NormalizeJsonb(text));
+      return Value::Str(type, CanonicalJsonb(text));
     default:
       return Value::Str(type, std::string(text));
   }
@@ -507,7 +507,10 @@ Value FromBinary(std::string_view data, uint32_t type, int32_t typmod) {
       if (data.empty() || data[0] != 1) {
         throw PgError(sqlstate::kInvalidBinaryRepresentation, "unsupported jsonb version number");
       }
-      return Value::Str(type, NormalizeJsonb(data.substr(1)));
+      return Value::Str(type, CanonicalJsonb(data.substr(1)));
+    case oid::kJson:
+      ValidateJson(data);
+      return Value::Str(type, std::string(data));
     case oid::kVarchar:
     case oid::kBpchar:
       return ApplyTypmod(Value::Str(type, std::string(data)), typmod, false);
@@ -575,6 +578,7 @@ int CompareValues(const Value& a, const Value& b) {
   }
   if (sa == Slot::kInt && sb == Slot::kInt) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
   if (sa == Slot::kInterval && sb == Slot::kInterval) return CompareInterval(a.iv, b.iv);
+  if (a.type == oid::kJsonb && b.type == oid::kJsonb) return CompareJsonbText(a.s, b.s);
   if (a.type == oid::kBpchar || b.type == oid::kBpchar) {
     // bpchar compares without trailing spaces.
     std::string_view x = a.s, y = b.s;
@@ -609,6 +613,7 @@ size_t HashValue(const Value& v) {
     case Slot::kString:
       break;
   }
+  if (v.type == oid::kJsonb) return HashJsonbText(v.s);
   std::string_view s = v.s;
   if (v.type == oid::kBpchar) {
     while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
