@@ -10,8 +10,6 @@ namespace immu::sql::jsonpath {
 
 namespace {
 
-using Kind = JsonNode::Kind;
-
 // Paths of more nodes are refused, which bounds the recursion depth of
 // evaluation (and of destroying the tree) whatever the path's shape.
 constexpr int kMaxPathNodes = 4000;
