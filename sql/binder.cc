@@ -3,6 +3,7 @@
 #include "catalog/pg_error.h"
 #include "sql/immudb_functions.h"
 #include "sql/json_functions.h"
+#include "sql/srf.h"
 
 namespace immu::sql {
 
@@ -489,6 +490,9 @@ std::unique_ptr<Expr> Binder::BindFuncCall(const PgQuery__FuncCall* f, const Sco
   }
   if (f->over != nullptr) return BindWindowCall(f, name, scope);
   if (IsAggregateName(name) || f->agg_star || f->agg_within_group) return BindAggregate(f, name, scope);
+  if (IsSetReturningName(name) && f->agg_filter == nullptr && f->n_agg_order == 0 && !f->agg_distinct) {
+    return BindSrfCall(f, name, scope);
+  }
   if (f->agg_filter != nullptr || f->n_agg_order > 0 || f->agg_distinct) {
     throw WithPos(PgError(sqlstate::kWrongObjectType,
                           (f->agg_filter != nullptr ? "FILTER specified, but " : f->agg_distinct ? "DISTINCT specified, but "

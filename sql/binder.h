@@ -15,6 +15,8 @@
 
 namespace immu::sql {
 
+struct SrfCall;
+
 struct ScopeColumn {
   std::string qualifier;  // table name or alias
   std::string name;
@@ -90,6 +92,11 @@ class Binder {
   std::vector<WindowCall>* windows = nullptr;
   int window_base = 0;
 
+  // When set (the select list), set-returning calls are collected here and
+  // replaced by kAggRef with index kSrfRefBase + position (sql/srf.h);
+  // elsewhere they fail with 0A000.
+  std::vector<SrfCall>* srfs = nullptr;
+
   // Provided by the query executor to bind subqueries.
   std::function<std::shared_ptr<SubqueryRunner>(const PgNode* select, const Scope& scope,
                                                 SubqueryRunner::Mode mode, uint32_t* type)>
@@ -107,6 +114,7 @@ class Binder {
   // Aggregates, window functions and GROUPING() (binder_agg.cc).
   std::unique_ptr<Expr> BindAggregate(const PgQuery__FuncCall* f, const std::string& name, const Scope& scope);
   std::unique_ptr<Expr> BindWindowCall(const PgQuery__FuncCall* f, const std::string& name, const Scope& scope);
+  std::unique_ptr<Expr> BindSrfCall(const PgQuery__FuncCall* f, const std::string& name, const Scope& scope);
   std::unique_ptr<Expr> BindGrouping(const PgQuery__GroupingFunc* g, const Scope& scope);
   AggCall BindAggCall(const PgQuery__FuncCall* f, const std::string& name, const Scope& scope);
   std::unique_ptr<Expr> BindSubLink(const PgQuery__SubLink* s, const Scope& scope);

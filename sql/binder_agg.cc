@@ -69,8 +69,10 @@ AggCall Binder::BindAggCall(const PgQuery__FuncCall* f, const std::string& name,
   std::vector<AggCall>* saved = aggs;
   std::vector<WindowCall>* saved_windows = windows;
   const char* saved_clause = no_agg_clause;
+  std::vector<SrfCall>* saved_srfs = srfs;
   if (f->over == nullptr) aggs = nullptr;
   windows = nullptr;
+  srfs = nullptr;
   no_agg_clause = "aggregate function calls";
   std::vector<uint32_t> types;
   try {
@@ -118,11 +120,13 @@ AggCall Binder::BindAggCall(const PgQuery__FuncCall* f, const std::string& name,
   } catch (...) {
     aggs = saved;
     windows = saved_windows;
+    srfs = saved_srfs;
     no_agg_clause = saved_clause;
     throw;
   }
   aggs = saved;
   windows = saved_windows;
+  srfs = saved_srfs;
   no_agg_clause = saved_clause;
   if (ordered_set) {
     // The sorted input is the aggregated value.
@@ -258,7 +262,11 @@ std::unique_ptr<Expr> Binder::BindWindowCall(const PgQuery__FuncCall* f, const s
                     f->location);
     }
     std::vector<WindowCall>* saved = windows;
+    std::vector<SrfCall>* saved_srfs = srfs;
+    const char* saved_clause = no_agg_clause;
     windows = nullptr;
+    srfs = nullptr;
+    no_agg_clause = "window function calls";
     std::vector<uint32_t> types;
     try {
       for (size_t i = 0; i < f->n_args; i++) {
@@ -267,9 +275,13 @@ std::unique_ptr<Expr> Binder::BindWindowCall(const PgQuery__FuncCall* f, const s
       }
     } catch (...) {
       windows = saved;
+      srfs = saved_srfs;
+      no_agg_clause = saved_clause;
       throw;
     }
     windows = saved;
+    srfs = saved_srfs;
+    no_agg_clause = saved_clause;
     const size_t n = call.args.size();
     if (name == "row_number" || name == "rank" || name == "dense_rank") {
       if (n != 0) NoSuchAggregate(name, types, f->location);

@@ -13,6 +13,7 @@
 #include "sql/join.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
+#include "sql/srf.h"
 #include "sql/system_tables.h"
 
 namespace immu::sql {
@@ -362,10 +363,8 @@ Relation LateralJoin(Relation left, const PgNode* item, StmtContext& sc, Binder&
   return out;
 }
 
-Value SeriesValue(uint32_t type, int64_t x) { return Value::Int(type, x); }
-
-// Set-returning functions in FROM: generate_series over integers, unnest
-// over an array, and any scalar function as a one-row relation.
+// Set-returning functions in FROM (sql/srf.h), and any scalar function as
+// a one-row relation.
 Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer) {
   if (rf->n_functions != 1 || rf->is_rowsfrom) {
     throw PgError(sqlstate::kFeatureNotSupported, "ROWS FROM is not supported yet");
@@ -411,61 +410,28 @@ Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Bin
     if (sc.describe_only) return;
     for (auto& a : args) argv.push_back(Eval(*a, Row{}, *sc.eval));
   };
-  if (name == "generate_series" && (args.size() == 2 || args.size() == 3)) {
-    uint32_t t = oid::kInt4;
-    for (auto& a : args) {
-      if (a->type == oid::kInt8) t = oid::kInt8;
-      else if (a->type != oid::kInt4 && a->type != oid::kInt2 && a->type != oid::kUnknown) {
-        throw PgError(sqlstate::kFeatureNotSupported, "generate_series is supported over integers only");
-      }
+  if (name == "unnest" && args.size() > 1) {
+    // unnest(a, b, ...): one column per array, the shorter ones padded
+    // with NULL; named by the alias list or "unnest".
+    std::vector<SrfCall> calls(args.size());
+    for (size_t i = 0; i < args.size(); i++) {
+      calls[i].name = name;
+      calls[i].args.push_back(std::move(args[i]));
+      calls[i].result_type = BindSrfArgs(name, &calls[i].args, binder);
+      ScopeColumn c = col;
+      c.name = rf->alias != nullptr && rf->alias->n_colnames > i ? std::string(NodeString(rf->alias->colnames[i])) : name;
+      c.type = calls[i].result_type;
+      r.scope.columns.push_back(std::move(c));
     }
-    for (auto& a : args) a = binder.Coerce(std::move(a), t, -1, false);
-    col.type = t;
+    if (!sc.describe_only) ExpandSrfRow(calls, Row{}, *sc.eval, &r.rows);
+    return r;
+  }
+  if (IsSetReturningName(name)) {
+    col.type = BindSrfArgs(name, &args, binder);
     r.scope.columns.push_back(col);
     eval_args();
     if (sc.describe_only) return r;
-    for (const auto& v : argv) {
-      if (v.null) return r;
-    }
-    const int64_t step = argv.size() > 2 ? argv[2].i : 1;
-    if (step == 0) throw PgError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
-    for (int64_t x = argv[0].i; step > 0 ? x <= argv[1].i : x >= argv[1].i; x += step) {
-      CheckCancel(*sc.eval);
-      r.rows.push_back({SeriesValue(t, x)});
-    }
-    return r;
-  }
-  if (name == "unnest" && !args.empty()) {
-    // unnest(a1, a2, ...) in FROM zips its arrays into columns, padding the
-    // shorter ones with NULLs (Django's bulk_create sends this form).
-    for (size_t i = 0; i < args.size(); i++) {
-      const uint32_t elem = ArrayElementType(args[i]->type);
-      if (elem == 0) {
-        std::string sig;
-        for (size_t j = 0; j < args.size(); j++) sig += (j ? ", " : "") + FormatType(args[j]->type, -1);
-        throw PgError(sqlstate::kUndefinedFunction, "function unnest(" + sig + ") does not exist");
-      }
-      ScopeColumn c = col;
-      if (args.size() > 1) {
-        const bool named = rf->alias != nullptr && rf->alias->n_colnames > i;
-        c.name = named ? std::string(NodeString(rf->alias->colnames[i])) : "unnest";
-      }
-      c.type = elem;
-      r.scope.columns.push_back(c);
-    }
-    eval_args();
-    if (sc.describe_only) return r;
-    size_t n = 0;
-    for (const auto& v : argv) n = std::max(n, v.null ? size_t{0} : v.arr->size());
-    for (size_t row = 0; row < n; row++) {
-      CheckCancel(*sc.eval);
-      Row out;
-      for (size_t i = 0; i < argv.size(); i++) {
-        const bool has = !argv[i].null && row < argv[i].arr->size();
-        out.push_back(has ? (*argv[i].arr)[row] : Value::Null(r.scope.columns[i].type));
-      }
-      r.rows.push_back(std::move(out));
-    }
+    for (auto& v : RunSrf(name, argv, col.type, *sc.eval)) r.rows.push_back({std::move(v)});
     return r;
   }
   // A scalar function: one row.

@@ -15,6 +15,7 @@
 #include "sql/query_setop.h"
 #include "sql/query_window.h"
 #include "sql/row_codec.h"
+#include "sql/srf.h"
 #include "sql/system_tables.h"
 
 namespace immu::sql {
@@ -341,14 +342,18 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   binder.agg_base = groups.AggBase();
   binder.windows = &window_calls;
   binder.window_base = kWindowRefBase;
+  std::vector<SrfCall> srfs;  // set-returning calls of the select list and ORDER BY
+  binder.srfs = &srfs;
   Projection proj;
   BindTargetList(s->target_list, s->n_target_list, scope, binder, &proj, /*allow_srf=*/true);
   std::unique_ptr<Expr> having;
   if (s->having_clause != nullptr) {
     binder.windows = nullptr;
+    binder.srfs = nullptr;
     binder.no_agg_clause = "HAVING";
     having = binder.BindCondition(s->having_clause, scope, "HAVING");
     binder.windows = &window_calls;
+    binder.srfs = &srfs;
   }
   if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES && s->n_sort_clause == 0) {
     throw PgError(sqlstate::kSyntaxError, "WITH TIES cannot be specified without ORDER BY clause");
@@ -379,6 +384,8 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
     }
   }
   binder.windows = nullptr;
+  binder.srfs = nullptr;
+  const int window_count = static_cast<int>(window_calls.size());
   std::unique_ptr<WindowEvaluator> windows;
   if (!window_calls.empty()) windows = std::make_unique<WindowEvaluator>(s, std::move(window_calls), scope, binder);
   binder.aggs = nullptr;
@@ -388,6 +395,7 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   // EXPLAIN: the operators above FROM, bottom-up.
   PlanStages stages(plan);
   int agg_stage = -1, window_sort_stage = -1, window_stage = -1, hash_distinct_stage = -1, sort_stage = -1, unique_stage = -1, limit_stage = -1;
+  int project_set_stage = -1;
   if (plan.node() != nullptr) {
     auto sort_text = [](const PgNode* n, const PgQuery__SortBy* sb) {
       std::string t = PlanExprText(n);
@@ -410,6 +418,7 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
       if (!keys.empty()) window_sort_stage = stages.Add("Sort", {"Sort Key: " + keys});
       window_stage = stages.Add("WindowAgg");
     }
+    if (!srfs.empty()) project_set_stage = stages.Add("ProjectSet");
     if (s->n_distinct_clause > 0 && !distinct_on && sort_keys.empty()) {
       std::string keys;
       for (size_t i = 0; i < s->n_target_list; i++) keys += (i ? ", " : "") + PlanExprText(s->target_list[i]->res_target->val);
@@ -454,13 +463,29 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
       }
     }
     if (windows) windows->ToGrouped(groups, scope);
+    for (auto& c : srfs) {
+      for (auto& a : c.args) a = ToGrouped(std::move(a), groups, scope);
+    }
     grouped_rows = RunGrouping(from.rows, groups, aggs, having.get(), *sc.eval);
     rows = &grouped_rows;
     stages.Rows(agg_stage, grouped_rows.size());
     width = static_cast<size_t>(groups.AggBase()) + aggs.size();
   }
+  if (!srfs.empty()) {
+    // SRF values follow the (grouped) row and its window results.
+    const int srf_base = static_cast<int>(width) + window_count;
+    for (auto& e : proj.exprs) RebaseSrfRefs(e.get(), srf_base);
+    for (auto* keys : {&sort_keys, &distinct_keys}) {
+      for (auto& k : *keys) {
+        if (k.expr) RebaseSrfRefs(k.expr.get(), srf_base);
+      }
+    }
+  }
   if (windows) {
     const int base = static_cast<int>(width);
+    for (auto& c : srfs) {
+      for (auto& a : c.args) WindowEvaluator::Rebase(a.get(), base);
+    }
     for (auto& e : proj.exprs) WindowEvaluator::Rebase(e.get(), base);
     for (auto* keys : {&sort_keys, &distinct_keys}) {
       for (auto& k : *keys) {
@@ -480,6 +505,16 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   };
   std::vector<Tagged> result;
   result.reserve(rows->size());
+  std::vector<Row> expanded;
+  if (!srfs.empty()) {
+    // ProjectSet: each row repeated with its set-returning calls' values.
+    for (const Row& r : *rows) {
+      CheckCancel(*sc.eval);
+      ExpandSrfRow(srfs, r, *sc.eval, &expanded);
+    }
+    rows = &expanded;
+    stages.Rows(project_set_stage, expanded.size());
+  }
   for (const Row& r : *rows) {
     CheckCancel(*sc.eval);
     Row values;

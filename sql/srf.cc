@@ -1,0 +1,211 @@
+// Set-returning functions (see srf.h). generate_series over numeric and
+// timestamps steps with the engine's own + operator and value order, so
+// the values match the scalar arithmetic exactly.
+
+#include "sql/srf.h"
+
+#include "catalog/pg_error.h"
+#include "sql/binder.h"
+#include "sql/functions.h"
+#include "sql/numeric.h"
+
+namespace immu::sql {
+
+namespace {
+
+bool IsTimestampLike(uint32_t t) { return t == oid::kTimestamp || t == oid::kTimestampTz || t == oid::kDate; }
+
+[[noreturn]] void NoSuchFunction(const std::string& name, const std::vector<std::unique_ptr<Expr>>& args) {
+  std::string sig;
+  for (size_t i = 0; i < args.size(); i++) sig += (i ? ", " : "") + FormatType(args[i]->type, -1);
+  throw PgError(sqlstate::kUndefinedFunction, "function " + name + "(" + sig + ") does not exist",
+                "", "No function matches the given name and argument types. You might need to add explicit type casts.");
+}
+
+uint32_t BindGenerateSeries(const std::string& name, std::vector<std::unique_ptr<Expr>>* args, Binder& binder) {
+  auto& a = *args;
+  if (a.size() != 2 && a.size() != 3) NoSuchFunction(name, a);
+  uint32_t t = 0;
+  if (IsTimestampLike(a[0]->type) || IsTimestampLike(a[1]->type) || (a.size() == 3 && a[2]->type == oid::kInterval)) {
+    if (a.size() != 3 || (a[2]->type != oid::kInterval && a[2]->type != oid::kUnknown)) NoSuchFunction(name, a);
+    for (int i = 0; i < 2; i++) {
+      const uint32_t at = a[static_cast<size_t>(i)]->type;
+      if (at == oid::kTimestampTz || at == oid::kDate) t = oid::kTimestampTz;
+      else if (at == oid::kTimestamp && t == 0) t = oid::kTimestamp;
+      else if (at != oid::kUnknown && !IsTimestampLike(at)) NoSuchFunction(name, a);
+    }
+    if (t == 0) t = oid::kTimestampTz;  // unknown literals: the preferred type of the category
+    a[0] = binder.Coerce(std::move(a[0]), t, -1, false);
+    a[1] = binder.Coerce(std::move(a[1]), t, -1, false);
+    a[2] = binder.Coerce(std::move(a[2]), oid::kInterval, -1, false);
+    return t;
+  }
+  t = oid::kInt4;
+  for (auto& e : a) {
+    if (e->type == oid::kNumeric) t = oid::kNumeric;
+    else if (e->type == oid::kInt8 && t != oid::kNumeric) t = oid::kInt8;
+    else if (e->type != oid::kInt4 && e->type != oid::kInt2 && e->type != oid::kInt8 && e->type != oid::kUnknown) {
+      NoSuchFunction(name, a);
+    }
+  }
+  for (auto& e : a) e = binder.Coerce(std::move(e), t, -1, false);
+  return t;
+}
+
+std::vector<Value> IntegerSeries(const std::vector<Value>& argv, uint32_t t, EvalContext& ctx) {
+  std::vector<Value> out;
+  const int64_t step = argv.size() > 2 ? argv[2].i : 1;
+  if (step == 0) throw PgError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+  for (int64_t x = argv[0].i; step > 0 ? x <= argv[1].i : x >= argv[1].i;) {
+    CheckCancel(ctx);
+    out.push_back(Value::Int(t, x));
+    if (__builtin_add_overflow(x, step, &x)) break;
+  }
+  return out;
+}
+
+// Numeric and timestamp series: start + k * step while not past stop.
+std::vector<Value> SteppedSeries(const std::vector<Value>& argv, uint32_t t, EvalContext& ctx) {
+  Value step = argv.size() > 2 ? argv[2] : CastValue(Value::Int(oid::kInt4, 1), t, -1, ctx.vc);
+  Value zero = step.type == oid::kInterval ? Value::Iv(Interval{}) : CastValue(Value::Int(oid::kInt4, 0), t, -1, ctx.vc);
+  if (t == oid::kNumeric) {
+    static constexpr const char* kWhat[] = {"start value", "stop value", "step size"};
+    for (size_t i = 0; i < 3; i++) {
+      const Value& v = i < argv.size() ? argv[i] : step;
+      if (v.num->is_nan()) throw PgError(sqlstate::kInvalidParameterValue, std::string(kWhat[i]) + " cannot be NaN");
+      if (v.num->is_infinite()) throw PgError(sqlstate::kInvalidParameterValue, std::string(kWhat[i]) + " cannot be infinity");
+    }
+  }
+  const int sign = CompareValues(step, zero);
+  if (sign == 0) throw PgError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+  const ResolvedFn plus = ResolveOperator("+", t, step.type);
+  std::vector<Value> out;
+  Value x = argv[0];
+  Value args[2];
+  while (sign > 0 ? CompareValues(x, argv[1]) <= 0 : CompareValues(x, argv[1]) >= 0) {
+    CheckCancel(ctx);
+    out.push_back(x);
+    args[0] = std::move(x);
+    args[1] = step;
+    x = plus.fn(std::span<const Value>(args, 2), ctx);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsSetReturningName(std::string_view name) {
+  return name == "generate_series" || name == "generate_subscripts" || name == "unnest";
+}
+
+uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>* args, Binder& binder) {
+  auto& a = *args;
+  if (name == "generate_series") return BindGenerateSeries(name, args, binder);
+  if (name == "unnest") {
+    if (a.size() != 1) NoSuchFunction(name, a);
+    const uint32_t elem = ArrayElementType(a[0]->type);
+    if (elem == 0) NoSuchFunction(name, a);
+    return elem;
+  }
+  if (name == "generate_subscripts") {
+    if ((a.size() != 2 && a.size() != 3) || ArrayElementType(a[0]->type) == 0) NoSuchFunction(name, a);
+    a[1] = binder.Coerce(std::move(a[1]), oid::kInt4, -1, false);
+    if (a.size() == 3) a[2] = binder.Coerce(std::move(a[2]), oid::kBool, -1, false);
+    return oid::kInt4;
+  }
+  NoSuchFunction(name, a);
+}
+
+std::vector<Value> RunSrf(const std::string& name, const std::vector<Value>& argv, uint32_t result_type,
+                          EvalContext& ctx) {
+  for (const auto& v : argv) {
+    if (v.null) return {};  // all of them are strict
+  }
+  if (name == "unnest") return std::vector<Value>(argv[0].arr->begin(), argv[0].arr->end());
+  if (name == "generate_subscripts") {
+    // One-dimensional arrays only: dimension 1 has subscripts lower..upper
+    // (int2vector and oidvector start at 0); other dimensions none.
+    std::vector<Value> out;
+    if (argv[1].i != 1) return out;
+    const int64_t lower = argv[0].type == oid::kInt2Vector || argv[0].type == oid::kOidVector ? 0 : 1;
+    const int64_t n = static_cast<int64_t>(argv[0].arr->size());
+    const bool reverse = argv.size() > 2 && argv[2].boolean();
+    for (int64_t k = 0; k < n; k++) out.push_back(Value::Int(oid::kInt4, reverse ? lower + n - 1 - k : lower + k));
+    return out;
+  }
+  if (result_type == oid::kInt4 || result_type == oid::kInt8) return IntegerSeries(argv, result_type, ctx);
+  return SteppedSeries(argv, result_type, ctx);
+}
+
+void ExpandSrfRow(const std::vector<SrfCall>& calls, const Row& row, EvalContext& ctx, std::vector<Row>* out) {
+  std::vector<std::vector<Value>> sets;
+  size_t n = 0;
+  for (const auto& c : calls) {
+    std::vector<Value> argv;
+    for (const auto& a : c.args) argv.push_back(Eval(*a, row, ctx));
+    sets.push_back(RunSrf(c.name, argv, c.result_type, ctx));
+    n = std::max(n, sets.back().size());
+  }
+  for (size_t i = 0; i < n; i++) {
+    Row r = row;
+    for (size_t k = 0; k < calls.size(); k++) {
+      r.push_back(i < sets[k].size() ? sets[k][i] : Value::Null(calls[k].result_type));
+    }
+    out->push_back(std::move(r));
+  }
+}
+
+std::unique_ptr<Expr> Binder::BindSrfCall(const PgQuery__FuncCall* f, const std::string& name, const Scope& scope) {
+  auto fail = [&](const std::string& message) {
+    PgError e(sqlstate::kFeatureNotSupported, message);
+    e.set_position(f->location + 1);
+    throw e;
+  };
+  if (srfs == nullptr) {
+    const std::string clause = no_agg_clause;
+    if (clause == "aggregate function calls" || clause == "window function calls") {
+      fail(clause + " cannot contain set-returning function calls");
+    }
+    fail("set-returning functions are not allowed in " + clause);
+  }
+  // Arguments are bound without SRF collection: nested set-returning calls
+  // (which PostgreSQL runs as stacked ProjectSet steps) are not supported.
+  std::vector<SrfCall>* saved = srfs;
+  srfs = nullptr;
+  SrfCall call;
+  call.name = name;
+  try {
+    for (size_t i = 0; i < f->n_args; i++) call.args.push_back(Bind(f->args[i], scope));
+  } catch (const PgError& e) {
+    srfs = saved;
+    if (e.message().rfind("set-returning functions are not allowed", 0) == 0) {
+      fail("nested set-returning functions are not supported");
+    }
+    throw;
+  } catch (...) {
+    srfs = saved;
+    throw;
+  }
+  srfs = saved;
+  try {
+    call.result_type = BindSrfArgs(name, &call.args, *this);
+  } catch (PgError& e) {
+    if (e.position() == 0) e.set_position(f->location + 1);
+    throw;
+  }
+  auto e = std::make_unique<Expr>();
+  e->kind = Expr::Kind::kAggRef;
+  e->index = kSrfRefBase + static_cast<int>(srfs->size());
+  e->type = call.result_type;
+  e->name = name;
+  e->location = f->location;
+  srfs->push_back(std::move(call));
+  return e;
+}
+
+void RebaseSrfRefs(Expr* e, int base) {
+  if (e->kind == Expr::Kind::kAggRef && e->index >= kSrfRefBase) e->index = base + (e->index - kSrfRefBase);
+  for (auto& a : e->args) RebaseSrfRefs(a.get(), base);
+}
+
+}  // namespace immu::sql
