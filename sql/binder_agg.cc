@@ -175,6 +175,12 @@ AggCall Binder::BindAggCall(const PgQuery__FuncCall* f, const std::string& name,
     call.arg = Coerce(std::move(call.arg), oid::kBool, -1, false);
     call.result_type = oid::kBool;
   } else if (n == "string_agg") {
+    // string_agg(text, text) and (bytea, bytea): only implicit casts apply,
+    // so string_agg(int, ',') does not exist (42883).
+    const uint32_t d = call.arg2->type;
+    const bool bytea = t == oid::kBytea && (d == oid::kBytea || d == oid::kUnknown);
+    const bool text = (IsStringCategory(t) || t == oid::kUnknown) && (IsStringCategory(d) || d == oid::kUnknown);
+    if (!bytea && !text) NoSuchAggregate(name, types, f->location);
     if (t == oid::kBytea) {
       call.arg2 = Coerce(std::move(call.arg2), oid::kBytea, -1, false);
       call.result_type = oid::kBytea;

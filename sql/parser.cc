@@ -6,11 +6,46 @@ namespace immu::sql {
 
 namespace {
 
-// Parses text with libpg_query; throws 42601 with its position.
+// libpg_query reports its grammar's errors by message only. The ones whose
+// ereport in PostgreSQL's gram.y carries a code other than 42601, matched by
+// a fragment of the message (checked against PostgreSQL 15).
+struct GrammarError {
+  const char* fragment;
+  const char* sqlstate;
+  bool prefix;  // fragment starts the message (else: occurs in it)
+};
+constexpr GrammarError kGrammarErrors[] = {
+    {"frame start cannot be ", "42P20", true},
+    {"frame end cannot be ", "42P20", true},
+    {"frame starting from ", "42P20", true},
+    {"UNIQUE predicate is not yet implemented", "0A000", true},
+    {"CREATE ASSERTION is not yet implemented", "0A000", true},
+    {"materialized views cannot be unlogged", "0A000", true},
+    {"WITH CHECK OPTION not supported on recursive views", "0A000", true},
+    {"OVER is not supported for ordered-set aggregate", "0A000", true},
+    {" constraints cannot be marked ", "0A000", false},  // DEFERRABLE, NOT VALID, NO INHERIT
+    {"VARIADIC parameter must be the last", "42P13", true},
+    {"role name \"", "42939", true},                     // ... is reserved
+    {" cannot be used as a role name here", "42939", false},
+    {"time zone interval must be HOUR or HOUR TO MINUTE", "22023", true},
+};
+
+const char* GrammarErrorState(std::string_view message) {
+  for (const auto& g : kGrammarErrors) {
+    if (g.prefix ? message.rfind(g.fragment, 0) == 0 : message.find(g.fragment) != std::string_view::npos) {
+      return g.sqlstate;
+    }
+  }
+  return sqlstate::kSyntaxError;
+}
+
+// Parses text with libpg_query; throws its error (42601 unless the message
+// is one of kGrammarErrors) with its position.
 PgQuery__ParseResult* ParseText(const std::string& text) {
   PgQueryProtobufParseResult r = pg_query_parse_protobuf(text.c_str());
   if (r.error != nullptr) {
-    PgError err(sqlstate::kSyntaxError, r.error->message != nullptr ? r.error->message : "syntax error");
+    const std::string message = r.error->message != nullptr ? r.error->message : "syntax error";
+    PgError err(GrammarErrorState(message), message);
     err.set_position(r.error->cursorpos);
     pg_query_free_protobuf_parse_result(r);
     throw err;

@@ -165,8 +165,13 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
     exprs.emplace_back();  // DEFAULT VALUES
     targets.clear();
   } else if (sel->n_values_lists > 0 && sel->op <= PG_QUERY__SET_OPERATION__SETOP_NONE) {
+    // Without a column list, fewer values fill the leading columns and the
+    // rest take their defaults (PostgreSQL's rule); all rows alike.
+    const size_t width = sel->values_lists[0]->list->n_items;
+    if (s->n_cols == 0 && width < targets.size()) targets.resize(width);
     for (size_t r = 0; r < sel->n_values_lists; r++) {
       const PgQuery__List* l = sel->values_lists[r]->list;
+      if (l->n_items != width) Throw(sqlstate::kSyntaxError, "VALUES lists must all be the same length");
       if (l->n_items > targets.size()) Throw(sqlstate::kSyntaxError, "INSERT has more expressions than target columns");
       if (l->n_items < targets.size()) Throw(sqlstate::kSyntaxError, "INSERT has more target columns than expressions");
       std::vector<std::unique_ptr<Expr>> row;
@@ -185,6 +190,7 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
   } else {
     from_select = true;
     QueryResult q = RunSelect(sel, sc, nullptr);
+    if (s->n_cols == 0 && q.columns.size() < targets.size()) targets.resize(q.columns.size());
     if (q.columns.size() > targets.size()) Throw(sqlstate::kSyntaxError, "INSERT has more expressions than target columns");
     if (q.columns.size() < targets.size()) Throw(sqlstate::kSyntaxError, "INSERT has more target columns than expressions");
     for (size_t c = 0; c < targets.size(); c++) {
