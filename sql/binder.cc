@@ -1,6 +1,7 @@
 #include "sql/binder.h"
 
 #include "catalog/pg_error.h"
+#include "sql/array_functions.h"
 #include "sql/immudb_functions.h"
 #include "sql/json_functions.h"
 #include "sql/srf.h"
@@ -75,7 +76,7 @@ std::unique_ptr<Expr> Binder::BindIndirection(const PgQuery__AIndirection* ind, 
   for (size_t i = 0; i < ind->n_indirection; i++) {
     const PgNode* n = ind->indirection[i];
     if (n->node_case == PG_QUERY__NODE__NODE_STRING && BindImmudbField(&e, NodeString(n))) continue;
-    if (n->node_case != PG_QUERY__NODE__NODE_A_INDICES || n->a_indices->is_slice || n->a_indices->uidx == nullptr) {
+    if (n->node_case != PG_QUERY__NODE__NODE_A_INDICES || (!n->a_indices->is_slice && n->a_indices->uidx == nullptr)) {
       throw PgError(sqlstate::kFeatureNotSupported, "only array subscripts are supported in indirection");
     }
     if (e->type == oid::kJsonb) {  // j['key'], j[0]: sql/json_functions.h
@@ -87,6 +88,23 @@ std::unique_ptr<Expr> Binder::BindIndirection(const PgQuery__AIndirection* ind, 
       throw WithPos(PgError(sqlstate::kDatatypeMismatch,
                             "cannot subscript type " + FormatType(e->type, -1) + " because it does not support subscripting"),
                     e->location);
+    }
+    if (n->a_indices->is_slice) {
+      // a[l:u]: omitted bounds are the array's own (ArraySlice clamps).
+      auto bound = [&](const PgNode* b, int32_t omitted) {
+        return b == nullptr ? Expr::Const(Value::Int(oid::kInt4, omitted)) : Coerce(Bind(b, scope), oid::kInt4, -1, false);
+      };
+      auto s = std::make_unique<Expr>();
+      s->kind = Expr::Kind::kFunc;
+      s->type = ArrayTypeOf(elem);
+      s->fn = ArraySlice;
+      s->name = e->name;
+      s->location = e->location;
+      s->args.push_back(std::move(e));
+      s->args.push_back(bound(n->a_indices->lidx, INT32_MIN));
+      s->args.push_back(bound(n->a_indices->uidx, INT32_MAX));
+      e = std::move(s);
+      continue;
     }
     auto idx = Coerce(Bind(n->a_indices->uidx, scope), oid::kInt4, -1, false);
     auto s = std::make_unique<Expr>();

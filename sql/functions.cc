@@ -1,4 +1,5 @@
 #include "sql/functions.h"
+#include "sql/array_functions.h"
 #include "sql/immudb_functions.h"
 
 #include <re2/re2.h>
@@ -463,6 +464,7 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
               "No operator matches the given name and argument types. You might need to add explicit type casts.");
     throw e;
   };
+  if (ResolvedFn arr; left != 0 && ResolveArrayOperator(op, left, right, &arr)) return arr;
   if (left == 0) {  // prefix
     uint32_t t = right == oid::kUnknown ? oid::kNumeric : right;
     if (op == "-") {
@@ -559,6 +561,7 @@ ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_
   if (ResolveSystemFunction(name, arg_types, &sys)) return sys;
   if (ResolveImmudbFunction(name, arg_types, &sys)) return sys;
   if (ResolveJsonFunction(name, arg_types, &sys)) return sys;
+  if (ResolveArrayFunction(name, arg_types, &sys)) return sys;
   // Type-generic functions first.
   if (name == "abs" && arg_types.size() == 1) {
     const uint32_t t = arg_types[0] == oid::kUnknown ? oid::kFloat8 : arg_types[0];

@@ -1,0 +1,24 @@
+#pragma once
+// Array functions and operators beyond the catalog's (sql/system_functions.cc):
+// containment (@>, <@, &&), array_append/prepend/cat/remove/replace,
+// array_positions, array_position with a start, string_to_array,
+// array_dims/ndims, and slices a[l:u]. One-dimensional arrays with lower
+// bound 1, as everywhere in the engine.
+
+#include <span>
+#include <string_view>
+
+#include "sql/functions.h"
+
+namespace immu::sql {
+
+// Fills *out and returns true when name/arg_types is one of the functions.
+bool ResolveArrayFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+// The same for the binary operators @>, <@ and && over arrays.
+bool ResolveArrayOperator(std::string_view op, uint32_t left, uint32_t right, ResolvedFn* out);
+
+// a[lower:upper] with args (array, int4 lower, int4 upper); an omitted
+// bound is passed as INT32_MIN / INT32_MAX. Strict.
+Value ArraySlice(std::span<const Value> args, EvalContext& ctx);
+
+}  // namespace immu::sql
