@@ -140,6 +140,11 @@ void ResolveTypeName(const PgQuery__TypeName* tn, uint32_t* type, int32_t* typmo
     if (serial != nullptr && *serial) {
       throw WithPos(PgError(sqlstate::kFeatureNotSupported, "array of serial is not implemented"), tn->location);
     }
+    // An array's typmod is its elements' (varchar(2)[] keeps 2).
+    PgQuery__TypeName elem_name = *tn;
+    elem_name.n_array_bounds = 0;
+    uint32_t elem_type = 0;
+    ResolveTypeName(&elem_name, &elem_type, typmod, nullptr);
     return;
   }
   if (*type == 0) {
@@ -205,8 +210,12 @@ std::unique_ptr<Expr> Binder::Coerce(std::unique_ptr<Expr> e, uint32_t type, int
   if (e->kind == Expr::Kind::kConst) {
     // Literals convert now, so errors point at the literal.
     try {
+      // An explicit cast truncates strings (and arrays' string elements)
+      // to the typmod where assignment fails with 22001.
+      const bool truncates = explicit_cast && typmod >= 0 && (IsStringCategory(type) || ArrayElementType(type) != 0);
       Value v = e->value.type == oid::kUnknown && !e->value.null
-                    ? FromText(e->value.s, type, typmod, ctx_.vc)
+                    ? (truncates ? ApplyTypmod(FromText(e->value.s, type, -1, ctx_.vc), typmod, true)
+                                 : FromText(e->value.s, type, typmod, ctx_.vc))
                     : CastValue(e->value, type, typmod, ctx_.vc, explicit_cast);
       auto c = Expr::Const(std::move(v));
       c->typmod = typmod;

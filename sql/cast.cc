@@ -164,7 +164,10 @@ Value CastValue(const Value& v, uint32_t to, int32_t typmod, const ValueContext&
       }
       return ApplyTypmod(std::move(out), typmod, explicit_cast);
     }
-    return FromText(IsStringType(from) ? std::string_view(v.s) : std::string_view(ToText(v, ctx)), to, typmod, ctx);
+    const std::string text = IsStringType(from) ? v.s : ToText(v, ctx);
+    // Arrays take their elements' typmod as a cast would (explicit: truncate).
+    if (ArrayElementType(to) != 0) return ApplyTypmod(FromText(text, to, -1, ctx), typmod, explicit_cast);
+    return FromText(text, to, typmod, ctx);
   }
   NoCast(from, to);
 }

@@ -381,7 +381,7 @@ void AppendBinary(const Value& v, std::string* out) {
 }
 
 Value FromText(std::string_view text, uint32_t type, int32_t typmod, const ValueContext& ctx) {
-  if (ArrayElementType(type) != 0) return ArrayFromText(text, type, ctx);
+  if (ArrayElementType(type) != 0) return ApplyTypmod(ArrayFromText(text, type, ctx), typmod, false);
   if (IsRegType(type)) {
     const std::string_view t = Trim(text);
     if (!t.empty() && t.find_first_not_of("0123456789") == std::string_view::npos) {
@@ -549,6 +549,13 @@ Value ApplyTypmod(Value v, int32_t typmod, bool explicit_cast) {
       return Value::Num(v.num->ApplyTypmod(precision, scale));
     }
     default:
+      if (v.arr && ArrayElementType(v.type) != 0) {
+        // Arrays carry their elements' typmod.
+        ValueArray elems;
+        elems.reserve(v.arr->size());
+        for (const auto& e : *v.arr) elems.push_back(ApplyTypmod(e, typmod, explicit_cast));
+        return Value::Array(v.type, std::move(elems));
+      }
       return v;
   }
 }
