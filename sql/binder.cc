@@ -32,6 +32,29 @@ Value MakeArray(std::span<const Value> a, EvalContext&) {
 
 // arr[i]: 1-based for arrays, 0-based for int2vector/oidvector (as stored
 // in PostgreSQL's catalogs); NULL outside the bounds.
+// Forbids set-returning calls while binding a construct that PostgreSQL
+// evaluates conditionally (CASE, COALESCE, GREATEST/LEAST).
+class SrfBarrier {
+ public:
+  SrfBarrier(std::vector<SrfCall>** srfs, const char** clause, const char* name)
+      : srfs_(srfs), clause_(clause), saved_srfs_(*srfs), saved_clause_(*clause) {
+    if (*srfs != nullptr) {
+      *srfs = nullptr;
+      *clause = name;
+    }
+  }
+  ~SrfBarrier() {
+    *srfs_ = saved_srfs_;
+    *clause_ = saved_clause_;
+  }
+
+ private:
+  std::vector<SrfCall>** srfs_;
+  const char** clause_;
+  std::vector<SrfCall>* saved_srfs_;
+  const char* saved_clause_;
+};
+
 Value Subscript(std::span<const Value> a, EvalContext&) {
   const uint32_t elem = ArrayElementType(a[0].type);
   const int64_t lower = a[0].type == oid::kInt2Vector || a[0].type == oid::kOidVector ? 0 : 1;
@@ -667,6 +690,7 @@ std::unique_ptr<Expr> Binder::Bind(const PgNode* n, const Scope& scope) {
       return BindFuncCall(n->func_call, scope);
     case PG_QUERY__NODE__NODE_CASE_EXPR: {
       const auto* c = n->case_expr;
+      SrfBarrier barrier(&srfs, &no_srf_clause, "CASE");
       auto e = std::make_unique<Expr>();
       e->kind = Expr::Kind::kCase;
       e->location = c->location;
@@ -710,6 +734,7 @@ std::unique_ptr<Expr> Binder::Bind(const PgNode* n, const Scope& scope) {
     case PG_QUERY__NODE__NODE_COALESCE_EXPR:
     case PG_QUERY__NODE__NODE_MIN_MAX_EXPR: {
       const bool coalesce = n->node_case == PG_QUERY__NODE__NODE_COALESCE_EXPR;
+      SrfBarrier barrier(&srfs, &no_srf_clause, coalesce ? "COALESCE" : "GREATEST/LEAST");
       const size_t na = coalesce ? n->coalesce_expr->n_args : n->min_max_expr->n_args;
       PgNode** an = coalesce ? n->coalesce_expr->args : n->min_max_expr->args;
       std::vector<std::unique_ptr<Expr>> args;

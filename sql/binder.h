@@ -96,6 +96,9 @@ class Binder {
   // replaced by kAggRef with index kSrfRefBase + position (sql/srf.h);
   // elsewhere they fail with 0A000.
   std::vector<SrfCall>* srfs = nullptr;
+  // While set (inside CASE, COALESCE...): the construct named in the 0A000
+  // for a set-returning call, which PostgreSQL forbids there.
+  const char* no_srf_clause = nullptr;
 
   // Provided by the query executor to bind subqueries.
   std::function<std::shared_ptr<SubqueryRunner>(const PgNode* select, const Scope& scope,

@@ -242,6 +242,7 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   Binder binder(*sc.eval, sc.param_types);
   InstallSubqueryBinder(binder, sc);
   if (s->n_values_lists > 0) {
+    binder.no_agg_clause = "VALUES";
     Scope empty;
     empty.parent = outer;
     return RunValues(s, sc, binder, empty);
@@ -475,6 +476,9 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
     // SRF values follow the (grouped) row and its window results.
     const int srf_base = static_cast<int>(width) + window_count;
     for (auto& e : proj.exprs) RebaseSrfRefs(e.get(), srf_base);
+    for (auto& c : srfs) {
+      for (auto& a : c.args) RebaseSrfRefs(a.get(), srf_base);
+    }
     for (auto* keys : {&sort_keys, &distinct_keys}) {
       for (auto& k : *keys) {
         if (k.expr) RebaseSrfRefs(k.expr.get(), srf_base);
@@ -508,10 +512,8 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   std::vector<Row> expanded;
   if (!srfs.empty()) {
     // ProjectSet: each row repeated with its set-returning calls' values.
-    for (const Row& r : *rows) {
-      CheckCancel(*sc.eval);
-      ExpandSrfRow(srfs, r, *sc.eval, &expanded);
-    }
+    expanded = std::move(*rows);
+    ExpandSrfLevels(srfs, &expanded, *sc.eval);
     rows = &expanded;
     stages.Rows(project_set_stage, expanded.size());
   }

@@ -4,6 +4,8 @@
 
 #include "sql/srf.h"
 
+#include <functional>
+
 #include "catalog/pg_error.h"
 #include "sql/binder.h"
 #include "sql/functions.h"
@@ -162,31 +164,24 @@ std::unique_ptr<Expr> Binder::BindSrfCall(const PgQuery__FuncCall* f, const std:
     throw e;
   };
   if (srfs == nullptr) {
-    const std::string clause = no_agg_clause;
+    const std::string clause = no_srf_clause != nullptr ? no_srf_clause : no_agg_clause;
     if (clause == "aggregate function calls" || clause == "window function calls") {
       fail(clause + " cannot contain set-returning function calls");
     }
     fail("set-returning functions are not allowed in " + clause);
   }
-  // Arguments are bound without SRF collection: nested set-returning calls
-  // (which PostgreSQL runs as stacked ProjectSet steps) are not supported.
-  std::vector<SrfCall>* saved = srfs;
-  srfs = nullptr;
+  // Calls nested in the arguments are collected first (lower slots) and
+  // run a level below this one.
   SrfCall call;
   call.name = name;
-  try {
-    for (size_t i = 0; i < f->n_args; i++) call.args.push_back(Bind(f->args[i], scope));
-  } catch (const PgError& e) {
-    srfs = saved;
-    if (e.message().rfind("set-returning functions are not allowed", 0) == 0) {
-      fail("nested set-returning functions are not supported");
+  for (size_t i = 0; i < f->n_args; i++) call.args.push_back(Bind(f->args[i], scope));
+  std::function<void(const Expr&)> nested = [&](const Expr& x) {
+    if (x.kind == Expr::Kind::kAggRef && x.index >= kSrfRefBase) {
+      call.level = std::max(call.level, (*srfs)[static_cast<size_t>(x.index - kSrfRefBase)].level + 1);
     }
-    throw;
-  } catch (...) {
-    srfs = saved;
-    throw;
-  }
-  srfs = saved;
+    for (const auto& a : x.args) nested(*a);
+  };
+  for (const auto& a : call.args) nested(*a);
   try {
     call.result_type = BindSrfArgs(name, &call.args, *this);
   } catch (PgError& e) {
@@ -201,6 +196,39 @@ std::unique_ptr<Expr> Binder::BindSrfCall(const PgQuery__FuncCall* f, const std:
   e->location = f->location;
   srfs->push_back(std::move(call));
   return e;
+}
+
+void ExpandSrfLevels(const std::vector<SrfCall>& calls, std::vector<Row>* rows, EvalContext& ctx) {
+  int levels = 0;
+  for (const auto& c : calls) levels = std::max(levels, c.level);
+  if (rows->empty()) return;
+  const size_t base = (*rows)[0].size();
+  for (auto& r : *rows) {
+    for (const auto& c : calls) r.push_back(Value::Null(c.result_type));
+  }
+  for (int level = 1; level <= levels; level++) {
+    std::vector<Row> out;
+    for (const Row& row : *rows) {
+      CheckCancel(ctx);
+      std::vector<std::vector<Value>> sets(calls.size());
+      size_t n = 0;
+      for (size_t k = 0; k < calls.size(); k++) {
+        if (calls[k].level != level) continue;
+        std::vector<Value> argv;
+        for (const auto& a : calls[k].args) argv.push_back(Eval(*a, row, ctx));
+        sets[k] = RunSrf(calls[k].name, argv, calls[k].result_type, ctx);
+        n = std::max(n, sets[k].size());
+      }
+      for (size_t i = 0; i < n; i++) {
+        Row r = row;
+        for (size_t k = 0; k < calls.size(); k++) {
+          if (calls[k].level == level) r[base + k] = i < sets[k].size() ? sets[k][i] : Value::Null(calls[k].result_type);
+        }
+        out.push_back(std::move(r));
+      }
+    }
+    *rows = std::move(out);
+  }
 }
 
 void RebaseSrfRefs(Expr* e, int base) {

@@ -26,6 +26,9 @@ struct SrfCall {
   std::string name;
   std::vector<std::unique_ptr<Expr>> args;
   uint32_t result_type = 0;
+  // 1 + the deepest level of the calls nested in args (PostgreSQL runs
+  // each level as its own ProjectSet, innermost first).
+  int level = 1;
 };
 
 // Whether name is one of the set-returning functions above.
@@ -42,6 +45,11 @@ std::vector<Value> RunSrf(const std::string& name, const std::vector<Value>& arg
 // The select list's SRF step: for one input row, the rows
 // [row..., srf values...] in lockstep (none when every call is empty).
 void ExpandSrfRow(const std::vector<SrfCall>& calls, const Row& row, EvalContext& ctx, std::vector<Row>* out);
+
+// The select list's ProjectSet steps over all rows: each row gets one slot
+// per call after its own columns (kAggRef(kSrfRefBase + i) rebased there),
+// then each level, innermost first, repeats the rows in lockstep.
+void ExpandSrfLevels(const std::vector<SrfCall>& calls, std::vector<Row>* rows, EvalContext& ctx);
 
 // Points kAggRef(kSrfRefBase + i) at column base + i.
 void RebaseSrfRefs(Expr* e, int base);
