@@ -302,6 +302,7 @@ bool IsLateral(const PgNode* item) {
 
 Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer);
 Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer);
+Relation FromRowsFrom(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer);
 
 // A LATERAL item joined to each row of `left`: the item is evaluated once per
 // left row, with that row as its innermost outer row. on: the join condition
@@ -366,10 +367,8 @@ Relation LateralJoin(Relation left, const PgNode* item, StmtContext& sc, Binder&
 // Set-returning functions in FROM (sql/srf.h), and any scalar function as
 // a one-row relation.
 Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer) {
-  if (rf->n_functions != 1 || rf->is_rowsfrom) {
-    throw PgError(sqlstate::kFeatureNotSupported, "ROWS FROM is not supported yet");
-  }
-  Relation r = FromFunctionRows(rf, sc, binder, outer);
+  Relation r = rf->n_functions != 1 || rf->is_rowsfrom ? FromRowsFrom(rf, sc, binder, outer)
+                                                       : FromFunctionRows(rf, sc, binder, outer);
   if (rf->ordinality) {
     // WITH ORDINALITY: a bigint column numbering the rows from 1, named by
     // the alias list's next name or "ordinality".
@@ -382,6 +381,45 @@ Relation FromFunction(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder&
     r.scope.columns.push_back(ord);
     for (size_t i = 0; i < r.rows.size(); i++) r.rows[i].push_back(Value::Int(oid::kInt8, static_cast<int64_t>(i + 1)));
   }
+  return r;
+}
+
+// ROWS FROM (f(...), g(...)): the set-returning functions side by side, the
+// shorter ones padded with NULL; one column each (no column definition lists).
+Relation FromRowsFrom(const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, const Scope* outer) {
+  Relation r;
+  std::vector<SrfCall> calls;
+  Scope arg_scope;
+  arg_scope.parent = outer;
+  for (size_t i = 0; i < rf->n_functions; i++) {
+    const PgQuery__List* pair = rf->functions[i]->list;
+    const PgNode* call = pair->items[0];
+    if (pair->n_items > 1 && pair->items[1]->node_case == PG_QUERY__NODE__NODE_LIST && pair->items[1]->list->n_items > 0) {
+      throw PgError(sqlstate::kFeatureNotSupported, "column definition lists are not supported");
+    }
+    if (call->node_case != PG_QUERY__NODE__NODE_FUNC_CALL) {
+      throw PgError(sqlstate::kFeatureNotSupported, "this kind of function in ROWS FROM is not supported yet");
+    }
+    const PgQuery__FuncCall* f = call->func_call;
+    SrfCall c;
+    c.name = std::string(NodeString(f->funcname[f->n_funcname - 1]));
+    const std::string name = c.name;
+    if (IsSetReturningName(c.name)) {
+      for (size_t k = 0; k < f->n_args; k++) c.args.push_back(binder.Bind(f->args[k], arg_scope));
+      c.result_type = BindSrfArgs(c.name, &c.args, binder);
+    } else {
+      c.name.clear();  // a scalar function: one row (RunSrf)
+      c.args.push_back(binder.Bind(call, arg_scope));
+      c.result_type = c.args[0]->type;
+    }
+    ScopeColumn col;
+    col.qualifier = rf->alias != nullptr ? std::string(rf->alias->aliasname) : name;
+    col.name = rf->alias != nullptr && rf->alias->n_colnames > i ? std::string(NodeString(rf->alias->colnames[i])) : name;
+    col.type = c.result_type;
+    r.scope.columns.push_back(std::move(col));
+    calls.push_back(std::move(c));
+  }
+  if (!sc.describe_only) ExpandSrfRow(calls, Row{}, *sc.eval, &r.rows);
   return r;
 }
 

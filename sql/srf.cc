@@ -120,6 +120,7 @@ uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>
 
 std::vector<Value> RunSrf(const std::string& name, const std::vector<Value>& argv, uint32_t result_type,
                           EvalContext& ctx) {
+  if (name.empty()) return {argv[0]};  // a scalar function's value in ROWS FROM
   for (const auto& v : argv) {
     if (v.null) return {};  // all of them are strict
   }

@@ -38,7 +38,9 @@ bool IsSetReturningName(std::string_view name);
 // type (unnest takes one array here). Throws 42883 when no variant fits.
 uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>* args, Binder& binder);
 
-// The values a call returns for evaluated arguments (already coerced).
+// The values a call returns for evaluated arguments (already coerced). An
+// empty name stands for a scalar function in ROWS FROM: its one value,
+// bound as args[0].
 std::vector<Value> RunSrf(const std::string& name, const std::vector<Value>& argv, uint32_t result_type,
                           EvalContext& ctx);
 
