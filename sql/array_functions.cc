@@ -153,6 +153,20 @@ Value ArraySlice(std::span<const Value> a, EvalContext&) {
   return Value::Array(type, std::move(out));
 }
 
+Value ArrayAssign(std::span<const Value> a, EvalContext&) {
+  if (a[1].null) throw PgError(sqlstate::kNullValueNotAllowed, "array subscript in assignment must not be null");
+  ValueArray v = a[0].null ? ValueArray{} : *a[0].arr;
+  const int64_t i = a[1].i;
+  if (i < 1 || (v.empty() && i != 1)) {
+    throw PgError(sqlstate::kFeatureNotSupported, "arrays with a lower bound other than 1 are not supported");
+  }
+  if (i > 100000000) throw PgError(sqlstate::kProgramLimitExceeded, "array size exceeds the maximum allowed (134217727)");
+  const uint32_t elem = ArrayElementType(a[0].type);
+  if (static_cast<size_t>(i) > v.size()) v.resize(static_cast<size_t>(i), Value::Null(elem));
+  v[static_cast<size_t>(i - 1)] = a[2];
+  return Value::Array(a[0].type, std::move(v));
+}
+
 bool ResolveArrayFunction(std::string_view name, std::span<const uint32_t> t, ResolvedFn* out) {
   uint32_t at = 0, et = 0;
   if ((name == "array_append" || name == "array_remove" || name == "array_positions") && t.size() == 2 &&

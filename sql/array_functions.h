@@ -21,4 +21,9 @@ bool ResolveArrayOperator(std::string_view op, uint32_t left, uint32_t right, Re
 // bound is passed as INT32_MIN / INT32_MAX. Strict.
 Value ArraySlice(std::span<const Value> args, EvalContext& ctx);
 
+// UPDATE ... SET a[i] = v with args (array, int4 i, element v), not strict:
+// subscripts past the end pad with NULLs; a NULL array takes a[1] only
+// (arrays here always start at 1), else 0A000; a NULL subscript is 22004.
+Value ArrayAssign(std::span<const Value> args, EvalContext& ctx);
+
 }  // namespace immu::sql

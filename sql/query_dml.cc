@@ -2,6 +2,7 @@
 // the transaction; DELETE writes a tombstone. Nothing is overwritten.
 
 #include "catalog/pg_error.h"
+#include "sql/array_functions.h"
 #include "sql/index_writer.h"
 #include "sql/on_conflict.h"
 #include "sql/query_cte.h"
@@ -339,8 +340,16 @@ void BindAssignments(PgNode* const* targets, size_t n, const TableDef& t, const 
               rt->location);
       }
     }
-    if (rt->n_indirection > 0) throw PgError(sqlstate::kFeatureNotSupported, "assignment to a subscript or field is not supported yet");
     const ColumnDef& col = t.columns[static_cast<size_t>(c)];
+    std::unique_ptr<Expr> subscript;  // SET a[i] = v
+    if (rt->n_indirection > 0) {
+      const PgNode* ind = rt->indirection[0];
+      if (rt->n_indirection != 1 || ind->node_case != PG_QUERY__NODE__NODE_A_INDICES || ind->a_indices->is_slice ||
+          ArrayElementType(col.type_oid) == 0) {
+        throw PgError(sqlstate::kFeatureNotSupported, "assignment to this subscript or field is not supported yet");
+      }
+      subscript = binder.Coerce(binder.Bind(ind->a_indices->uidx, scope), oid::kInt4, -1, false);
+    }
     const PgNode* val = rt->val;
     if (val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
       const auto* m = val->multi_assign_ref;
@@ -353,10 +362,31 @@ void BindAssignments(PgNode* const* targets, size_t n, const TableDef& t, const 
       }
       val = row->args[m->colno - 1];
     }
+    if (subscript && val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) {
+      throw PgError(sqlstate::kFeatureNotSupported, "DEFAULT for an array element is not supported");
+    }
+    const uint32_t target = subscript ? ArrayElementType(col.type_oid) : col.type_oid;
     std::unique_ptr<Expr> e = val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT
                                   ? BindDefault(t, static_cast<size_t>(c), binder)
-                                  : binder.Coerce(binder.Bind(val, scope), col.type_oid, col.typmod, false,
+                                  : binder.Coerce(binder.Bind(val, scope), target, col.typmod, false,
                                                   ("column \"" + col.name + "\"").c_str());
+    if (subscript) {
+      // The whole new array: the old one with the element replaced.
+      auto old = std::make_unique<Expr>();
+      old->kind = Expr::Kind::kColumn;
+      old->index = c;
+      old->type = col.type_oid;
+      auto assign = std::make_unique<Expr>();
+      assign->kind = Expr::Kind::kFunc;
+      assign->fn = ArrayAssign;
+      assign->strict = false;
+      assign->type = col.type_oid;
+      assign->name = col.name;
+      assign->args.push_back(std::move(old));
+      assign->args.push_back(std::move(subscript));
+      assign->args.push_back(std::move(e));
+      e = std::move(assign);
+    }
     sets->emplace_back(static_cast<size_t>(c), std::move(e));
   }
 }
