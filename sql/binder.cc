@@ -30,8 +30,6 @@ Value MakeArray(std::span<const Value> a, EvalContext&) {
   return Value::Array(a[0].type, ValueArray(a.begin() + 1, a.end()));
 }
 
-// arr[i]: 1-based for arrays, 0-based for int2vector/oidvector (as stored
-// in PostgreSQL's catalogs); NULL outside the bounds.
 // Forbids set-returning calls while binding a construct that PostgreSQL
 // evaluates conditionally (CASE, COALESCE, GREATEST/LEAST).
 class SrfBarrier {
@@ -55,6 +53,8 @@ class SrfBarrier {
   const char* saved_clause_;
 };
 
+// arr[i]: 1-based for arrays, 0-based for int2vector/oidvector (as stored
+// in PostgreSQL's catalogs); NULL outside the bounds.
 Value Subscript(std::span<const Value> a, EvalContext&) {
   const uint32_t elem = ArrayElementType(a[0].type);
   const int64_t lower = a[0].type == oid::kInt2Vector || a[0].type == oid::kOidVector ? 0 : 1;
