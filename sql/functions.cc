@@ -107,6 +107,8 @@ Value NotLike(std::span<const Value> a, EvalContext&) { return Value::Bool(!Like
 Value ILike(std::span<const Value> a, EvalContext&) { return Value::Bool(LikeMatch(a[0].s, a[1].s, true)); }
 Value NotILike(std::span<const Value> a, EvalContext&) { return Value::Bool(!LikeMatch(a[0].s, a[1].s, true)); }
 
+}  // namespace
+
 // POSIX regular expressions (~, ~*, !~, !~*) through RE2, whose syntax
 // covers what clients send (psql's "^(name)$" patterns, anchors, classes).
 // Compiled patterns are cached per thread, most recently used first.
@@ -136,6 +138,9 @@ const RE2& CompiledRegex(const std::string& pattern, bool case_insensitive) {
   }
   return *cache.lru.front().second;
 }
+
+namespace {
+
 Value RegexMatch(std::span<const Value> a, EvalContext&) {
   return Value::Bool(RE2::PartialMatch(a[0].s, CompiledRegex(a[1].s, false)));
 }

@@ -13,6 +13,10 @@
 
 #include "sql/expr.h"
 
+namespace re2 {
+class RE2;
+}  // namespace re2
+
 namespace immu::sql {
 
 struct ResolvedFn {
@@ -45,6 +49,9 @@ bool IsStringCategory(uint32_t t);
 // The common type of two types for arithmetic, comparison, UNION, CASE...
 // (unknown adopts the other side). Throws 42804 when there is none.
 uint32_t CommonType(uint32_t a, uint32_t b, const char* context);
+
+// A pattern compiled by RE2 (cached per thread); 2201B when invalid.
+const re2::RE2& CompiledRegex(const std::string& pattern, bool case_insensitive);
 
 // LIKE with a backslash escape (PostgreSQL's default).
 bool LikeMatch(std::string_view text, std::string_view pattern, bool case_insensitive);

@@ -4,6 +4,8 @@
 
 #include "sql/srf.h"
 
+#include <re2/re2.h>
+
 #include <functional>
 
 #include "catalog/pg_error.h"
@@ -94,10 +96,77 @@ std::vector<Value> SteppedSeries(const std::vector<Value>& argv, uint32_t t, Eva
   return out;
 }
 
+// regexp_matches / regexp_split_to_table: the matches of pattern in s as
+// byte ranges, PostgreSQL's way: with 'g' every match, the search resuming
+// at the match's end (one character further after an empty one); split
+// ignores empty matches at the end of s or right after the previous match.
+struct RegexMatches {
+  std::vector<std::vector<re2::StringPiece>> groups;  // [0]: the whole match
+};
+
+RegexMatches FindMatches(const std::string& s, const std::string& pattern, const std::string& flags, bool split) {
+  bool global = false, icase = false;
+  for (char f : flags) {
+    if (f == 'g') global = true;
+    else if (f == 'i') icase = true;
+    else if (f == 'c') icase = false;
+    else throw PgError(sqlstate::kInvalidParameterValue, std::string("invalid regular expression option: \"") + f + "\"");
+  }
+  if (split) global = true;
+  const re2::RE2& re = CompiledRegex(pattern, icase);
+  const int n = re.NumberOfCapturingGroups() + 1;
+  RegexMatches out;
+  std::vector<re2::StringPiece> m(static_cast<size_t>(n));
+  size_t start = 0, prev_end = 0;
+  while (start <= s.size() && re.Match(s, start, s.size(), re2::RE2::UNANCHORED, m.data(), n)) {
+    const size_t so = static_cast<size_t>(m[0].data() - s.data()), eo = so + m[0].size();
+    if (!split || (so < s.size() && eo > prev_end)) {
+      out.groups.push_back(m);
+      prev_end = eo;
+    }
+    if (!global) break;
+    start = eo;
+    if (so == eo) {  // step over one UTF-8 character
+      start++;
+      while (start < s.size() && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) start++;
+    }
+  }
+  return out;
+}
+
+std::vector<Value> RegexpMatches(const std::vector<Value>& argv) {
+  const std::string& s = argv[0].s;
+  RegexMatches found = FindMatches(s, argv[1].s, argv.size() > 2 ? argv[2].s : "", false);
+  std::vector<Value> out;
+  for (const auto& g : found.groups) {
+    ValueArray elems;
+    for (size_t i = g.size() > 1 ? 1 : 0; i < g.size(); i++) {
+      elems.push_back(g[i].data() == nullptr ? Value::Null(oid::kText) : Value::Str(oid::kText, std::string(g[i])));
+    }
+    out.push_back(Value::Array(ArrayTypeOf(oid::kText), std::move(elems)));
+  }
+  return out;
+}
+
+std::vector<Value> RegexpSplit(const std::vector<Value>& argv) {
+  const std::string& s = argv[0].s;
+  RegexMatches found = FindMatches(s, argv[1].s, argv.size() > 2 ? argv[2].s : "", true);
+  std::vector<Value> out;
+  size_t begin = 0;
+  for (const auto& g : found.groups) {
+    const size_t so = static_cast<size_t>(g[0].data() - s.data());
+    out.push_back(Value::Str(oid::kText, s.substr(begin, so - begin)));
+    begin = so + g[0].size();
+  }
+  out.push_back(Value::Str(oid::kText, s.substr(begin)));
+  return out;
+}
+
 }  // namespace
 
 bool IsSetReturningName(std::string_view name) {
-  return name == "generate_series" || name == "generate_subscripts" || name == "unnest";
+  return name == "generate_series" || name == "generate_subscripts" || name == "unnest" || name == "regexp_matches" ||
+         name == "regexp_split_to_table";
 }
 
 uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>* args, Binder& binder) {
@@ -108,6 +177,14 @@ uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>
     const uint32_t elem = ArrayElementType(a[0]->type);
     if (elem == 0) NoSuchFunction(name, a);
     return elem;
+  }
+  if (name == "regexp_matches" || name == "regexp_split_to_table") {
+    if (a.size() != 2 && a.size() != 3) NoSuchFunction(name, a);
+    for (auto& e : a) {
+      if (!IsStringCategory(e->type)) NoSuchFunction(name, a);
+      e = binder.Coerce(std::move(e), oid::kText, -1, false);
+    }
+    return name == "regexp_matches" ? ArrayTypeOf(oid::kText) : oid::kText;
   }
   if (name == "generate_subscripts") {
     if ((a.size() != 2 && a.size() != 3) || ArrayElementType(a[0]->type) == 0) NoSuchFunction(name, a);
@@ -125,6 +202,8 @@ std::vector<Value> RunSrf(const std::string& name, const std::vector<Value>& arg
     if (v.null) return {};  // all of them are strict
   }
   if (name == "unnest") return std::vector<Value>(argv[0].arr->begin(), argv[0].arr->end());
+  if (name == "regexp_matches") return RegexpMatches(argv);
+  if (name == "regexp_split_to_table") return RegexpSplit(argv);
   if (name == "generate_subscripts") {
     // One-dimensional arrays only: dimension 1 has subscripts lower..upper
     // (int2vector and oidvector start at 0); other dimensions none.

@@ -1,6 +1,7 @@
 #pragma once
 // Set-returning functions: generate_series (integers, numeric, timestamps
-// with an interval step), generate_subscripts and unnest, shared by FROM
+// with an interval step), generate_subscripts, unnest, regexp_matches and
+// regexp_split_to_table (RE2 syntax), shared by FROM
 // (query_from.cc) and the select list (query_select.cc).
 //
 // In the select list the binder replaces each call by kAggRef(kSrfRefBase
