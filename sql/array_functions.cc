@@ -8,6 +8,7 @@
 #include <climits>
 
 #include "catalog/pg_error.h"
+#include "sql/srf.h"
 #include "sql/value_io.h"
 
 namespace immu::sql {
@@ -196,6 +197,14 @@ bool ResolveArrayFunction(std::string_view name, std::span<const uint32_t> t, Re
   }
   if (name == "string_to_array" && (t.size() == 2 || t.size() == 3)) {
     *out = {StringToArray, ArrayTypeOf(oid::kText), std::vector<uint32_t>(t.size(), oid::kText), false};
+    return true;
+  }
+  if ((name == "regexp_match" || name == "regexp_split_to_array") && (t.size() == 2 || t.size() == 3)) {
+    for (uint32_t x : t) {
+      if (!IsStringCategory(x)) return false;
+    }
+    *out = {name == "regexp_match" ? RegexpMatch : RegexpSplitToArray, ArrayTypeOf(oid::kText),
+            std::vector<uint32_t>(t.size(), oid::kText)};
     return true;
   }
   if ((name == "array_dims" || name == "array_ndims") && t.size() == 1 && ArrayElementType(t[0]) != 0) {

@@ -2,7 +2,8 @@
 // Array functions and operators beyond the catalog's (sql/system_functions.cc):
 // containment (@>, <@, &&), array_append/prepend/cat/remove/replace,
 // array_positions, array_position with a start, string_to_array,
-// array_dims/ndims, and slices a[l:u]. One-dimensional arrays with lower
+// array_dims/ndims, regexp_match/regexp_split_to_array (sql/srf.cc), and
+// slices a[l:u]. One-dimensional arrays with lower
 // bound 1, as everywhere in the engine.
 
 #include <span>

@@ -311,6 +311,20 @@ void ExpandSrfLevels(const std::vector<SrfCall>& calls, std::vector<Row>* rows, 
   }
 }
 
+Value RegexpMatch(std::span<const Value> a, EvalContext&) {
+  std::vector<Value> argv(a.begin(), a.end());
+  if (argv.size() > 2 && argv[2].s.find('g') != std::string::npos) {
+    throw PgError(sqlstate::kInvalidParameterValue, "regexp_match() does not support the \"global\" option",
+                  "", "Use the regexp_matches function instead.");
+  }
+  std::vector<Value> rows = RegexpMatches(argv);
+  return rows.empty() ? Value::Null(ArrayTypeOf(oid::kText)) : rows[0];
+}
+
+Value RegexpSplitToArray(std::span<const Value> a, EvalContext&) {
+  return Value::Array(ArrayTypeOf(oid::kText), RegexpSplit(std::vector<Value>(a.begin(), a.end())));
+}
+
 void RebaseSrfRefs(Expr* e, int base) {
   if (e->kind == Expr::Kind::kAggRef && e->index >= kSrfRefBase) e->index = base + (e->index - kSrfRefBase);
   for (auto& a : e->args) RebaseSrfRefs(a.get(), base);

@@ -10,6 +10,7 @@
 // with NULL (PostgreSQL 10+ lockstep semantics).
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,12 @@ void ExpandSrfRow(const std::vector<SrfCall>& calls, const Row& row, EvalContext
 // per call after its own columns (kAggRef(kSrfRefBase + i) rebased there),
 // then each level, innermost first, repeats the rows in lockstep.
 void ExpandSrfLevels(const std::vector<SrfCall>& calls, std::vector<Row>* rows, EvalContext& ctx);
+
+// The scalar forms (text, pattern [, flags]) -> text[]: regexp_match (the
+// first match's groups, NULL when none; 'g' is 22023) and
+// regexp_split_to_array. Strict.
+Value RegexpMatch(std::span<const Value> args, EvalContext& ctx);
+Value RegexpSplitToArray(std::span<const Value> args, EvalContext& ctx);
 
 // Points kAggRef(kSrfRefBase + i) at column base + i.
 void RebaseSrfRefs(Expr* e, int base);
