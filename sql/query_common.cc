@@ -169,8 +169,7 @@ std::string DefaultColumnName(const PgNode* n) {
   }
 }
 
-void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out,
-                    bool allow_srf) {
+void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out) {
   for (size_t i = 0; i < n; i++) {
     const PgQuery__ResTarget* rt = targets[i]->res_target;
     const PgNode* val = rt->val;
@@ -195,7 +194,6 @@ void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder
           rc.column_attnum = col.attnum;
           out->columns.push_back(rc);
           out->exprs.push_back(std::move(e));
-          out->srf.push_back(false);
         }
         if (!qualifier.empty() && !any) {
           PgError e(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + qualifier + "\"");
@@ -211,16 +209,6 @@ void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder
       }
     }
     const std::string name = rt->name != nullptr && *rt->name ? std::string(rt->name) : DefaultColumnName(val);
-    uint32_t elem = 0;
-    if (auto srf = allow_srf ? BindSetReturningTarget(val, scope, binder, &elem) : nullptr) {
-      Expr probe;
-      probe.type = elem;
-      out->columns.push_back(MakeResultColumn(name, probe));
-      out->exprs.push_back(std::move(srf));
-      out->srf.push_back(true);
-      out->has_srf = true;
-      continue;
-    }
     auto e = binder.Bind(val, scope);
     if (e->type == oid::kUnknown) e = binder.Coerce(std::move(e), oid::kText, -1, false);
     ResultColumn rc = MakeResultColumn(name, *e);
@@ -231,7 +219,6 @@ void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder
     }
     out->columns.push_back(rc);
     out->exprs.push_back(std::move(e));
-    out->srf.push_back(false);
   }
 }
 

@@ -53,21 +53,9 @@ QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope
 struct Projection {
   std::vector<std::unique_ptr<Expr>> exprs;
   std::vector<ResultColumn> columns;
-  // Per column: a set-returning function whose expression yields an array
-  // to expand into rows (only with allow_srf; see ExpandSetReturningRow).
-  std::vector<bool> srf;
-  bool has_srf = false;
 };
-void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out,
-                    bool allow_srf = false);
-
-// Set-returning functions in a select list (sql/srf_targets.cc). Binds a
-// top-level unnest/generate_subscripts/generate_series call to an
-// expression yielding an array of *elem_type; nullptr when val is not one.
-std::unique_ptr<Expr> BindSetReturningTarget(const PgNode* val, const Scope& scope, Binder& binder, uint32_t* elem_type);
-// Appends the rows one projected row expands to: one per element of the
-// longest set-returning column (others NULL-padded); none when all are empty.
-void ExpandSetReturningRow(const Projection& proj, Row values, std::vector<Row>* out);
+// Set-returning calls bind only where binder.srfs is set (sql/srf.h).
+void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out);
 
 // Output name PostgreSQL gives an unnamed select-list expression.
 std::string DefaultColumnName(const PgNode* n);

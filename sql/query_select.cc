@@ -346,7 +346,7 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   std::vector<SrfCall> srfs;  // set-returning calls of the select list and ORDER BY
   binder.srfs = &srfs;
   Projection proj;
-  BindTargetList(s->target_list, s->n_target_list, scope, binder, &proj, /*allow_srf=*/true);
+  BindTargetList(s->target_list, s->n_target_list, scope, binder, &proj);
   std::unique_ptr<Expr> having;
   if (s->having_clause != nullptr) {
     binder.windows = nullptr;
@@ -519,21 +519,14 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   }
   for (const Row& r : *rows) {
     CheckCancel(*sc.eval);
-    Row values;
-    values.reserve(proj.exprs.size());
-    for (const auto& e : proj.exprs) values.push_back(Eval(*e, r, *sc.eval));
-    std::vector<Row> expanded;  // set-returning functions make several rows of one
-    if (proj.has_srf) ExpandSetReturningRow(proj, std::move(values), &expanded);
-    else expanded.push_back(std::move(values));
-    for (Row& out_row : expanded) {
-      Tagged t;
-      t.out = std::move(out_row);
-      for (const auto& k : sort_keys) t.keys.push_back(k.expr ? Eval(*k.expr, r, *sc.eval) : t.out[static_cast<size_t>(k.output)]);
-      for (const auto& k : distinct_keys) {
-        t.dkeys.push_back(k.expr ? Eval(*k.expr, r, *sc.eval) : t.out[static_cast<size_t>(k.output)]);
-      }
-      result.push_back(std::move(t));
+    Tagged t;
+    t.out.reserve(proj.exprs.size());
+    for (const auto& e : proj.exprs) t.out.push_back(Eval(*e, r, *sc.eval));
+    for (const auto& k : sort_keys) t.keys.push_back(k.expr ? Eval(*k.expr, r, *sc.eval) : t.out[static_cast<size_t>(k.output)]);
+    for (const auto& k : distinct_keys) {
+      t.dkeys.push_back(k.expr ? Eval(*k.expr, r, *sc.eval) : t.out[static_cast<size_t>(k.output)]);
     }
+    result.push_back(std::move(t));
   }
   if (s->n_distinct_clause > 0 && !distinct_on) {
     std::unordered_map<std::string, bool> seen;
