@@ -298,6 +298,9 @@ Value AdvisoryUnlockAll(std::span<const Value>, EvalContext& ctx) {
   return Value::Null(oid::kVoid);
 }
 
+// pg_typeof(any): the argument's type (NULLs keep theirs).
+Value TypeOf(std::span<const Value> a, EvalContext&) { return Value::Int(oid::kRegtype, a[0].type); }
+
 struct SysFn {
   const char* name;
   ScalarFn fn;
@@ -320,6 +323,7 @@ const std::vector<SysFn>& SysFunctions() {
       {"setval", SetvalFn, kInt8, {kRegclass, kInt8, kBool}},
       {"lastval", LastvalFn, kInt8, {}},
       {"gen_random_uuid", GenRandomUuid, kUuid, {}},
+      {"pg_typeof", TypeOf, kRegtype, {0}, false},
       {"pg_advisory_lock", AdvisoryLock, kVoid, {kInt8}},
       {"pg_advisory_lock", AdvisoryLock, kVoid, {kInt4, kInt4}},
       {"pg_try_advisory_lock", AdvisoryTryLock, kBool, {kInt8}},
