@@ -91,6 +91,30 @@ echo "INSERT INTO bench_ins (v, t) VALUES (random(), 'payload') RETURNING id;" >
 p=$(tps "$pg_conn" -n -f "$tmp/ins.sql" -M prepared -c 8 -j 8)
 o=$(tps "$im_conn" -n -f "$tmp/ins.sql" -M prepared -c 8 -j 8)
 record "insert returning c=8 prepared" "tps" "${p%/*}" "${o%/*}"
+echo "== mixed ORM-style workload (secondary-index point read, short join, update), 8 clients"
+for conn in "$pg_conn" "$im_conn"; do
+  psql "$conn" -q -v ON_ERROR_STOP=1 <<'SQL'
+DROP TABLE IF EXISTS bench_posts;
+DROP TABLE IF EXISTS bench_authors;
+CREATE TABLE bench_authors (id serial PRIMARY KEY, email text NOT NULL UNIQUE, name text NOT NULL);
+CREATE TABLE bench_posts (id serial PRIMARY KEY, author_id int NOT NULL REFERENCES bench_authors,
+                          title text NOT NULL, views int NOT NULL DEFAULT 0, created timestamptz DEFAULT now());
+CREATE INDEX bench_posts_author ON bench_posts (author_id);
+INSERT INTO bench_authors (email, name) SELECT 'user' || g || '@x.org', 'name ' || g FROM generate_series(1, 10000) g;
+INSERT INTO bench_posts (author_id, title) SELECT 1 + g % 10000, 'post ' || g FROM generate_series(1, 100000) g;
+SQL
+done
+cat >"$tmp/orm.sql" <<'SQL'
+\set a random(1, 10000)
+\set p random(1, 100000)
+SELECT id, name FROM bench_authors WHERE email = 'user' || :a || '@x.org';
+SELECT p.id, p.title, a.name FROM bench_posts p INNER JOIN bench_authors a ON a.id = p.author_id WHERE p.author_id = :a ORDER BY p.id LIMIT 10;
+UPDATE bench_posts SET views = views + 1 WHERE id = :p;
+SQL
+p=$(tps "$pg_conn" -n -f "$tmp/orm.sql" -M prepared -c 8 -j 8)
+o=$(tps "$im_conn" -n -f "$tmp/orm.sql" -M prepared -c 8 -j 8)
+record "mixed ORM-style c=8 prepared" "tps" "${p%/*}" "${o%/*}"
+record "mixed ORM-style c=8 prepared" "failed_tx" "${p#*/}" "${o#*/}"
 record "after all" "rss_mib" "$(($(rss_kb "$pg_pid") / 1024))" "$(($(rss_kb "$im_pid") / 1024))"
 record "after all" "disk_mib" "$(du -sm "$pg_dir" | cut -f1)" "$(du -sm "$tmp/im" | cut -f1)"
 

@@ -67,6 +67,11 @@ struct StmtContext {
   // Set while a SELECT runs: a WITH seen then is not the statement's own
   // (data-modifying CTEs are allowed only at the top level).
   bool nested = false;
+  // The WHERE clause of the SELECT whose FROM item (a join) is being built:
+  // its simple comparisons over one table are applied to that table's rows
+  // early (and may pick an index) where that cannot change the result
+  // (tables on the non-nullable side of joins); nullptr: none.
+  const PgNode* pushdown_where = nullptr;
   // EXPLAIN: executors record their plan here (plan.h); nullptr: not explaining.
   PlanRecorder* plan = nullptr;
 };

@@ -48,6 +48,79 @@ void LockSelectedRows(StmtContext& sc, const TableDef& t, const PgNode* where, B
   *rows = std::move(kept);
 }
 
+namespace {
+
+// A comparison simple enough to push: column/constant/parameter operands
+// (possibly cast), no subqueries or function calls.
+bool SimpleOperand(const PgNode* n) {
+  switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_COLUMN_REF:
+    case PG_QUERY__NODE__NODE_A_CONST:
+    case PG_QUERY__NODE__NODE_PARAM_REF:
+      return true;
+    case PG_QUERY__NODE__NODE_TYPE_CAST:
+      return n->type_cast->arg != nullptr && SimpleOperand(n->type_cast->arg);
+    default:
+      return false;
+  }
+}
+
+void PushableConjuncts(const PgNode* n, std::vector<const PgNode*>* out) {
+  if (n->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR && n->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
+    for (size_t i = 0; i < n->bool_expr->n_args; i++) PushableConjuncts(n->bool_expr->args[i], out);
+    return;
+  }
+  if (n->node_case == PG_QUERY__NODE__NODE_A_EXPR && n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
+      n->a_expr->lexpr != nullptr && n->a_expr->rexpr != nullptr && SimpleOperand(n->a_expr->lexpr) &&
+      SimpleOperand(n->a_expr->rexpr)) {
+    out->push_back(n);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Expr> BindPushableConjuncts(const PgNode* where, const Scope& scope, Binder& binder) {
+  std::vector<const PgNode*> conjuncts;
+  PushableConjuncts(where, &conjuncts);
+  std::unique_ptr<Expr> all;
+  for (const PgNode* c : conjuncts) {
+    // A conjunct naming another table does not bind here: not pushable.
+    // Only column references resolved in this scope (level 0) count.
+    std::unique_ptr<Expr> e;
+    try {
+      Scope local = scope;
+      local.parent = nullptr;  // enclosing-query columns would make it correlated: keep it simple
+      e = binder.BindCondition(c, local, "WHERE");
+    } catch (const PgError&) {
+      continue;
+    }
+    if (!all) {
+      all = std::move(e);
+      continue;
+    }
+    auto both = std::make_unique<Expr>();
+    both->kind = Expr::Kind::kAnd;
+    both->type = oid::kBool;
+    both->args.push_back(std::move(all));
+    both->args.push_back(std::move(e));
+    all = std::move(both);
+  }
+  return all;
+}
+
+Relation BuildFromPushingDown(const PgNode* item, const PgNode* where, StmtContext& sc, Binder& binder,
+                              const Scope* outer) {
+  if (where == nullptr || item->node_case != PG_QUERY__NODE__NODE_JOIN_EXPR) return BuildFrom(item, sc, binder, outer);
+  const PgNode* saved = sc.pushdown_where;
+  sc.pushdown_where = where;
+  struct Restore {
+    StmtContext& sc;
+    const PgNode* saved;
+    ~Restore() { sc.pushdown_where = saved; }
+  } restore{sc, saved};
+  return BuildFrom(item, sc, binder, outer);
+}
+
 Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where, Binder* binder,
                       const Scope* outer) {
   if (sc.ctes != nullptr) {
@@ -82,7 +155,16 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
       r.scope.columns[i].name = NodeString(rv->alias->colnames[i]);
     }
   }
+  // Conjuncts pushed down from an enclosing SELECT's WHERE (see
+  // StmtContext::pushdown_where): those that bind over this table alone.
+  std::unique_ptr<Expr> pushed_cond;
+  if (where == nullptr && sc.pushdown_where != nullptr && binder != nullptr && !sc.describe_only) {
+    Scope scope = r.scope;
+    scope.parent = outer;
+    pushed_cond = BindPushableConjuncts(sc.pushdown_where, scope, *binder);
+  }
   std::optional<KeyRange> range;
+  if (pushed_cond) range = PrimaryKeyRange(t, pushed_cond.get(), *sc.eval);
   if (where != nullptr && binder != nullptr && (!sc.describe_only || sc.plan != nullptr)) {
     // The WHERE clause of a single-table query may pin the primary key.
     Scope scope = r.scope;
@@ -101,6 +183,9 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
     return r;
   }
   ScanTableRange(sc, t, range, &r.rows, nullptr);
+  if (pushed_cond) {
+    std::erase_if(r.rows, [&](const Row& row) { return !EvalPredicate(*pushed_cond, row, *sc.eval); });
+  }
   plan.Rows(r.rows.size());
   return r;
 }
@@ -160,8 +245,16 @@ Relation FromJoin(const PgQuery__JoinExpr* j, StmtContext& sc, Binder& binder, c
                                                  "Nested Loop Full Join", "Nested Loop Right Join"};
   PlanScope plan(sc.plan, j, kJoinLabels[std::clamp(static_cast<int>(j->jointype), 0, 4)], !sc.describe_only);
   if (j->quals != nullptr && plan.node() != nullptr) plan.Detail("Join Filter: " + PlanExprText(j->quals));
+  // WHERE conjuncts may be pushed only into the sides whose rows a failing
+  // conjunct would remove anyway: not the NULL-extended side of an outer join.
+  const PgNode* pushed = sc.pushdown_where;
+  const bool left_ok = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_INNER || j->jointype == PG_QUERY__JOIN_TYPE__JOIN_LEFT;
+  const bool right_ok = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_INNER || j->jointype == PG_QUERY__JOIN_TYPE__JOIN_RIGHT;
+  sc.pushdown_where = left_ok ? pushed : nullptr;
   Relation left = BuildFrom(j->larg, sc, binder, outer);
+  sc.pushdown_where = right_ok ? pushed : nullptr;
   Relation right = BuildFrom(j->rarg, sc, binder, outer);
+  sc.pushdown_where = pushed;
   Relation out;
   out.scope.columns = left.scope.columns;
   out.scope.columns.insert(out.scope.columns.end(), right.scope.columns.begin(), right.scope.columns.end());
@@ -507,7 +600,7 @@ Relation BuildFrom(const PgNode* item, StmtContext& sc, Binder& binder, const Sc
       return r;
     }
     case PG_QUERY__NODE__NODE_RANGE_VAR:
-      return FromRangeVar(item->range_var, sc);
+      return FromRangeVar(item->range_var, sc, nullptr, &binder, outer);
     case PG_QUERY__NODE__NODE_JOIN_EXPR:
       return FromJoin(item->join_expr, sc, binder, outer);
     case PG_QUERY__NODE__NODE_RANGE_SUBSELECT:

@@ -40,6 +40,12 @@ void AddTableScope(const TableDef& t, const std::string& qualifier, Scope* scope
 Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode* where = nullptr,
                       Binder* binder = nullptr, const Scope* outer = nullptr);
 Relation BuildFrom(const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer);
+// The conjuncts of where that are simple comparisons binding over scope
+// alone, ANDed (nullptr when none).
+std::unique_ptr<Expr> BindPushableConjuncts(const PgNode* where, const Scope& scope, Binder& binder);
+// BuildFrom with where's simple one-table comparisons pushed into joins.
+Relation BuildFromPushingDown(const PgNode* item, const PgNode* where, StmtContext& sc, Binder& binder,
+                              const Scope* outer);
 bool IsLateral(const PgNode* item);
 // Joins each row of left with the rows a LATERAL item yields for it.
 Relation LateralJoin(Relation left, const PgNode* item, StmtContext& sc, Binder& binder, const Scope* outer,

@@ -223,8 +223,13 @@ QueryResult RunSelect(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope
   struct Nesting {
     StmtContext& sc;
     bool saved;
-    ~Nesting() { sc.nested = saved; }
-  } nesting{sc, sc.nested};
+    const PgNode* saved_pushdown;
+    ~Nesting() {
+      sc.nested = saved;
+      sc.pushdown_where = saved_pushdown;
+    }
+  } nesting{sc, sc.nested, sc.pushdown_where};
+  sc.pushdown_where = nullptr;  // an enclosing query's WHERE never reaches this query's tables
   sc.nested = true;
   if (s->with_clause == nullptr) return RunSelectBody(s, sc, outer);
   WithScope with(s->with_clause, sc, outer, true, top);
@@ -278,7 +283,8 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
     }
     Relation item = s->n_from_clause == 1 && fi->node_case == PG_QUERY__NODE__NODE_RANGE_VAR && s->where_clause != nullptr
                         ? FromRangeVar(fi->range_var, sc, s->where_clause, &binder, outer)
-                        : BuildFrom(fi, sc, binder, outer);
+                        : BuildFromPushingDown(fi, s->n_from_clause == 1 ? s->where_clause : nullptr, sc,
+                                               binder, outer);
     if (s->n_from_clause == 1 && plan.node() != nullptr) item_node = FindPlanChild(plan.node(), FromItemKey(fi));
     if (s->n_from_clause > 1 && s->where_clause != nullptr && !sc.describe_only) {
       FilterItem(s->where_clause, &item, sc);
