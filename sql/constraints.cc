@@ -22,9 +22,19 @@ void CollectColumns(const Expr& e, std::vector<int>* out) {
   }
 }
 
-// PostgreSQL's ChooseConstraintName: table_columns_suffix, made unique
+// The constraint's own name (42710 when t has one by that name already),
+// else PostgreSQL's ChooseConstraintName: table_middle_suffix, made unique
 // with a number.
-std::string ChooseName(const TableDef& t, const std::string& middle, const std::string& suffix) {
+std::string ConstraintName(const TableDef& t, const PgQuery__Constraint* con, const std::string& middle,
+                           const std::string& suffix) {
+  if (con->conname != nullptr && *con->conname) {
+    const std::string name = con->conname;
+    if (ConstraintNameTaken(t, name)) {
+      Throw(sqlstate::kDuplicateObject, "constraint \"" + name + "\" for relation \"" + t.name + "\" already exists",
+            con->location);
+    }
+    return name;
+  }
   const std::string base = t.name + (middle.empty() ? "" : "_" + middle) + "_" + suffix;
   std::string name = base;
   for (int n = 1; ConstraintNameTaken(t, name); n++) name = base + std::to_string(n);
@@ -75,23 +85,15 @@ CheckDef MakeCheck(StmtContext& sc, const TableDef& t, const PgQuery__Constraint
   CheckDef d;
   d.expr = DeparseExpr(con->raw_expr);
   d.not_valid = con->skip_validation;
-  if (con->conname != nullptr && *con->conname) {
-    d.name = con->conname;
-    if (ConstraintNameTaken(t, d.name)) {
-      Throw(sqlstate::kDuplicateObject, "constraint \"" + d.name + "\" for relation \"" + t.name + "\" already exists",
-            con->location);
-    }
-  } else {
-    std::vector<int> cols;
-    CollectColumns(*e, &cols);
-    std::string middle;
-    if (column != nullptr) {
-      middle = *column;
-    } else if (cols.size() == 1) {
-      middle = t.columns[static_cast<size_t>(cols[0])].name;
-    }
-    d.name = ChooseName(t, middle, "check");
+  std::vector<int> cols;
+  CollectColumns(*e, &cols);
+  std::string middle;
+  if (column != nullptr) {
+    middle = *column;
+  } else if (cols.size() == 1) {
+    middle = t.columns[static_cast<size_t>(cols[0])].name;
   }
+  d.name = ConstraintName(t, con, middle, "check");
   return d;
 }
 
@@ -166,19 +168,11 @@ ForeignKeyDef MakeForeignKey(StmtContext& sc, const TableDef& t, const PgQuery__
   fk.deferrable = con->deferrable;
   fk.initially_deferred = con->initdeferred;
   fk.not_valid = con->skip_validation;
-  if (con->conname != nullptr && *con->conname) {
-    fk.name = con->conname;
-    if (ConstraintNameTaken(t, fk.name)) {
-      Throw(sqlstate::kDuplicateObject, "constraint \"" + fk.name + "\" for relation \"" + t.name + "\" already exists",
-            con->location);
-    }
-  } else {
-    std::string middle;
-    for (size_t i = 0; i < fk.columns.size(); i++) {
-      middle += (i ? "_" : "") + t.columns[static_cast<size_t>(fk.columns[i])].name;
-    }
-    fk.name = ChooseName(t, middle, "fkey");
+  std::string middle;
+  for (size_t i = 0; i < fk.columns.size(); i++) {
+    middle += (i ? "_" : "") + t.columns[static_cast<size_t>(fk.columns[i])].name;
   }
+  fk.name = ConstraintName(t, con, middle, "fkey");
   return fk;
 }
 

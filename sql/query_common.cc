@@ -68,6 +68,15 @@ std::string CreationSchema(StmtContext& sc, const char* schemaname, int location
   Throw(sqlstate::kInvalidSchemaName, "no schema has been selected to create in", location);
 }
 
+std::string RowText(const Row& row, EvalContext& ctx) {
+  std::string s = "(";
+  for (size_t i = 0; i < row.size(); i++) {
+    if (i > 0) s += ", ";
+    s += row[i].null ? "null" : ToText(row[i], ctx.vc);
+  }
+  return s + ")";
+}
+
 std::vector<uint32_t> ColumnTypes(const TableDef& t) {
   std::vector<uint32_t> types;
   types.reserve(t.columns.size());

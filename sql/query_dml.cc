@@ -15,15 +15,6 @@ namespace immu::sql {
 
 namespace {
 
-std::string RowText(const Row& row, EvalContext& ctx) {
-  std::string s = "(";
-  for (size_t i = 0; i < row.size(); i++) {
-    if (i > 0) s += ", ";
-    s += row[i].null ? "null" : ToText(row[i], ctx.vc);
-  }
-  return s + ")";
-}
-
 // The RETURNING list bound over scope (the target table, then any FROM or
 // USING relations): rows are evaluated as they are written.
 class Returning {

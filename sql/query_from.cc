@@ -129,8 +129,10 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
   Relation travel;
   if (TimeTravelFrom(rv, sc, where, binder, outer, &travel)) return travel;  // periods, HISTORY OF, DIFF OF (query_history.cc)
   const std::string schema = rv->schemaname != nullptr ? rv->schemaname : "";
-  if (schema == "pg_catalog" || schema == "information_schema" ||
-      (schema.empty() && FindRelationInPath(sc, "", rv->relname) == nullptr)) {
+  const bool system_schema = schema == "pg_catalog" || schema == "information_schema";
+  // One lookup: a user relation found here is the one read below.
+  const TableDef* found = system_schema ? nullptr : FindRelationInPath(sc, schema, rv->relname);
+  if (system_schema || (schema.empty() && found == nullptr)) {
     Relation sys;
     const std::string qualifier = rv->alias != nullptr && rv->alias->aliasname != nullptr && *rv->alias->aliasname
                                       ? rv->alias->aliasname
@@ -144,7 +146,7 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
       return sys;
     }
   }
-  const TableDef& t = LookupTable(sc, rv);
+  const TableDef& t = found != nullptr ? *found : LookupTable(sc, rv);  // LookupTable: 42P01 or a pg_catalog.x
   if (t.kind == 'v') return ExpandView(sc, t, rv);
   if (t.kind == 'S') return SequenceRelation(sc, t, rv->alias != nullptr ? rv->alias->aliasname : t.name);
   Relation r;

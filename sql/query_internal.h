@@ -111,6 +111,8 @@ ResultColumn MakeResultColumn(const std::string& name, const Expr& e);
   throw e;
 }
 
+// "(1, null, abc)": a row as error DETAILs show it ("Failing row contains ...").
+std::string RowText(const Row& row, EvalContext& ctx);
 // Row-writing checks shared by INSERT, UPDATE and COPY.
 void CheckNotNull(const TableDef& t, const Row& row, EvalContext& ctx);
 [[noreturn]] void DuplicateKey(const TableDef& t, const Row& row, EvalContext& ctx);

@@ -9,15 +9,6 @@ namespace immu::sql {
 
 namespace {
 
-std::string RowText(const Row& row, EvalContext& ctx) {
-  std::string s = "(";
-  for (size_t i = 0; i < row.size(); i++) {
-    if (i > 0) s += ", ";
-    s += row[i].null ? "null" : ToText(row[i], ctx.vc);
-  }
-  return s + ")";
-}
-
 std::vector<Value> Pick(const Row& row, const std::vector<int>& columns) {
   std::vector<Value> v;
   for (int c : columns) v.push_back(row[static_cast<size_t>(c)]);

@@ -30,20 +30,37 @@ SequenceRef SerialSequence(const TableDef& t, size_t c) {
   r.def.owned_by_table = t.oid;
   r.def.owned_by_column = static_cast<int16_t>(c);
   r.name = SequenceName(t, c);
+  r.schema = t.schema;
   r.oid = SequenceOid(t, c);
   return r;
+}
+
+SequenceRef StandaloneSequence(const TableDef& t) {
+  SequenceRef r;
+  r.owner = t.oid;
+  r.column = 0;
+  r.def = t.sequence;
+  r.name = t.name;
+  r.schema = t.schema;
+  r.oid = t.oid;
+  return r;
+}
+
+std::vector<SequenceRef> CatalogSequences(const Catalog& catalog) {
+  std::vector<SequenceRef> out;
+  for (const auto& [id, t] : catalog.tables()) {
+    if (t.kind == 'S') out.push_back(StandaloneSequence(t));
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      if (t.columns[c].serial && !t.columns[c].dropped) out.push_back(SerialSequence(t, c));
+    }
+  }
+  return out;
 }
 
 std::optional<SequenceRef> FindSequence(const Catalog& catalog, uint32_t oid) {
   if (const TableDef* t = catalog.FindByOid(oid)) {
     if (t->kind != 'S') return std::nullopt;
-    SequenceRef r;
-    r.owner = t->oid;
-    r.column = 0;
-    r.def = t->sequence;
-    r.name = t->name;
-    r.oid = t->oid;
-    return r;
+    return StandaloneSequence(*t);
   }
   const RelationRef rel = FindRelation(catalog, oid);
   if (rel.kind == 'S' && rel.table != nullptr) return SerialSequence(*rel.table, static_cast<size_t>(rel.column));

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "sql/expr.h"
@@ -24,6 +25,7 @@ struct SequenceRef {
   uint16_t column = 0;  // 0 for standalone sequences, the column otherwise
   SequenceDef def;
   std::string name;
+  std::string schema;
   uint32_t oid = 0;     // the sequence's relation oid (pg_class)
 };
 
@@ -31,6 +33,11 @@ struct SequenceRef {
 std::optional<SequenceRef> FindSequence(const Catalog& catalog, uint32_t oid);
 // The implicit sequence of serial/identity column c of t.
 SequenceRef SerialSequence(const TableDef& t, size_t c);
+// A standalone sequence (t.kind == 'S').
+SequenceRef StandaloneSequence(const TableDef& t);
+// Every sequence of the catalog, standalone and serial, in table order (the
+// catalog views list them from here).
+std::vector<SequenceRef> CatalogSequences(const Catalog& catalog);
 // The bounds of a sequence of integer type (int2, int4, int8).
 void SequenceBounds(uint32_t type, int64_t* min, int64_t* max);
 

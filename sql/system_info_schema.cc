@@ -3,6 +3,7 @@
 // checks PostgreSQL reports there) and sequences, from the catalog. The
 // other views (views, routines, triggers, ...) are present and empty.
 
+#include "sql/sequences.h"
 #include "sql/system_internal.h"
 
 namespace immu::sql {
@@ -252,45 +253,23 @@ void Views(StmtContext& sc, RowBuilder& b) {
 }
 
 void Sequences(StmtContext& sc, RowBuilder& b) {
-  for (const auto& [id, t] : Cat(sc).tables()) {
-    if (t.kind == 'S') {
-      const SequenceDef& q = t.sequence;
-      const int bits = q.type_oid == oid::kInt2 ? 16 : q.type_oid == oid::kInt4 ? 32 : 64;
-      b.Begin()
-          .Set("sequence_catalog", NameV(sc.eval->database))
-          .Set("sequence_schema", NameV(t.schema))
-          .Set("sequence_name", NameV(t.name))
-          .Set("data_type", Str(FormatType(q.type_oid, -1)))
-          .Set("numeric_precision", Int4V(bits))
-          .Set("numeric_precision_radix", Int4V(2))
-          .Set("numeric_scale", Int4V(0))
-          .Set("start_value", Str(std::to_string(q.start)))
-          .Set("minimum_value", Str(std::to_string(q.min_value)))
-          .Set("maximum_value", Str(std::to_string(q.max_value)))
-          .Set("increment", Str(std::to_string(q.increment)))
-          .Set("cycle_option", Yes(q.cycle))
-          .End();
-    }
-    for (size_t c = 0; c < t.columns.size(); c++) {
-      const ColumnDef& col = t.columns[c];
-      if (!col.serial || col.dropped) continue;
-      const int bits = col.type_oid == oid::kInt2 ? 16 : col.type_oid == oid::kInt4 ? 32 : 64;
-      const std::string max = bits == 16 ? "32767" : bits == 32 ? "2147483647" : "9223372036854775807";
-      b.Begin()
-          .Set("sequence_catalog", NameV(sc.eval->database))
-          .Set("sequence_schema", NameV(t.schema))
-          .Set("sequence_name", NameV(SequenceName(t, c)))
-          .Set("data_type", Str(FormatType(col.type_oid, -1)))
-          .Set("numeric_precision", Int4V(bits))
-          .Set("numeric_precision_radix", Int4V(2))
-          .Set("numeric_scale", Int4V(0))
-          .Set("start_value", Str("1"))
-          .Set("minimum_value", Str("1"))
-          .Set("maximum_value", Str(max))
-          .Set("increment", Str("1"))
-          .Set("cycle_option", Yes(false))
-          .End();
-    }
+  for (const SequenceRef& s : CatalogSequences(Cat(sc))) {
+    const SequenceDef& q = s.def;
+    const int bits = q.type_oid == oid::kInt2 ? 16 : q.type_oid == oid::kInt4 ? 32 : 64;
+    b.Begin()
+        .Set("sequence_catalog", NameV(sc.eval->database))
+        .Set("sequence_schema", NameV(s.schema))
+        .Set("sequence_name", NameV(s.name))
+        .Set("data_type", Str(FormatType(q.type_oid, -1)))
+        .Set("numeric_precision", Int4V(bits))
+        .Set("numeric_precision_radix", Int4V(2))
+        .Set("numeric_scale", Int4V(0))
+        .Set("start_value", Str(std::to_string(q.start)))
+        .Set("minimum_value", Str(std::to_string(q.min_value)))
+        .Set("maximum_value", Str(std::to_string(q.max_value)))
+        .Set("increment", Str(std::to_string(q.increment)))
+        .Set("cycle_option", Yes(q.cycle))
+        .End();
   }
 }
 

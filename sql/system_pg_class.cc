@@ -2,6 +2,7 @@
 // pg_tables, pg_indexes, pg_sequence, pg_sequences: generated from the
 // catalog's TableDefs and the emulated system relations themselves.
 
+#include "sql/sequences.h"
 #include "sql/system_internal.h"
 
 namespace immu::sql {
@@ -295,75 +296,37 @@ void PgIndexes(StmtContext& sc, RowBuilder& b) {
   }
 }
 
-constexpr int64_t MaxFor(uint32_t type) {
-  return type == oid::kInt2 ? 32767 : type == oid::kInt4 ? 2147483647 : INT64_MAX;
-}
-
 void PgSequence(StmtContext& sc, RowBuilder& b) {
-  for (const auto& [id, t] : Cat(sc).tables()) {
-    if (t.kind == 'S') {
-      const SequenceDef& q = t.sequence;
-      b.Begin()
-          .Set("seqrelid", OidV(t.oid))
-          .Set("seqtypid", OidV(q.type_oid))
-          .Set("seqstart", Int8V(q.start))
-          .Set("seqincrement", Int8V(q.increment))
-          .Set("seqmax", Int8V(q.max_value))
-          .Set("seqmin", Int8V(q.min_value))
-          .Set("seqcache", Int8V(q.cache))
-          .Set("seqcycle", BoolV(q.cycle))
-          .End();
-    }
-    for (size_t c = 0; c < t.columns.size(); c++) {
-      const ColumnDef& col = t.columns[c];
-      if (!col.serial || col.dropped) continue;
-      b.Begin()
-          .Set("seqrelid", OidV(SequenceOid(t, c)))
-          .Set("seqtypid", OidV(col.type_oid))
-          .Set("seqstart", Int8V(1))
-          .Set("seqincrement", Int8V(1))
-          .Set("seqmax", Int8V(MaxFor(col.type_oid)))
-          .Set("seqmin", Int8V(1))
-          .Set("seqcache", Int8V(1))
-          .Set("seqcycle", BoolV(false))
-          .End();
-    }
+  for (const SequenceRef& s : CatalogSequences(Cat(sc))) {
+    const SequenceDef& q = s.def;
+    b.Begin()
+        .Set("seqrelid", OidV(s.oid))
+        .Set("seqtypid", OidV(q.type_oid))
+        .Set("seqstart", Int8V(q.start))
+        .Set("seqincrement", Int8V(q.increment))
+        .Set("seqmax", Int8V(q.max_value))
+        .Set("seqmin", Int8V(q.min_value))
+        .Set("seqcache", Int8V(q.cache))
+        .Set("seqcycle", BoolV(q.cycle))
+        .End();
   }
 }
 
 void PgSequences(StmtContext& sc, RowBuilder& b) {
-  for (const auto& [id, t] : Cat(sc).tables()) {
-    if (t.kind == 'S') {
-      const SequenceDef& q = t.sequence;
-      b.Begin()
-          .Set("schemaname", NameV(t.schema))
-          .Set("sequencename", NameV(t.name))
-          .Set("sequenceowner", NameV(kSuperuserName))
-          .Set("data_type", Value::Int(oid::kRegtype, q.type_oid))
-          .Set("start_value", Int8V(q.start))
-          .Set("min_value", Int8V(q.min_value))
-          .Set("max_value", Int8V(q.max_value))
-          .Set("increment_by", Int8V(q.increment))
-          .Set("cycle", BoolV(q.cycle))
-          .Set("cache_size", Int8V(q.cache))
-          .End();
-    }
-    for (size_t c = 0; c < t.columns.size(); c++) {
-      const ColumnDef& col = t.columns[c];
-      if (!col.serial || col.dropped) continue;
-      b.Begin()
-          .Set("schemaname", NameV(t.schema))
-          .Set("sequencename", NameV(SequenceName(t, c)))
-          .Set("sequenceowner", NameV(kSuperuserName))
-          .Set("data_type", Value::Int(oid::kRegtype, col.type_oid))
-          .Set("start_value", Int8V(1))
-          .Set("min_value", Int8V(1))
-          .Set("max_value", Int8V(MaxFor(col.type_oid)))
-          .Set("increment_by", Int8V(1))
-          .Set("cycle", BoolV(false))
-          .Set("cache_size", Int8V(1))
-          .End();
-    }
+  for (const SequenceRef& s : CatalogSequences(Cat(sc))) {
+    const SequenceDef& q = s.def;
+    b.Begin()
+        .Set("schemaname", NameV(s.schema))
+        .Set("sequencename", NameV(s.name))
+        .Set("sequenceowner", NameV(kSuperuserName))
+        .Set("data_type", Value::Int(oid::kRegtype, q.type_oid))
+        .Set("start_value", Int8V(q.start))
+        .Set("min_value", Int8V(q.min_value))
+        .Set("max_value", Int8V(q.max_value))
+        .Set("increment_by", Int8V(q.increment))
+        .Set("cycle", BoolV(q.cycle))
+        .Set("cache_size", Int8V(q.cache))
+        .End();
   }
 }
 
