@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# compat-tests/upstream.sh [run options] [SUITE... | all]: starts a fresh
+# build/bin/immudb and a throwaway PostgreSQL 15, then runs
+# compat-tests/upstream/run with PostgreSQL as the baseline. The test command
+# calls it with --fast all (the CI slice); without arguments it runs every
+# suite in full (the figures in docs/COMPATIBILITY.md).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/compat-tests/lib.sh"
+bin=${IMMUDB_BIN:-$root/build/bin/immudb}
+pg_port=${UPSTREAM_PG_PORT:-55462}
+[ -x "$bin" ] || { echo "upstream: $bin not built" >&2; exit 1; }
+[ $# -gt 0 ] || set -- all
+tmp=$(mktemp -d)
+cleanup() {
+  [ -n "${IMMUDB_PID:-}" ] && kill -KILL "$IMMUDB_PID" 2>/dev/null || true
+  "$root/scripts/pg_reference.sh" stop "$pg_port" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+port=$(free_port)
+start_immudb "$bin" "$tmp/data" "$port" upstream-pw "$tmp/server.log"
+"$root/scripts/pg_reference.sh" start "$pg_port" >/dev/null
+env_immudb "$port" upstream-pw
+rc=0
+"$root/compat-tests/upstream/run" --baseline "$pg_port" "$@" || rc=$?
+stop_immudb || { echo "upstream: server did not stop cleanly" >&2; tail -n 30 "$tmp/server.log"; rc=1; }
+exit "$rc"
