@@ -74,6 +74,31 @@ grep -q 'password authentication failed for user "immudb"' <<<"$err" ||
   fail "wrong password gave: $err"
 echo "psql_smoke: wrong password refused ok"
 
+# CREATE DATABASE: a new, empty database one can connect to; dropping it
+# while a session is connected is refused (55006); pg_stat_activity shows
+# the other session; the dropped store is kept under .dropped/.
+psql "$base sslmode=disable" -XAtq -v ON_ERROR_STOP=1 -c "CREATE DATABASE smoke_db" || fail "CREATE DATABASE"
+other=${base/dbname=defaultdb/dbname=smoke_db}
+out=$(psql "$other sslmode=disable" -XAt -v ON_ERROR_STOP=1 \
+  -c "CREATE TABLE t (a int)" -c "INSERT INTO t VALUES (7)" -c "SELECT current_database(), sum(a) FROM t") ||
+  fail "session in smoke_db"
+tail -n1 <<<"$out" | grep -qx "smoke_db|7" || fail "smoke_db session gave: $out"
+out=$(psql "$base sslmode=disable" -XAtc "SELECT count(*) FROM t" 2>&1) && fail "defaultdb sees smoke_db's table: $out"
+psql "$other sslmode=disable" -XAtc "SELECT pg_sleep(3)" >/dev/null 2>&1 &
+sleeper=$!
+sleep 1
+out=$(psql "$base sslmode=disable" -XAtc \
+  "SELECT datname, state, query FROM pg_stat_activity WHERE datname = 'smoke_db'") || fail "pg_stat_activity"
+grep -q "^smoke_db|active|SELECT pg_sleep(3)$" <<<"$out" || fail "pg_stat_activity gave: $out"
+err=$(psql "$base sslmode=disable" -XAtc "DROP DATABASE smoke_db" 2>&1) && fail "dropped a database in use"
+grep -q 'is being accessed by other users' <<<"$err" || fail "DROP DATABASE in use gave: $err"
+wait "$sleeper"
+psql "$base sslmode=disable" -XAtq -v ON_ERROR_STOP=1 -c "DROP DATABASE smoke_db" || fail "DROP DATABASE"
+ls "$tmp"/data/.dropped/smoke_db.* >/dev/null || fail "the dropped store was not kept"
+err=$(psql "$other sslmode=disable" -XAtc "SELECT 1" 2>&1) && fail "connected to a dropped database"
+grep -q 'database "smoke_db" does not exist' <<<"$err" || fail "connecting to a dropped database gave: $err"
+echo "psql_smoke: CREATE/DROP DATABASE, pg_stat_activity ok"
+
 kill -TERM "$server_pid"
 rc=0
 wait "$server_pid" || rc=$?

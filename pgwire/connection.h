@@ -72,6 +72,9 @@ struct ConnectionOptions {
   // The tls-server-end-point data of our certificate (TlsServerEndPoint):
   // when set, SCRAM-SHA-256-PLUS is offered on TLS connections.
   std::string tls_server_end_point;
+  // The peer, for pg_stat_activity (empty: unknown).
+  std::string client_addr;
+  int32_t client_port = -1;
   // Fixed SCRAM server nonce (tests only); empty = random.
   std::string scram_nonce_for_testing;
 };

@@ -87,6 +87,8 @@ void Connection::HandleStartupMessage(const StartupPacket& p) {
 
   session_options_.user = user_;
   session_options_.database = database_;
+  session_options_.client_addr = options_.client_addr;
+  session_options_.client_port = options_.client_port;
   session_options_.application_name = std::string(p.Get(kParamApplicationName));
   for (const auto& [name, value] : p.parameters) {
     if (name == kParamUser || name == kParamDatabase || name == kParamApplicationName ||

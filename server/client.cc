@@ -13,8 +13,14 @@ namespace immu::server {
 namespace {
 
 pgwire::ConnectionOptions ConnectionOptionsFor(bool tls, bool admitted, const std::string& secret,
-                                               const std::string& end_point) {
+                                               const std::string& end_point, const tcp::socket& s) {
   pgwire::ConnectionOptions o;
+  boost::system::error_code ec;
+  const tcp::endpoint ep = s.remote_endpoint(ec);
+  if (!ec) {
+    o.client_addr = ep.address().to_string();
+    o.client_port = ep.port();
+  }
   o.tls_available = tls;
   o.tls_server_end_point = end_point;
   o.too_many_connections = !admitted;
@@ -37,7 +43,7 @@ Server::Client::Client(Server* server, tcp::socket socket, bool admitted)
       socket_(std::move(socket)),
       conn_(server->engine_, server->users_, &server->cancels_,
             ConnectionOptionsFor(server->impl_->ssl != nullptr, admitted, server->server_secret_,
-                                 server->tls_end_point_)),
+                                 server->tls_end_point_, socket_)),
       read_buf_(new char[kReadBufferSize]),
       auth_timer_(server->impl_->io),
       admitted_(admitted),

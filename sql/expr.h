@@ -20,6 +20,7 @@
 
 namespace immu {
 class Catalog;
+class Cluster;
 class Transaction;
 }  // namespace immu
 
@@ -46,6 +47,9 @@ struct EvalContext {
   const std::map<std::string, std::string>* settings = nullptr;
   // The server's roles for pg_roles and friends; may be nullptr.
   const UserDirectory* users = nullptr;
+  // Other databases and live sessions (pg_database, pg_stat_activity);
+  // nullptr in engine-less tests.
+  const Cluster* cluster = nullptr;
   int32_t backend_pid = 0;
   // nextval/currval/setval/lastval state of the session; may be nullptr.
   SessionSequences* sequences = nullptr;

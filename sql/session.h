@@ -138,6 +138,7 @@ class Session {
 
 // Options of a new session, from the StartupMessage.
 class UserDirectory;  // sql/user_directory.h
+class Cluster;        // sql/cluster.h
 
 struct SessionOptions {
   std::string user;
@@ -148,6 +149,11 @@ struct SessionOptions {
   // Roles for CREATE/ALTER/DROP ROLE and pg_roles; the engine fills it from
   // EngineOptions::users when unset. nullptr: no role management.
   UserDirectory* users = nullptr;
+  // The client's address for pg_stat_activity (empty: local/unknown).
+  std::string client_addr;
+  int32_t client_port = -1;
+  // Set by the engine: other databases and sessions (sql/cluster.h).
+  Cluster* cluster = nullptr;
 };
 
 class Engine {

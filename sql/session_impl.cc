@@ -7,6 +7,7 @@
 #include "sql/copy.h"
 #include "sql/query_history.h"
 #include "sql/query_internal.h"
+#include "sql/query_database.h"
 #include "sql/query_role.h"
 #include "sql/system_tables.h"
 
@@ -110,8 +111,9 @@ class NullSink : public RowSink {
 
 }  // namespace
 
-SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std::string& server_version)
-    : db_(db), options_(options) {
+SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityBoard::Entry> activity,
+                         const SessionOptions& options, const std::string& server_version)
+    : db_owner_(std::move(db)), db_(db_owner_.get()), activity_(std::move(activity)), options_(options) {
   for (const auto& [k, v] : ReportedDefaults()) params_[k] = v;
   for (const auto& [k, v] : OtherDefaults()) params_[k] = v;
   params_["server_version"] = server_version;
@@ -121,7 +123,8 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
     params_["is_superuser"] = role && role->superuser ? "on" : "off";
   }
   params_["application_name"] = options.application_name;
-  eval_.database = db->name();
+  eval_.database = db_->name();
+  eval_.cluster = options.cluster;
   eval_.user = options.user;
   eval_.application_name = options.application_name;
   eval_.cancel = &cancel_;
@@ -129,7 +132,7 @@ SessionImpl::SessionImpl(Database* db, const SessionOptions& options, const std:
   eval_.settings = &params_;
   eval_.users = options.users;
   eval_.backend_pid = options.backend_pid;
-  sequences_ = std::make_unique<SessionSequences>(db);
+  sequences_ = std::make_unique<SessionSequences>(db_);
   eval_.sequences = sequences_.get();
   eval_.session = this;
   eval_.deadline = &deadline_;
@@ -431,6 +434,18 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
   QueryResult r;
   *handled = true;
   if (IsRoleStatement(stmt)) return RunRoleStatement(stmt, options_.users, options_.user, notices);
+  if (IsDatabaseStatement(stmt)) {
+    DatabaseStatementContext dc;
+    dc.cluster = options_.cluster;
+    dc.current_database = db_->name();
+    if (options_.users != nullptr) {
+      const std::optional<RoleInfo> role = options_.users->Find(options_.user);
+      dc.superuser = role && role->superuser;
+    }
+    dc.in_transaction_block = in_block_;
+    dc.notices = notices;
+    return RunDatabaseStatement(stmt, dc);
+  }
   switch (stmt->node_case) {
     case PG_QUERY__NODE__NODE_TRANSACTION_STMT: {
       const auto* t = stmt->transaction_stmt;
@@ -780,7 +795,13 @@ void SessionImpl::SendRows(const QueryResult& r, const std::vector<int16_t>& for
   }
 }
 
+SessionImpl::IdleOnExit::~IdleOnExit() {
+  if (s->activity_) s->activity_->Idle(s->TransactionStatus(), NowPgMicros());
+}
+
 void SessionImpl::SimpleQuery(std::string_view sql, RowSink& sink, std::vector<ExecResult>* results) {
+  if (activity_) activity_->StatementStart(sql, NowPgMicros(), txn_start_);
+  IdleOnExit idle{this};
   std::unique_ptr<ParseTree> tree;
   try {
     tree = ParseTree::Parse(sql);
@@ -959,6 +980,7 @@ ExecResult SessionImpl::Execute(const std::string& portal, int64_t max_rows, Row
     return er;
   }
   if (!p.executed) {
+    if (activity_) activity_->StatementStart(p.stmt->sql, NowPgMicros(), txn_start_);
     try {
       std::vector<uint32_t> types = p.stmt->param_types;
       p.result = RunStatement(*p.stmt->tree, 0, p.params, &types, &sink, false);
@@ -1023,6 +1045,7 @@ void SessionImpl::CloseStatement(const std::string& name) { prepared_.erase(name
 void SessionImpl::ClosePortal(const std::string& name) { portals_.erase(name); }
 
 void SessionImpl::Sync() {
+  IdleOnExit idle{this};
   portals_.erase("");
   if (!in_block_) {
     portals_.clear();

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sql/activity_board.h"
 #include "sql/cursors.h"
 #include "sql/database.h"
 #include "sql/parser.h"
@@ -23,7 +24,10 @@ namespace immu::sql {
 
 class SessionImpl : public Session {
  public:
-  SessionImpl(Database* db, const SessionOptions& options, const std::string& server_version);
+  // db and activity: the engine's shared references (a session keeps its
+  // database open and stays on pg_stat_activity while it lives).
+  SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityBoard::Entry> activity,
+              const SessionOptions& options, const std::string& server_version);
   ~SessionImpl() override;
 
   void SimpleQuery(std::string_view sql, RowSink& sink, std::vector<ExecResult>* results) override;
@@ -81,7 +85,14 @@ class SessionImpl : public Session {
   void SendRows(const QueryResult& r, const std::vector<int16_t>& formats, size_t begin, size_t end, RowSink& sink);
   void PrepareEval(const std::vector<Value>* params);
 
+  std::shared_ptr<Database> db_owner_;
   Database* db_;
+  std::shared_ptr<ActivityBoard::Entry> activity_;
+  // pg_stat_activity: back to idle (with the transaction state) on scope exit.
+  struct IdleOnExit {
+    SessionImpl* s;
+    ~IdleOnExit();
+  };
   SessionOptions options_;
   std::atomic<bool> cancel_{false};
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "catalog/pg_error.h"
+#include "sql/cluster.h"
 #include "sql/functions.h"
 #include <openssl/rand.h>
 
@@ -253,7 +254,9 @@ Value ToRegclass(std::span<const Value> a, EvalContext& ctx) {
   }
 }
 
-Value PostmasterStart(std::span<const Value>, EvalContext& ctx) { return Value::Int(oid::kTimestampTz, ctx.vc.dt.now); }
+Value PostmasterStart(std::span<const Value>, EvalContext& ctx) {
+  return Value::Int(oid::kTimestampTz, ctx.cluster != nullptr ? ctx.cluster->StartTime() : ctx.vc.dt.now);
+}
 Value TxidCurrent(std::span<const Value>, EvalContext& ctx) { return Int8V(ctx.vc.dt.now & 0x7fffffff); }
 
 // Without partitioning, a relation's only "ancestor" is itself: the

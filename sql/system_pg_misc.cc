@@ -3,6 +3,7 @@
 // the statistics views for this session. Relations without a producer
 // here are present and empty (pg_description, pg_inherits, pg_policy ...).
 
+#include "sql/cluster.h"
 #include "sql/system_internal.h"
 #include "sql/user_directory.h"
 
@@ -88,19 +89,23 @@ void PgAm(StmtContext&, RowBuilder& b) {
 }
 
 void PgDatabase(StmtContext& sc, RowBuilder& b) {
-  const std::string& name = sc.eval->database;
-  b.Begin()
-      .Set("oid", OidV(DatabaseOid(name)))
-      .Set("datname", NameV(name))
-      .Set("datdba", OidV(kSuperuserOid))
-      .Set("encoding", Int4V(6))  // UTF8
-      .Set("datlocprovider", CharV('c'))
-      .Set("datallowconn", BoolV(true))
-      .Set("datconnlimit", Int4V(-1))
-      .Set("dattablespace", OidV(1663))
-      .Set("datcollate", TextV("C"))
-      .Set("datctype", TextV("C"))
-      .End();
+  std::vector<std::string> names{sc.eval->database};
+  if (sc.eval->cluster != nullptr) names = sc.eval->cluster->DatabaseNames();
+  for (const std::string& name : names) {
+    b.Begin()
+        .Set("oid", OidV(DatabaseOid(name)))
+        .Set("datname", NameV(name))
+        .Set("datdba", OidV(kSuperuserOid))
+        .Set("encoding", Int4V(6))  // UTF8
+        .Set("datlocprovider", CharV('c'))
+        .Set("datistemplate", BoolV(false))
+        .Set("datallowconn", BoolV(true))
+        .Set("datconnlimit", Int4V(-1))
+        .Set("dattablespace", OidV(1663))
+        .Set("datcollate", TextV("C"))
+        .Set("datctype", TextV("C"))
+        .End();
+  }
 }
 
 struct Role {
@@ -230,17 +235,44 @@ void PgLanguage(StmtContext&, RowBuilder& b) {
   }
 }
 
+// Every live session when the engine has a cluster, else this one.
 void PgStatActivity(StmtContext& sc, RowBuilder& b) {
-  b.Begin()
-      .Set("datid", OidV(DatabaseOid(sc.eval->database)))
-      .Set("datname", NameV(sc.eval->database))
-      .Set("pid", Int4V(sc.eval->backend_pid))
-      .Set("usesysid", OidV(kSuperuserOid))
-      .Set("usename", NameV(sc.eval->user))
-      .Set("application_name", TextV(sc.eval->application_name))
-      .Set("state", TextV("active"))
-      .Set("backend_type", TextV("client backend"))
-      .End();
+  std::vector<SessionActivity> all;
+  if (sc.eval->cluster != nullptr) all = sc.eval->cluster->Activity();
+  if (all.empty()) {
+    SessionActivity me;
+    me.pid = sc.eval->backend_pid;
+    me.database = sc.eval->database;
+    me.user = sc.eval->user;
+    me.application_name = sc.eval->application_name;
+    me.state = "active";
+    all.push_back(me);
+  }
+  auto role_oid = [&](const std::string& user) {
+    if (sc.eval->users == nullptr) return kSuperuserOid;
+    const std::optional<RoleInfo> r = sc.eval->users->Find(user);
+    return r ? r->oid : 0u;
+  };
+  auto ts = [](int64_t t) { return t == 0 ? Value::Null(oid::kTimestampTz) : Value::Int(oid::kTimestampTz, t); };
+  for (const SessionActivity& a : all) {
+    b.Begin()
+        .Set("datid", OidV(DatabaseOid(a.database)))
+        .Set("datname", NameV(a.database))
+        .Set("pid", Int4V(a.pid))
+        .Set("usesysid", OidV(role_oid(a.user)))
+        .Set("usename", NameV(a.user))
+        .Set("application_name", TextV(a.application_name))
+        .Set("client_addr", a.client_addr.empty() ? Value::Null(oid::kText) : TextV(a.client_addr))
+        .Set("client_port", Int4V(a.client_port))
+        .Set("backend_start", ts(a.backend_start))
+        .Set("xact_start", ts(a.xact_start))
+        .Set("query_start", ts(a.query_start))
+        .Set("state_change", ts(a.state_change))
+        .Set("state", TextV(a.state))
+        .Set("query", TextV(a.query))
+        .Set("backend_type", TextV("client backend"))
+        .End();
+  }
 }
 
 void PgStatUserTables(StmtContext& sc, RowBuilder& b) {
