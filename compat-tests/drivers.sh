@@ -2,7 +2,7 @@
 # Real PostgreSQL drivers against build/bin/immudb AND against PostgreSQL 15
 # (scripts/pg_reference.sh), so that every fixture's expectations are shown to
 # be PostgreSQL's own:
-#   python/  psycopg2 (requirements.txt)      node/  node-postgres (package.json)
+#   python/  psycopg2, psycopg 3 (requirements.txt)      node/  node-postgres (package.json)
 #   go/      pgx and lib/pq (go.mod)          java/  pgjdbc, prepareThreshold=1, binary
 # Installs are pinned in each fixture's own files and cached under
 # ${XDG_CACHE_HOME:-~/.cache}/immudb-drivers (reinstalled when a pin changes).
@@ -108,6 +108,7 @@ for target in postgresql immudb; do
     export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=postgres PGPASSWORD=unused PGDATABASE=postgres
   fi
   run_fixture psycopg2 "$target" "$cache/venv/bin/python" "$fixtures/python/psycopg2_test.py"
+  run_fixture psycopg3 "$target" "$cache/venv/bin/python" "$fixtures/python/psycopg3_test.py"
   run_fixture node-postgres "$target" env NODE_PATH="$cache/node/node_modules" node "$fixtures/node/pg_test.js"
   run_fixture pgx+lib/pq "$target" "$cache/go-drivers"
   run_fixture pgjdbc "$target" java -cp "$cache/java:$jar" JdbcTest

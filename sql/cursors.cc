@@ -12,12 +12,21 @@ constexpr const char* kDuplicateCursor = "42P03";
 constexpr const char* kInvalidCursorName = "34000";
 }  // namespace
 
-void SessionCursors::Declare(const std::string& name, QueryResult result, bool hold) {
+void SessionCursors::Declare(const std::string& name, QueryResult result, bool hold, std::string statement,
+                             int64_t now) {
   if (cursors_.contains(name)) throw PgError(kDuplicateCursor, "cursor \"" + name + "\" already exists");
   Cursor c;
   c.result = std::move(result);
   c.hold = hold;
+  c.statement = std::move(statement);
+  c.created = now;
   cursors_.emplace(name, std::move(c));
+}
+
+std::vector<CursorInfo> SessionCursors::List() const {
+  std::vector<CursorInfo> out;
+  for (const auto& [name, c] : cursors_) out.push_back({name, c.statement, c.hold, c.created});
+  return out;
 }
 
 SessionCursors::Cursor& SessionCursors::Find(const std::string& name) {

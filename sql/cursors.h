@@ -14,13 +14,15 @@
 
 #include "sql/parser.h"
 #include "sql/query.h"
+#include "sql/session_introspection.h"
 
 namespace immu::sql {
 
 class SessionCursors {
  public:
   // 42P03 when a cursor of that name is open.
-  void Declare(const std::string& name, QueryResult result, bool hold);
+  // statement: the DECLARE's text; now: PostgreSQL microseconds.
+  void Declare(const std::string& name, QueryResult result, bool hold, std::string statement, int64_t now);
   // FETCH or MOVE; 34000 for an unknown cursor, 0A000 for backward or
   // absolute movement.
   QueryResult Fetch(const PgQuery__FetchStmt* f);
@@ -31,12 +33,15 @@ class SessionCursors {
   // Transaction end: cursors declared without HOLD go.
   void EndTransaction();
   void Clear() { cursors_.clear(); }
+  std::vector<CursorInfo> List() const;
 
  private:
   struct Cursor {
     QueryResult result;
     size_t next = 0;
     bool hold = false;
+    std::string statement;
+    int64_t created = 0;
   };
   Cursor& Find(const std::string& name);
   std::map<std::string, Cursor> cursors_;

@@ -20,7 +20,6 @@
 
 namespace immu {
 class Catalog;
-class Cluster;
 class Transaction;
 }  // namespace immu
 
@@ -31,6 +30,8 @@ using Row = std::vector<Value>;
 class SubqueryRunner;
 class SessionSequences;
 class UserDirectory;
+class Cluster;
+class SessionIntrospection;
 
 struct EvalContext {
   ValueContext vc;
@@ -50,6 +51,8 @@ struct EvalContext {
   // Other databases and live sessions (pg_database, pg_stat_activity);
   // nullptr in engine-less tests.
   const Cluster* cluster = nullptr;
+  // The session's prepared statements and cursors; may be nullptr.
+  const SessionIntrospection* introspection = nullptr;
   int32_t backend_pid = 0;
   // nextval/currval/setval/lastval state of the session; may be nullptr.
   SessionSequences* sequences = nullptr;

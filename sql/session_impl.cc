@@ -125,6 +125,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityB
   params_["application_name"] = options.application_name;
   eval_.database = db_->name();
   eval_.cluster = options.cluster;
+  eval_.introspection = this;
   eval_.user = options.user;
   eval_.application_name = options.application_name;
   eval_.cancel = &cancel_;
@@ -430,7 +431,8 @@ std::vector<std::pair<std::string, std::string>> SessionImpl::ReportedParameters
   return out;
 }
 
-QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* handled) {
+QueryResult SessionImpl::RunUtility(const PgNode* stmt, std::string_view text, RowSink* notices,
+                                    bool* handled) {
   QueryResult r;
   *handled = true;
   if (IsRoleStatement(stmt)) return RunRoleStatement(stmt, options_.users, options_.user, notices);
@@ -588,6 +590,8 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, RowSink* notices, bool* 
       }
       if (ps->name == nullptr || *ps->name == '\0') throw PgError(sqlstate::kSyntaxError, "prepared statement name missing");
       Parse(ps->name, DeparseStatement(ps->query), types);
+      prepared_[ps->name]->from_sql = true;
+      prepared_[ps->name]->sql = std::string(text);
       r.tag = "PREPARE";
       return r;
     }
@@ -719,7 +723,7 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
     return r;
   }
   bool handled = false;
-  QueryResult r = RunUtility(stmt, notices, &handled);
+  QueryResult r = RunUtility(stmt, tree.text(i), notices, &handled);
   if (handled) return r;
   if (!describe_only && stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT &&
       stmt->node_case != PG_QUERY__NODE__NODE_EXPLAIN_STMT && params_["transaction_read_only"] == "on" &&
@@ -762,7 +766,8 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
       throw PgError("25P01", "DECLARE CURSOR can only be used in transaction blocks");
     }
     QueryResult rows = ExecuteStatement(d->query, sc);
-    cursors_.Declare(d->portalname != nullptr ? d->portalname : "", std::move(rows), hold);
+    cursors_.Declare(d->portalname != nullptr ? d->portalname : "", std::move(rows), hold,
+                     std::string(tree.text(i)), NowPgMicros());
     r = QueryResult{};
     r.tag = "DECLARE CURSOR";
     return r;
@@ -907,6 +912,7 @@ StatementDescription SessionImpl::Parse(const std::string& name, std::string_vie
     if (t == 0 || t == oid::kUnknown) t = oid::kText;
   }
   p->desc.param_type_oids = p->param_types;
+  p->prepare_time = NowPgMicros();
   prepared_[name] = p;
   return p->desc;
 }
@@ -1042,6 +1048,15 @@ void SessionImpl::CopyInFail(std::string_view message) {
 }
 
 void SessionImpl::CloseStatement(const std::string& name) { prepared_.erase(name); }
+
+std::vector<PreparedStatementInfo> SessionImpl::PreparedStatements() const {
+  std::vector<PreparedStatementInfo> out;
+  for (const auto& [name, p] : prepared_) {
+    if (name.empty()) continue;
+    out.push_back({name, p->sql, p->prepare_time, p->param_types, p->from_sql});
+  }
+  return out;
+}
 void SessionImpl::ClosePortal(const std::string& name) { portals_.erase(name); }
 
 void SessionImpl::Sync() {

@@ -19,10 +19,11 @@
 #include "sql/row_writer.h"
 #include "sql/sequences.h"
 #include "sql/session.h"
+#include "sql/session_introspection.h"
 
 namespace immu::sql {
 
-class SessionImpl : public Session {
+class SessionImpl : public Session, public SessionIntrospection {
  public:
   // db and activity: the engine's shared references (a session keeps its
   // database open and stays on pg_stat_activity while it lives).
@@ -49,6 +50,8 @@ class SessionImpl : public Session {
   void CopyInData(std::string_view data) override;
   ExecResult CopyInDone() override;
   void CopyInFail(std::string_view message) override;
+  std::vector<PreparedStatementInfo> PreparedStatements() const override;
+  std::vector<CursorInfo> Cursors() const override { return cursors_.List(); }
 
  private:
   struct Prepared {
@@ -56,6 +59,8 @@ class SessionImpl : public Session {
     std::string sql;
     std::vector<uint32_t> param_types;
     StatementDescription desc;
+    int64_t prepare_time = 0;
+    bool from_sql = false;
   };
   struct Portal {
     std::shared_ptr<Prepared> stmt;
@@ -75,7 +80,8 @@ class SessionImpl : public Session {
   // USE SNAPSHOT <period> | NONE: sets or clears snapshot_period_.
   QueryResult RunUseSnapshot(const TravelRef& use, const std::vector<Value>& params,
                              std::vector<uint32_t>* param_types, bool describe_only);
-  QueryResult RunUtility(const PgNode* stmt, RowSink* notices, bool* handled);
+  // text: the statement's own text (for pg_prepared_statements).
+  QueryResult RunUtility(const PgNode* stmt, std::string_view text, RowSink* notices, bool* handled);
   void EnsureTransaction();
   void CommitTransaction();
   void RollbackTransaction();

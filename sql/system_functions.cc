@@ -254,6 +254,17 @@ Value ToRegclass(std::span<const Value> a, EvalContext& ctx) {
   }
 }
 
+// to_regtype, to_regproc, ...: the reg* input function, NULL instead of an
+// error for a name that does not exist.
+template <uint32_t kType>
+Value ToReg(std::span<const Value> a, EvalContext& ctx) {
+  try {
+    return FromText(a[0].s, kType, -1, ctx.vc);
+  } catch (const PgError&) {
+    return Value::Null(kType);
+  }
+}
+
 Value PostmasterStart(std::span<const Value>, EvalContext& ctx) {
   return Value::Int(oid::kTimestampTz, ctx.cluster != nullptr ? ctx.cluster->StartTime() : ctx.vc.dt.now);
 }
@@ -392,6 +403,11 @@ const std::vector<SysFn>& SysFunctions() {
       {"current_setting", CurrentSetting, kText, {kText}},
       {"current_setting", CurrentSetting, kText, {kText, kBool}},
       {"to_regclass", ToRegclass, kRegclass, {kText}},
+      {"to_regtype", ToReg<oid::kRegtype>, oid::kRegtype, {kText}},
+      {"to_regproc", ToReg<oid::kRegproc>, oid::kRegproc, {kText}},
+      {"to_regprocedure", ToReg<oid::kRegprocedure>, oid::kRegprocedure, {kText}},
+      {"to_regnamespace", ToReg<oid::kRegnamespace>, oid::kRegnamespace, {kText}},
+      {"to_regrole", ToReg<oid::kRegrole>, oid::kRegrole, {kText}},
       {"pg_postmaster_start_time", PostmasterStart, kTimestampTz, {}},
       {"txid_current", TxidCurrent, kInt8, {}},
       {"has_table_privilege", True, kBool, {0, 0}},

@@ -4,6 +4,7 @@
 // here are present and empty (pg_description, pg_inherits, pg_policy ...).
 
 #include "sql/cluster.h"
+#include "sql/session_introspection.h"
 #include "sql/system_internal.h"
 #include "sql/user_directory.h"
 
@@ -275,6 +276,38 @@ void PgStatActivity(StmtContext& sc, RowBuilder& b) {
   }
 }
 
+void PgPreparedStatements(StmtContext& sc, RowBuilder& b) {
+  if (sc.eval->introspection == nullptr) return;
+  for (const PreparedStatementInfo& p : sc.eval->introspection->PreparedStatements()) {
+    std::vector<Value> types;
+    for (uint32_t t : p.param_types) types.push_back(Value::Int(oid::kRegtype, t));
+    b.Begin()
+        .Set("name", TextV(p.name))
+        .Set("statement", TextV(p.statement))
+        .Set("prepare_time", Value::Int(oid::kTimestampTz, p.prepare_time))
+        .Set("parameter_types", Value::Array(oid::kRegtypeArray, std::move(types)))
+        .Set("from_sql", BoolV(p.from_sql))
+        // Every execution binds afresh: all plans are "custom" in PostgreSQL's terms.
+        .Set("generic_plans", Int8V(0))
+        .Set("custom_plans", Int8V(0))
+        .End();
+  }
+}
+
+void PgCursors(StmtContext& sc, RowBuilder& b) {
+  if (sc.eval->introspection == nullptr) return;
+  for (const CursorInfo& c : sc.eval->introspection->Cursors()) {
+    b.Begin()
+        .Set("name", TextV(c.name))
+        .Set("statement", TextV(c.statement))
+        .Set("is_holdable", BoolV(c.holdable))
+        .Set("is_binary", BoolV(false))
+        .Set("is_scrollable", BoolV(false))
+        .Set("creation_time", Value::Int(oid::kTimestampTz, c.creation_time))
+        .End();
+  }
+}
+
 void PgStatUserTables(StmtContext& sc, RowBuilder& b) {
   for (const auto& [id, t] : (**sc.catalog).tables()) {
     if (t.kind != 'r') continue;
@@ -292,7 +325,8 @@ Producer MiscProducer(std::string_view name) {
       {"pg_user", PgUser},           {"pg_settings", PgSettings},
       {"pg_collation", PgCollation}, {"pg_tablespace", PgTablespace},
       {"pg_extension", PgExtension}, {"pg_language", PgLanguage},
-      {"pg_stat_activity", PgStatActivity}, {"pg_stat_user_tables", PgStatUserTables},
+      {"pg_stat_activity", PgStatActivity}, {"pg_prepared_statements", PgPreparedStatements},
+      {"pg_cursors", PgCursors}, {"pg_stat_user_tables", PgStatUserTables},
       {"pg_statio_user_tables", PgStatUserTables},
   };
   for (const auto& [n, p] : kProducers) {

@@ -70,6 +70,7 @@ inline constexpr uint32_t kInt4Array = 1007;
 inline constexpr uint32_t kTextArray = 1009;
 inline constexpr uint32_t kInt8Array = 1016;
 inline constexpr uint32_t kOidArray = 1028;
+inline constexpr uint32_t kRegtypeArray = 2211;
 inline constexpr uint32_t kAclitemArray = 1034;
 }  // namespace oid
 
