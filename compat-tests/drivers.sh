@@ -85,14 +85,21 @@ done
 passed=0
 failed=0
 failures=()
+# One "client<TAB>server<TAB>pass|fail<TAB>summary" line per run, for
+# compat-tests/report.py (docs/COMPATIBILITY.md).
+results=${COMPAT_OUT:-$root/build/compat}/drivers.tsv
+mkdir -p "$(dirname "$results")"
+: >"$results"
 run_fixture() {  # name target command...
   local name=$1 target=$2
   shift 2
   local start=$SECONDS
   if "$@" >"$tmp/out" 2>&1; then
+    printf '%s\t%s\tpass\t%s\n' "$name" "$target" "$(tail -n1 "$tmp/out")" >>"$results"
     passed=$((passed + 1))
     echo "drivers: ok   $name on $target ($((SECONDS - start))s): $(tail -n1 "$tmp/out")"
   else
+    printf '%s\t%s\tfail\t%s\n' "$name" "$target" "$(tail -n1 "$tmp/out")" >>"$results"
     failed=$((failed + 1))
     failures+=("$name on $target")
     echo "drivers: FAIL $name on $target:"

@@ -99,6 +99,16 @@ err=$(psql "$other sslmode=disable" -XAtc "SELECT 1" 2>&1) && fail "connected to
 grep -q 'database "smoke_db" does not exist' <<<"$err" || fail "connecting to a dropped database gave: $err"
 echo "psql_smoke: CREATE/DROP DATABASE, pg_stat_activity ok"
 
+# Temporary tables are private to their session and go with it.
+out=$(psql "$base sslmode=disable" -XAt -v ON_ERROR_STOP=1 -c "CREATE TEMP TABLE smoke_tmp (a int)" \
+  -c "INSERT INTO smoke_tmp VALUES (1)" -c "SELECT count(*) FROM smoke_tmp") || fail "temp table session"
+[ "$(tail -n1 <<<"$out")" = 1 ] || fail "temp table gave: $out"
+err=$(psql "$base sslmode=disable" -XAtc "SELECT * FROM smoke_tmp" 2>&1) && fail "another session sees a temp table"
+out=$(psql "$base sslmode=disable" -XAtc "SELECT count(*) FROM pg_class WHERE relpersistence = 't'") ||
+  fail "pg_class after the temp session"
+[ "$out" = 0 ] || fail "temporary relations outlived their session: $out"
+echo "psql_smoke: temporary tables ok"
+
 kill -TERM "$server_pid"
 rc=0
 wait "$server_pid" || rc=$?

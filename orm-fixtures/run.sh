@@ -98,6 +98,11 @@ run_fixture() {  # NAME SERVER PORT -> runs the fixture, output in $tmp/NAME.SER
      timeout 120 "${cmd[@]}") >"$out/log" 2>&1
 }
 
+# One "client<TAB>server<TAB>pass|fail<TAB>summary" line per run, for
+# compat-tests/report.py (docs/COMPATIBILITY.md).
+results=${COMPAT_OUT:-$root/build/compat}/orm.tsv
+mkdir -p "$(dirname "$results")"
+: >"$results"
 failed=0 passes=0 failures=0
 for name in "${fixtures[@]}"; do
   case $name in
@@ -127,6 +132,8 @@ for name in "${fixtures[@]}"; do
       [ -f "$tmp/$name.$server/introspect.diff" ] && sed 's/^/    /' "$tmp/$name.$server/introspect.diff" | head -60
     fi
     grep '^XFAIL' "$tmp/$name.$server/log" | sed 's/^/    /' || true
+    printf '%s\t%s\t%s\t%s\n' "$name" "${server/postgres/postgresql}" \
+      "$([ "$status" = PASS ] && echo pass || echo fail)" "$status$xfail" >>"$results"
     if [ "$status" = PASS ]; then passes=$((passes + 1)); else failures=$((failures + 1)) failed=1; fi
   done
 done

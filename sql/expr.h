@@ -54,6 +54,9 @@ struct EvalContext {
   // The session's prepared statements and cursors; may be nullptr.
   const SessionIntrospection* introspection = nullptr;
   int32_t backend_pid = 0;
+  // The session's schema for temporary relations ("pg_temp_<n>"); empty:
+  // none (engine-less use).
+  std::string temp_schema;
   // nextval/currval/setval/lastval state of the session; may be nullptr.
   SessionSequences* sequences = nullptr;
   // The session, as the owner of its advisory locks; may be nullptr.

@@ -15,6 +15,7 @@ std::vector<std::string> SearchPath(const EvalContext& ctx, const Catalog& catal
     if (it != ctx.settings->end()) path = it->second;
   }
   std::vector<std::string> out;
+  bool temp_listed = false;
   size_t i = 0;
   while (i <= path.size()) {
     size_t j = path.find(',', i);
@@ -28,14 +29,21 @@ std::vector<std::string> SearchPath(const EvalContext& ctx, const Catalog& catal
       for (char& c : item) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     if (item == "$user") item = ctx.user;
-    if (!item.empty() && catalog.SchemaExists(item)) out.push_back(item);
+    if (item == "pg_temp") {
+      temp_listed = true;
+      if (!ctx.temp_schema.empty()) out.push_back(ctx.temp_schema);
+    } else if (!item.empty() && catalog.SchemaExists(item)) {
+      out.push_back(item);
+    }
     i = j + 1;
   }
+  if (!temp_listed && !ctx.temp_schema.empty()) out.insert(out.begin(), ctx.temp_schema);
   return out;
 }
 
 const TableDef* FindRelationInPath(StmtContext& sc, const std::string& schema, const std::string& name) {
   const Catalog& catalog = **sc.catalog;
+  if (schema == "pg_temp") return catalog.Find(sc.eval->temp_schema, name);
   if (!schema.empty()) return catalog.Find(schema, name);
   for (const auto& s : SearchPath(*sc.eval, catalog)) {
     if (const TableDef* t = catalog.Find(s, name)) return t;
@@ -63,9 +71,25 @@ std::string CreationSchema(StmtContext& sc, const char* schemaname, int location
     return schemaname;
   }
   for (const auto& s : SearchPath(*sc.eval, **sc.catalog)) {
-    if (s != "pg_catalog" && s != "information_schema") return s;
+    if (s != "pg_catalog" && s != "information_schema" && s != sc.eval->temp_schema) return s;
   }
   Throw(sqlstate::kInvalidSchemaName, "no schema has been selected to create in", location);
+}
+
+std::string CreationSchema(StmtContext& sc, const PgQuery__RangeVar* rv) {
+  const bool temp = rv->relpersistence != nullptr && rv->relpersistence[0] == 't';
+  const std::string schema = rv->schemaname != nullptr ? rv->schemaname : "";
+  if (schema == "pg_temp" || (temp && schema.empty()) || (!schema.empty() && schema == sc.eval->temp_schema)) {
+    if (sc.eval->temp_schema.empty()) {
+      Throw(sqlstate::kFeatureNotSupported, "temporary relations need a session", rv->location);
+    }
+    return sc.eval->temp_schema;
+  }
+  if (temp || schema.starts_with("pg_temp_")) {
+    Throw(sqlstate::kInvalidTableDefinition, "cannot create temporary relation in non-temporary schema",
+          rv->location);
+  }
+  return CreationSchema(sc, rv->schemaname, rv->location);
 }
 
 std::string RowText(const Row& row, EvalContext& ctx) {

@@ -35,7 +35,7 @@ void SetPrimaryKey(TableDef* t, PgNode* const* keys, size_t n, const char* conna
 QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
   QueryResult out;
   out.tag = "CREATE TABLE";
-  const std::string schema = CreationSchema(sc, s->relation->schemaname, s->relation->location);
+  const std::string schema = CreationSchema(sc, s->relation);
   const std::string name = s->relation->relname;
   if ((*sc.catalog)->Find(schema, name) != nullptr) {
     if (s->if_not_exists) {
@@ -225,7 +225,7 @@ QueryResult RunCreateTableAs(const PgQuery__CreateTableAsStmt* s, StmtContext& s
     throw PgError(sqlstate::kFeatureNotSupported, "CREATE TABLE AS needs a SELECT");
   }
   const PgQuery__RangeVar* rv = s->into->rel;
-  const std::string schema = CreationSchema(sc, rv->schemaname, rv->location);
+  const std::string schema = CreationSchema(sc, rv);
   QueryResult out;
   out.tag = "SELECT 0";
   if ((*sc.catalog)->Find(schema, rv->relname) != nullptr) {

@@ -21,11 +21,15 @@ struct Relation {
 const TableDef& LookupTable(StmtContext& sc, const PgQuery__RangeVar* rv);
 // The same without throwing (nullptr when missing); schema "" = search path.
 const TableDef* FindRelationInPath(StmtContext& sc, const std::string& schema, const std::string& name);
-// The schemas of search_path that exist, in order ("$user" resolved).
+// The schemas of search_path that exist, in order ("$user" resolved). The
+// session's temporary schema comes first unless search_path places pg_temp.
 std::vector<std::string> SearchPath(const EvalContext& ctx, const Catalog& catalog);
 // Where CREATE puts an unqualified object: the first existing schema of
-// search_path (3F000 when there is none).
+// search_path (3F000 when there is none); never the temporary schema.
 std::string CreationSchema(StmtContext& sc, const char* schemaname, int location);
+// The same for a relation (CREATE TABLE / VIEW / SEQUENCE): TEMP relations
+// and ones qualified as pg_temp go to the session's temporary schema.
+std::string CreationSchema(StmtContext& sc, const PgQuery__RangeVar* rv);
 // Rows of a table visible to the transaction, each with its storage key.
 void ScanTable(StmtContext& sc, const TableDef& t, std::vector<Row>* rows, std::vector<std::string>* keys);
 // The storage key of a row of t.

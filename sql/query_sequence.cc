@@ -177,7 +177,7 @@ ColumnDef Col(const char* name, uint32_t type) {
 QueryResult RunCreateSequence(const PgQuery__CreateSeqStmt* s, StmtContext& sc) {
   QueryResult out;
   out.tag = "CREATE SEQUENCE";
-  const std::string schema = CreationSchema(sc, s->sequence->schemaname, s->sequence->location);
+  const std::string schema = CreationSchema(sc, s->sequence);
   const std::string name = s->sequence->relname;
   if ((*sc.catalog)->Find(schema, name) != nullptr) {
     if (s->if_not_exists) return out;

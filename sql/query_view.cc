@@ -94,7 +94,7 @@ QueryResult RunCreateView(const PgQuery__ViewStmt* s, StmtContext& sc) {
       s->with_check_option != PG_QUERY__VIEW_CHECK_OPTION__VIEW_CHECK_OPTION_UNDEFINED) {
     throw PgError(sqlstate::kFeatureNotSupported, "WITH CHECK OPTION is not supported yet");
   }
-  const std::string schema = CreationSchema(sc, s->view->schemaname, s->view->location);
+  const std::string schema = CreationSchema(sc, s->view);
   const std::string name = s->view->relname;
   const TableDef* existing = (*sc.catalog)->Find(schema, name);
   if (existing != nullptr && (!s->replace || existing->kind != 'v')) {

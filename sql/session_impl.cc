@@ -9,6 +9,7 @@
 #include "sql/query_internal.h"
 #include "sql/query_database.h"
 #include "sql/query_role.h"
+#include "sql/system_internal.h"
 #include "sql/system_tables.h"
 
 namespace immu::sql {
@@ -102,6 +103,9 @@ std::string SetArgText(const PgNode* n) {
   return std::string(NodeString(n));
 }
 
+// Temporary schemas of sessions without a backend pid (the embedded engine).
+std::atomic<int32_t> next_embedded_temp{1'000'000'000};
+
 class NullSink : public RowSink {
  public:
   void Columns(std::span<const ResultColumn>) override {}
@@ -133,6 +137,8 @@ SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityB
   eval_.settings = &params_;
   eval_.users = options.users;
   eval_.backend_pid = options.backend_pid;
+  eval_.temp_schema = "pg_temp_" + std::to_string(options.backend_pid != 0 ? options.backend_pid
+                                                                           : next_embedded_temp.fetch_add(1));
   sequences_ = std::make_unique<SessionSequences>(db_);
   eval_.sequences = sequences_.get();
   eval_.session = this;
@@ -163,10 +169,22 @@ SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityB
     }
   }
   changed_.clear();
+  // A crashed server leaves temporary relations behind; whoever gets the
+  // schema next removes them (as a PostgreSQL backend does on first use).
+  try {
+    DropTempRelations();
+  } catch (const PgError&) {
+  }
 }
 
 SessionImpl::~SessionImpl() {
   db_->advisory_locks().UnlockAll(this);
+  try {
+    DropTempRelations();
+  } catch (...) {
+    // The session is going; leftovers are dropped by the next session that
+    // gets this temporary schema.
+  }
   if (txn_) txn_->Rollback();
   db_->ReleaseRowLocks(this);
 }
@@ -297,6 +315,73 @@ void SessionImpl::RunDeferredChecks() {
   for (const auto& c : checks) RowWriter::RunDeferred(sc, c);
 }
 
+void SessionImpl::NoteOnCommit(const PgNode* stmt) {
+  if (stmt->node_case != PG_QUERY__NODE__NODE_CREATE_STMT) return;
+  const auto* c = stmt->create_stmt;
+  if (c->oncommit != PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DROP &&
+      c->oncommit != PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DELETE_ROWS) {
+    return;
+  }
+  on_commit_[QuoteIdent(eval_.temp_schema) + "." + QuoteIdent(c->relation->relname)] = c->oncommit;
+}
+
+void SessionImpl::RunOnCommitActions() {
+  if (on_commit_.empty()) return;
+  std::vector<std::string> drops;
+  for (const auto& [name, action] : on_commit_) {
+    const std::string sql = action == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DROP ? "DROP TABLE IF EXISTS " + name
+                                                                               : "DELETE FROM " + name;
+    if (action == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DROP) drops.push_back(name);
+    auto tree = ParseTree::Parse(sql);
+    std::vector<uint32_t> types;
+    RunStatement(*tree, 0, {}, &types, nullptr, false);
+  }
+  for (const auto& name : drops) on_commit_.erase(name);
+}
+
+std::vector<std::string> SessionImpl::TempDropStatements(const Catalog& cat) const {
+  std::vector<std::string> stmts;
+  if (eval_.temp_schema.empty()) return stmts;
+  for (const auto& [id, t] : cat.tables()) {
+    if (t.schema != eval_.temp_schema) continue;
+    const char* what = t.kind == 'v' ? "VIEW" : t.kind == 'S' ? "SEQUENCE" : "TABLE";
+    stmts.push_back(std::string("DROP ") + what + " IF EXISTS " + QuoteIdent(t.schema) + "." + QuoteIdent(t.name) +
+                    " CASCADE");
+  }
+  return stmts;
+}
+
+void SessionImpl::DropTempRelationsInTransaction() {
+  on_commit_.clear();
+  if (!txn_) catalog_ = db_->catalog();
+  for (const std::string& sql : TempDropStatements(*catalog_)) {
+    auto tree = ParseTree::Parse(sql);
+    std::vector<uint32_t> types;
+    RunStatement(*tree, 0, {}, &types, nullptr, false);
+  }
+}
+
+void SessionImpl::DropTempRelations() {
+  const std::vector<std::string> stmts = TempDropStatements(*db_->catalog());
+  on_commit_.clear();
+  if (stmts.empty()) return;
+  if (txn_) RollbackTransaction();
+  in_block_ = false;
+  failed_ = false;
+  NullSink sink;
+  for (const std::string& sql : stmts) {
+    std::vector<ExecResult> results;
+    try {
+      SimpleQuery(sql, sink, &results);
+    } catch (const PgError&) {
+      // Already gone with an earlier CASCADE, or a concurrent change: go on.
+      if (txn_) RollbackTransaction();
+      in_block_ = false;
+      failed_ = false;
+    }
+  }
+}
+
 void SessionImpl::CommitTransaction() {
   EndTransactionCharacteristics();
   cursors_.EndTransaction();
@@ -304,6 +389,7 @@ void SessionImpl::CommitTransaction() {
   savepoints_.clear();
   try {
     RunDeferredChecks();
+    RunOnCommitActions();
   } catch (...) {
     RollbackTransaction();
     throw;
@@ -572,12 +658,31 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, std::string_view text, R
     case PG_QUERY__NODE__NODE_CLOSE_PORTAL_STMT:
       return cursors_.Close(stmt->close_portal_stmt->portalname != nullptr ? stmt->close_portal_stmt->portalname : "");
     case PG_QUERY__NODE__NODE_DISCARD_STMT:
-      portals_.clear();
-      cursors_.Clear();
-      prepared_.clear();
-      snapshot_period_.reset();  // USE SNAPSHOT is session state too
-      r.tag = "DISCARD ALL";
-      return r;
+      switch (stmt->discard_stmt->target) {
+        case PG_QUERY__DISCARD_MODE__DISCARD_PLANS:
+          r.tag = "DISCARD PLANS";  // nothing cached across executions
+          return r;
+        case PG_QUERY__DISCARD_MODE__DISCARD_SEQUENCES:
+          sequences_ = std::make_unique<SessionSequences>(db_);
+          eval_.sequences = sequences_.get();
+          r.tag = "DISCARD SEQUENCES";
+          return r;
+        case PG_QUERY__DISCARD_MODE__DISCARD_TEMP:
+          DropTempRelationsInTransaction();
+          r.tag = "DISCARD TEMP";
+          return r;
+        default:
+          if (in_block_) throw PgError(sqlstate::kActiveSqlTransaction, "DISCARD ALL cannot run inside a transaction block");
+          portals_.clear();
+          cursors_.Clear();
+          prepared_.clear();
+          snapshot_period_.reset();  // USE SNAPSHOT is session state too
+          sequences_ = std::make_unique<SessionSequences>(db_);
+          eval_.sequences = sequences_.get();
+          DropTempRelationsInTransaction();
+          r.tag = "DISCARD ALL";
+          return r;
+      }
     case PG_QUERY__NODE__NODE_PREPARE_STMT: {
       // SQL-level PREPARE shares the protocol's statement namespace.
       const auto* ps = stmt->prepare_stmt;
@@ -773,6 +878,7 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
     return r;
   }
   r = ExecuteStatement(stmt, sc);
+  NoteOnCommit(stmt);
   catalog_changed_ = catalog_changed_ || sc.catalog_changed;
   return r;
 }

@@ -124,6 +124,17 @@ class SessionImpl : public Session, public SessionIntrospection {
   std::chrono::steady_clock::time_point deadline_{};
   void StartStatementClock();
   void RunDeferredChecks();
+  // Temporary relations: ON COMMIT DROP / DELETE ROWS of temp tables created
+  // in this session, run at every commit (DROP entries then go).
+  std::map<std::string, PgQuery__OnCommitAction> on_commit_;  // quoted qualified name -> action
+  void NoteOnCommit(const PgNode* stmt);
+  void RunOnCommitActions();
+  // Drops every relation of the session's temporary schema (session end,
+  // DISCARD TEMP/ALL, and at start for leftovers of a crashed server).
+  void DropTempRelations();
+  // DISCARD TEMP / ALL: the same inside the current transaction.
+  void DropTempRelationsInTransaction();
+  std::vector<std::string> TempDropStatements(const Catalog& cat) const;
   std::shared_ptr<const Catalog> catalog_;
   bool catalog_changed_ = false;
   bool in_block_ = false;   // explicit BEGIN

@@ -76,18 +76,26 @@ void PgClass(StmtContext& sc, RowBuilder& b) {
     for (const auto& [other_oid, other] : Cat(sc).tables()) {
       for (const auto& f : other.foreign_keys) triggers |= f.ref_oid == t.oid;
     }
+    const Value persistence = CharV(t.schema.starts_with("pg_temp_") ? 't' : 'p');
     ClassRow(b, t.oid, t.name, nsp, t.kind, t.kind == 'r' ? kHeapAm : 0, t.columns.size())
+        .Set("relpersistence", persistence)
         .Set("relfilenode", OidV(t.kind == 'v' ? 0 : t.relfilenode()))
         .Set("relhasindex", BoolV(!indexes.empty()))
         .Set("relchecks", Int2V(static_cast<int64_t>(t.checks.size())))
         .Set("relhastriggers", BoolV(triggers))
         .End();
     for (const auto& x : indexes) {
-      ClassRow(b, x.oid, x.name, nsp, 'i', kBtreeAm, x.columns.size()).Set("relreplident", CharV('n')).End();
+      ClassRow(b, x.oid, x.name, nsp, 'i', kBtreeAm, x.columns.size())
+          .Set("relreplident", CharV('n'))
+          .Set("relpersistence", persistence)
+          .End();
     }
     for (size_t c = 0; c < t.columns.size(); c++) {
       if (!t.columns[c].serial || t.columns[c].dropped) continue;
-      ClassRow(b, SequenceOid(t, c), SequenceName(t, c), nsp, 'S', 0, 3).Set("relreplident", CharV('n')).End();
+      ClassRow(b, SequenceOid(t, c), SequenceName(t, c), nsp, 'S', 0, 3)
+          .Set("relreplident", CharV('n'))
+          .Set("relpersistence", persistence)
+          .End();
     }
   }
 }
