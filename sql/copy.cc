@@ -124,6 +124,7 @@ CopyIn::CopyIn(const PgQuery__CopyStmt* s, StmtContext& sc) : sc_(sc) {
   }
   header_skipped_ = !opts_.header;
   writer_ = std::make_unique<RowWriter>(sc_, table_);
+  writer_->set_wait_for_writers(false);
 }
 
 void CopyIn::Data(std::string_view bytes) {

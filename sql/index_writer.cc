@@ -51,8 +51,8 @@ void IndexWriter::InsertOne(size_t i, const Row& row, const std::string& row_key
   bool unique_form = false;
   const std::string key = EntryKey(x, row, suffix, &unique_form);
   if (unique_form) {
-    auto got = sc_.txn->Get(key);
-    if (got.ok() && !got->md.deleted() && got->value != suffix) {
+    const std::optional<ValueVersion> got = ReadKeyForWrite(sc_, key, wait_for_writers_);
+    if (got && got->value != suffix) {
       std::string cols, vals;
       for (size_t k = 0; k < x.columns.size(); k++) {
         const size_t c = static_cast<size_t>(x.columns[k]);
@@ -66,7 +66,6 @@ void IndexWriter::InsertOne(size_t i, const Row& row, const std::string& row_key
       e.constraint_name = x.name;
       throw e;
     }
-    if (!got.ok() && got.status().code() != StatusCode::kNotFound) ThrowIfError(got.status());
   }
   ThrowIfError(sc_.txn->Set(key, suffix));
 }
@@ -77,9 +76,8 @@ std::optional<std::string> IndexWriter::FindUnique(size_t i, const Row& row) {
   bool unique_form = false;
   const std::string key = EntryKey(x, row, {}, &unique_form);
   if (!unique_form) return std::nullopt;  // a NULL never conflicts
-  auto got = sc_.txn->Get(key);
-  if (got.ok() && !got->md.deleted()) return got->value;
-  if (!got.ok() && got.status().code() != StatusCode::kNotFound) ThrowIfError(got.status());
+  std::optional<ValueVersion> got = ReadKeyForWrite(sc_, key, wait_for_writers_);
+  if (got) return std::move(got->value);
   return std::nullopt;
 }
 

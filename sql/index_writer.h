@@ -29,6 +29,8 @@ class IndexWriter {
   // For unique index i: the row-key suffix of a live row whose entry row
   // would collide with (ON CONFLICT), if any.
   std::optional<std::string> FindUnique(size_t i, const Row& row);
+  // See RowWriter::set_wait_for_writers.
+  void set_wait_for_writers(bool wait) { wait_for_writers_ = wait; }
 
  private:
   bool Applies(size_t i, const Row& row);
@@ -38,6 +40,7 @@ class IndexWriter {
   StmtContext& sc_;
   const TableDef& t_;
   std::vector<std::unique_ptr<Expr>> predicates_;  // per index; nullptr = total
+  bool wait_for_writers_ = true;
 };
 
 // Index entry key prefix for equality on the index's first columns.

@@ -108,6 +108,29 @@ bool KeyExists(StmtContext& sc, const std::string& key) {
   return false;
 }
 
+std::optional<ValueVersion> ReadKeyForWrite(StmtContext& sc, const std::string& key, bool wait) {
+  if (wait && sc.lock_owner != nullptr) {
+    sc.db->LockRow(key, sc.lock_owner, sc.eval->cancel);
+    // Under the lock no other writer can commit key: the newest committed
+    // version (a tombstone too) is what our write follows.
+    sc.txn->SetBase(key, sc.txn->LatestCommittedTx(key));
+    auto latest = sc.txn->GetLatest(key);
+    if (!latest.ok()) {
+      if (latest.status().code() == StatusCode::kNotFound) return std::nullopt;
+      ThrowIfError(latest.status());
+    }
+    if (latest->md.deleted()) return std::nullopt;
+    return std::move(*latest);
+  }
+  auto got = sc.txn->Get(key);
+  if (got.ok()) {
+    if (got->md.deleted()) return std::nullopt;
+    return std::move(*got);
+  }
+  if (got.status().code() != StatusCode::kNotFound) ThrowIfError(got.status());
+  return std::nullopt;
+}
+
 // Binds the DEFAULT expression of a column (stored as SQL text).
 std::unique_ptr<Expr> BindDefault(const TableDef& t, size_t c, Binder& binder) {
   const ColumnDef& col = t.columns[c];

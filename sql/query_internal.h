@@ -121,6 +121,13 @@ std::string RowText(const Row& row, EvalContext& ctx);
 void CheckNotNull(const TableDef& t, const Row& row, EvalContext& ctx);
 [[noreturn]] void DuplicateKey(const TableDef& t, const Row& row, EvalContext& ctx);
 bool KeyExists(StmtContext& sc, const std::string& key);
+// The live version of key for a uniqueness check before writing it, as
+// PostgreSQL checks: with wait (and a lock owner) a concurrent transaction
+// that wrote key is waited for through the row lock, then the latest
+// committed version decides (a row committed after our snapshot is a
+// duplicate; one deleted after it does not make our write conflict). Without
+// wait, the snapshot decides. nullopt: no live row.
+std::optional<ValueVersion> ReadKeyForWrite(StmtContext& sc, const std::string& key, bool wait);
 // Locks the row (UPDATE/DELETE) and moves *row to its latest committed
 // version; false when it no longer exists or no longer satisfies cond.
 bool LockLatest(StmtContext& sc, const TableDef& t, const std::string& key, const Expr* cond, Row* row);

@@ -286,7 +286,7 @@ std::string RowWriter::Insert(Row& row) {
   int64_t row_id = 0;
   if (t_.pk.empty()) row_id = sc_.db->NextSequenceValue(t_.oid, Database::kRowIdColumn);
   const std::string key = RowKey(t_, row, row_id);
-  if (!t_.pk.empty() && KeyExists(sc_, key)) DuplicateKey(t_, row, *sc_.eval);
+  if (!t_.pk.empty() && ReadKeyForWrite(sc_, key, wait_for_writers_)) DuplicateKey(t_, row, *sc_.eval);
   std::string value;
   AppendRowValues(row, &value);
   ThrowIfError(sc_.txn->Set(key, value));
@@ -303,7 +303,7 @@ std::string RowWriter::Update(const Row& old_row, const std::string& old_key, Ro
   if (!t_.pk.empty()) {
     const std::string new_key = RowKey(t_, new_row, 0);
     if (new_key != key) {
-      if (KeyExists(sc_, new_key)) DuplicateKey(t_, new_row, *sc_.eval);
+      if (ReadKeyForWrite(sc_, new_key, wait_for_writers_)) DuplicateKey(t_, new_row, *sc_.eval);
       ThrowIfError(sc_.txn->Delete(key));
       key = new_key;
     }
@@ -325,7 +325,7 @@ void RowWriter::Delete(const Row& row, const std::string& key) {
 std::optional<std::string> RowWriter::FindConflict(const Row& row, const IndexDef* arbiter, bool pk_only) {
   if (arbiter == nullptr && !t_.pk.empty()) {
     const std::string key = RowKey(t_, row, 0);
-    if (KeyExists(sc_, key)) return key;
+    if (ReadKeyForWrite(sc_, key, wait_for_writers_)) return key;
   }
   if (pk_only) return std::nullopt;
   for (size_t i = 0; i < t_.indexes.size(); i++) {

@@ -60,6 +60,15 @@ class RowWriter {
 
   const TableDef& table() const { return t_; }
 
+  // Whether uniqueness checks wait for concurrent writers of the same key
+  // (PostgreSQL's behaviour: then 23505, or success if that writer rolled
+  // back) instead of leaving the clash to the commit (40001). On by default;
+  // COPY turns it off to keep bulk loads free of per-row lock entries.
+  void set_wait_for_writers(bool wait) {
+    wait_for_writers_ = wait;
+    indexes_.set_wait_for_writers(wait);
+  }
+
   // Runs one deferred check (at COMMIT); throws 23503 when it fails.
   static void RunDeferred(StmtContext& sc, const DeferredFkCheck& check);
 
@@ -76,6 +85,7 @@ class RowWriter {
   StmtContext& sc_;
   const TableDef& t_;
   IndexWriter indexes_;
+  bool wait_for_writers_ = true;
   std::vector<std::unique_ptr<Expr>> checks_;
   std::vector<Referencing> referencing_;
   // (fk index, key values) whose parent must exist at statement end.

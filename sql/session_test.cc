@@ -309,14 +309,60 @@ TEST_CASE("session: READ COMMITTED statements see new commits; REPEATABLE READ d
   f.Q("COMMIT");
   CHECK(J(f.Q("SELECT count(*) FROM rc")) == "2");
 
-  // A key written under an older statement snapshot still conflicts with a
-  // later concurrent commit of that key.
+}
+
+TEST_CASE("session: a concurrent INSERT of the same key waits, then fails with 23505 or succeeds (concurrency)") {
+  Fixture f;
+  f.Q("CREATE TABLE rc (id int PRIMARY KEY, v int)");
+  f.Q("CREATE UNIQUE INDEX rc_v ON rc (v)");
+  SessionOptions so;
+  so.user = "immudb";
+  so.database = "defaultdb";
+  auto other = f.engine->NewSession(so);
+  // Runs sql on the other session in a thread while this one decides.
+  auto clash = [&](const std::string& sql, const std::string& decide) {
+    std::atomic<bool> done{false};
+    std::string state = "ok";
+    std::thread t([&] {
+      try {
+        Recorder r;
+        std::vector<ExecResult> results;
+        other->SimpleQuery(sql, r, &results);
+      } catch (const PgError& e) {
+        state = e.sqlstate();
+      }
+      done = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const bool waited = !done.load();
+    f.Q(decide);
+    t.join();
+    CHECK(waited);
+    return state;
+  };
+  // Same primary key: PostgreSQL waits for the first writer.
   f.Q("BEGIN");
   f.Q("INSERT INTO rc VALUES (3, 30)");
-  run_other("INSERT INTO rc VALUES (3, 31)");
-  f.Q("SELECT 1");
-  CHECK(f.ErrorOf("COMMIT") == "40001");
-  CHECK(J(f.Q("SELECT v FROM rc WHERE id = 3")) == "31");
+  CHECK(clash("INSERT INTO rc VALUES (3, 31)", "COMMIT") == "23505");
+  f.Q("BEGIN");
+  f.Q("INSERT INTO rc VALUES (4, 40)");
+  CHECK(clash("INSERT INTO rc VALUES (4, 41)", "ROLLBACK") == "ok");
+  // Same unique index value under different keys.
+  f.Q("BEGIN");
+  f.Q("INSERT INTO rc VALUES (5, 50)");
+  CHECK(clash("INSERT INTO rc VALUES (6, 50)", "COMMIT") == "23505");
+  f.Q("BEGIN");
+  f.Q("INSERT INTO rc VALUES (7, 70)");
+  CHECK(clash("INSERT INTO rc VALUES (8, 70)", "ROLLBACK") == "ok");
+  // ON CONFLICT DO NOTHING waits too, then skips.
+  f.Q("BEGIN");
+  f.Q("INSERT INTO rc VALUES (9, 90)");
+  CHECK(clash("INSERT INTO rc VALUES (9, 91) ON CONFLICT DO NOTHING", "COMMIT") == "ok");
+  // A key deleted by a concurrent commit can be inserted again without 40001.
+  f.Q("BEGIN");
+  f.Q("DELETE FROM rc WHERE id = 3");
+  CHECK(clash("INSERT INTO rc VALUES (3, 33)", "COMMIT") == "ok");
+  CHECK(J(f.Q("SELECT id, v FROM rc ORDER BY id")) == "3|33 / 4|41 / 5|50 / 8|70 / 9|90");
 }
 
 TEST_CASE("session: SELECT FOR UPDATE locks rows; NOWAIT fails, SKIP LOCKED skips") {

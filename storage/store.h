@@ -116,6 +116,9 @@ class Store {
   uint64_t committed_tx() const { return committed_tx_.load(std::memory_order_acquire); }
   // Latest live version; NotFound if absent or deleted.
   Result<ValueVersion> Get(std::string_view key) const;
+  // The tx of the key's newest committed version, tombstones included (0:
+  // never written).
+  uint64_t LatestTx(std::string_view key) const;
   // The version live at tx (snapshot read in the past).
   Result<ValueVersion> GetAt(std::string_view key, uint64_t tx) const;
   // Every version, tombstones included (md.deleted()).

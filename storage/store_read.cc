@@ -51,6 +51,8 @@ Result<ValueVersion> Store::ReadVersion(std::string_view key, const IndexVersion
 
 Result<ValueVersion> Store::Get(std::string_view key) const { return GetAt(key, committed_tx()); }
 
+uint64_t Store::LatestTx(std::string_view key) const { return index_->LatestTx(key); }
+
 Result<ValueVersion> Store::GetAt(std::string_view key, uint64_t tx) const {
   IMMU_RETURN_IF_ERROR(ValidateKey(key));
   const uint64_t snap = std::min(tx, committed_tx());

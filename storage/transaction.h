@@ -50,6 +50,8 @@ class Transaction {
   // the commit then conflicts only with writes of key after base_tx, not
   // with every write after the snapshot.
   void SetBase(std::string_view key, uint64_t base_tx);
+  // The tx of key's newest committed version, tombstones included.
+  uint64_t LatestCommittedTx(std::string_view key) const { return store_->LatestTx(key); }
   Result<std::vector<ValueVersion>> Scan(const ScanOptions& options);
 
   // Commits the writes. A transaction with no writes commits nothing and
