@@ -17,6 +17,8 @@ trap 'scripts/pg_reference.sh stop 55450' EXIT
 for f in sql/tests/*.test; do build/bin/sqllogictest --pg "$conn" "$f"; done
 scripts/pg_reference.sh stop 55450
 trap - EXIT
+echo "== docs/SQL.md matches what the engine supports (tools/sqldoc)"
+scripts/gen_sql_doc.sh --check
 
 echo "== the server with real clients: psql (incl. \\d family), SQL logic tests over libpq, pgbench"
 compat-tests/psql_smoke.sh

@@ -194,6 +194,7 @@ std::string_view NextIdent(std::string_view s, std::string* out) {
 
 }  // namespace
 
+
 std::string KvKey(std::string_view user_key) {
   std::string k(1, kKvPrefix);
   k.append(user_key);
@@ -276,6 +277,28 @@ int64_t IntArg(const Value& v, EvalContext& ctx, const char* what) {
 }
 
 }  // namespace immudb
+
+std::vector<std::string> ImmudbFunctionSignatures() {
+  std::vector<std::string> out;
+  for (const immudb::Fn& f : immudb::Fns()) {
+    // Optional arguments in brackets; a variadic tail as "any...".
+    const bool variadic = f.max_args == immudb::kVariadic;
+    const size_t shown = variadic ? std::max(f.min_args, f.fixed.size()) : f.max_args;
+    std::string sig = std::string(f.name) + "(";
+    for (size_t i = 0; i < shown; i++) {
+      if (i > 0) sig += ", ";
+      const std::string type = i < f.fixed.size() ? FormatType(f.fixed[i], -1) : "any";
+      sig += i < f.min_args ? type : "[" + type + "]";
+    }
+    if (variadic) sig += shown > 0 ? ", any..." : "any...";
+    sig += std::string(") -> ") + (f.set_returning ? "SETOF (" : "(");
+    for (size_t c = 0; c < f.columns.size(); c++) {
+      sig += (c ? ", " : "") + std::string(f.columns[c].name) + " " + FormatType(f.columns[c].type, -1);
+    }
+    out.push_back(sig + ")");
+  }
+  return out;
+}
 
 using immudb::Fns;
 

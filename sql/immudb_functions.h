@@ -16,6 +16,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,10 @@
 #include "sql/query_internal.h"
 
 namespace immu::sql {
+
+// Every immudb function as "name(arg types) -> columns" lines, for the
+// generated reference (tools/sqldoc).
+std::vector<std::string> ImmudbFunctionSignatures();
 
 // Scalar form: fills *out when name is an immudb function taking that many
 // arguments (42883 for a set-returning one used as a scalar).
