@@ -70,17 +70,7 @@ void Database::LockRow(const std::string& key, const void* owner, const std::ato
     }
     const void* holder = it->second;
     if (holder == owner) return;
-    // Would waiting close a cycle of waiters?
-    for (const void* h = holder; h != nullptr;) {
-      if (h == owner) {
-        waits_for_.erase(owner);
-        throw PgError(sqlstate::kDeadlockDetected, "deadlock detected",
-                      "Process waits for a row lock held by a transaction that waits for this one.",
-                      "See server log for query details.");
-      }
-      auto w = waits_for_.find(h);
-      h = w == waits_for_.end() ? nullptr : w->second;
-    }
+    CheckDeadlock(owner, holder);
     waits_for_[owner] = holder;
     lock_cv_.wait_for(lock, std::chrono::milliseconds(50));
     if (cancel != nullptr && cancel->load()) {
@@ -100,11 +90,94 @@ bool Database::TryLockRow(const std::string& key, const void* owner) {
   return it->second == owner;
 }
 
+void Database::CheckDeadlock(const void* owner, const void* holder) {
+  for (const void* h = holder; h != nullptr;) {
+    if (h == owner) {
+      waits_for_.erase(owner);
+      throw PgError(sqlstate::kDeadlockDetected, "deadlock detected",
+                    "Process waits for a lock held by a transaction that waits for this one.",
+                    "See server log for query details.");
+    }
+    auto w = waits_for_.find(h);
+    h = w == waits_for_.end() ? nullptr : w->second;
+  }
+}
+
+namespace {
+// PostgreSQL's lock conflict table: the modes (as bits 1 << mode) each mode
+// conflicts with.
+uint16_t ConflictsWith(Database::TableLockMode m) {
+  auto bits = [](std::initializer_list<int> modes) {
+    uint16_t b = 0;
+    for (int x : modes) b = static_cast<uint16_t>(b | (1u << x));
+    return b;
+  };
+  switch (static_cast<int>(m)) {
+    case 1: return bits({8});
+    case 2: return bits({7, 8});
+    case 3: return bits({5, 6, 7, 8});
+    case 4: return bits({4, 5, 6, 7, 8});
+    case 5: return bits({3, 4, 6, 7, 8});
+    case 6: return bits({3, 4, 5, 6, 7, 8});
+    case 7: return bits({2, 3, 4, 5, 6, 7, 8});
+    default: return bits({1, 2, 3, 4, 5, 6, 7, 8});
+  }
+}
+}  // namespace
+
+bool Database::LockTable(uint32_t table_oid, TableLockMode mode, const void* owner, bool nowait,
+                         const std::atomic<bool>* cancel, const std::string& name) {
+  bool waited = false;
+  const uint16_t bit = static_cast<uint16_t>(1u << static_cast<int>(mode));
+  const uint16_t conflicts = ConflictsWith(mode);
+  std::unique_lock lock(lock_mu_);
+  while (true) {
+    auto& holders = table_locks_[table_oid];
+    const void* blocker = nullptr;
+    for (const auto& [h, modes] : holders) {
+      if (h != owner && (modes & conflicts) != 0) {
+        blocker = h;
+        break;
+      }
+    }
+    if (blocker == nullptr) {
+      uint16_t& mine = holders[owner];
+      if (mine == 0) held_tables_[owner].push_back(table_oid);
+      mine = static_cast<uint16_t>(mine | bit);
+      waits_for_.erase(owner);
+      return waited;
+    }
+    if (nowait) {
+      waits_for_.erase(owner);
+      throw PgError(sqlstate::kLockNotAvailable, "could not obtain lock on relation \"" + name + "\"");
+    }
+    CheckDeadlock(owner, blocker);
+    waits_for_[owner] = blocker;
+    waited = true;
+    lock_cv_.wait_for(lock, std::chrono::milliseconds(50));
+    if (cancel != nullptr && cancel->load()) {
+      waits_for_.erase(owner);
+      throw PgError(sqlstate::kQueryCanceled, "canceling statement due to user request");
+    }
+  }
+}
+
 void Database::ReleaseRowLocks(const void* owner) {
   std::lock_guard lock(lock_mu_);
+  if (auto t = held_tables_.find(owner); t != held_tables_.end()) {
+    for (uint32_t oid : t->second) {
+      auto h = table_locks_.find(oid);
+      if (h == table_locks_.end()) continue;
+      h->second.erase(owner);
+      if (h->second.empty()) table_locks_.erase(h);
+    }
+    held_tables_.erase(t);
+    lock_cv_.notify_all();
+  }
   auto it = held_.find(owner);
   if (it == held_.end()) {
     waits_for_.erase(owner);
+    std::erase_if(waits_for_, [owner](const auto& edge) { return edge.second == owner; });
     return;
   }
   for (const auto& key : it->second) row_locks_.erase(key);

@@ -66,6 +66,26 @@ class Database {
   // Takes the row lock only if it is free (or already owner's).
   bool TryLockRow(const std::string& key, const void* owner);
 
+  // Table locks with PostgreSQL's eight modes and conflict table, held until
+  // the owner's transaction ends (ReleaseRowLocks releases them too). SELECT
+  // takes kAccessShare, INSERT/UPDATE/DELETE kRowExclusive, DDL
+  // kAccessExclusive (CREATE INDEX kShare), LOCK TABLE any mode. Waits share
+  // the row locks' waits-for graph, so a cycle through both is 40P01.
+  // nowait: 55P03 instead of waiting. name is for messages.
+  enum class TableLockMode : uint8_t {
+    kAccessShare = 1,
+    kRowShare,
+    kRowExclusive,
+    kShareUpdateExclusive,
+    kShare,
+    kShareRowExclusive,
+    kExclusive,
+    kAccessExclusive,
+  };
+  // Returns true when it had to wait (the caller may refresh its snapshot).
+  bool LockTable(uint32_t table_oid, TableLockMode mode, const void* owner, bool nowait,
+                 const std::atomic<bool>* cancel, const std::string& name);
+
  private:
   Database() = default;
   std::string name_;
@@ -92,6 +112,11 @@ class Database {
   std::unordered_map<std::string, const void*> row_locks_;       // key -> owner
   std::unordered_map<const void*, std::vector<std::string>> held_;  // owner -> keys
   std::unordered_map<const void*, const void*> waits_for_;        // waiter -> holder
+  // table oid -> owner -> bit (1 << mode) of every mode it holds
+  std::unordered_map<uint32_t, std::unordered_map<const void*, uint16_t>> table_locks_;
+  std::unordered_map<const void*, std::vector<uint32_t>> held_tables_;  // owner -> table oids
+  // Requires lock_mu_: throws 40P01 when waiting for holder closes a cycle.
+  void CheckDeadlock(const void* owner, const void* holder);
 };
 
 }  // namespace immu::sql

@@ -64,6 +64,7 @@ void Rewrite(StmtContext& sc, const TableDef& from, TableDef* to,
 
 TableDef& MutableCopy(StmtContext& sc, const PgQuery__RangeVar* rv, TableDef* out) {
   *out = LookupTable(sc, rv);
+  LockRelation(sc, *out, Database::TableLockMode::kAccessExclusive);
   return *out;
 }
 
@@ -94,6 +95,7 @@ QueryResult RunTruncate(const PgQuery__TruncateStmt* s, StmtContext& sc) {
     }
   }
   if (sc.describe_only) return out;
+  for (const auto& t : tables) LockRelation(sc, t, Database::TableLockMode::kAccessExclusive);
   for (auto& t : tables) {
     // A fresh storage id empties the table in O(1); the old rows remain,
     // provable, under the old id.

@@ -60,7 +60,20 @@ const TableDef& LookupTable(StmtContext& sc, const PgQuery__RangeVar* rv) {
     if (rv->location >= 0) e.set_position(rv->location + 1);
     throw e;
   }
+  LockRelation(sc, *t, Database::TableLockMode::kAccessShare);
   return *t;
+}
+
+void LockRelation(StmtContext& sc, const TableDef& t, Database::TableLockMode mode, bool nowait) {
+  if (sc.lock_owner == nullptr || sc.describe_only) return;
+  if (sc.db->LockTable(t.oid, mode, sc.lock_owner, nowait, sc.eval->cancel, t.name)) {
+    // PostgreSQL takes a READ COMMITTED statement's snapshot after its
+    // locks: what the holder committed while we waited is visible.
+    if (const auto* settings = sc.eval->settings; settings != nullptr) {
+      auto it = settings->find("transaction_isolation");
+      if (it != settings->end() && it->second == "read committed") sc.txn->AdvanceSnapshot();
+    }
+  }
 }
 
 std::string CreationSchema(StmtContext& sc, const char* schemaname, int location) {

@@ -310,6 +310,7 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
     victims.push_back(t);
   }
   if (sc.describe_only) return out;
+  for (const TableDef* t : victims) LockRelation(sc, *t, Database::TableLockMode::kAccessExclusive);
   std::vector<uint32_t> oids;
   for (const TableDef* t : victims) oids.push_back(t->oid);
   // Views reading a dropped relation go with CASCADE, else stop the drop.
@@ -392,6 +393,19 @@ QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
       return RunCreateSchema(stmt->create_schema_stmt, sc);
     case PG_QUERY__NODE__NODE_COMMENT_STMT:
       return RunComment(stmt->comment_stmt, sc);
+    case PG_QUERY__NODE__NODE_LOCK_STMT: {
+      // LOCK [TABLE] name [, ...] [IN mode MODE] [NOWAIT]; the session
+      // refuses it outside a transaction block (25P01).
+      const auto* l = stmt->lock_stmt;
+      if (l->mode < 1 || l->mode > 8) throw PgError(sqlstate::kSyntaxError, "unrecognized lock mode");
+      for (size_t i = 0; i < l->n_relations; i++) {
+        const TableDef& t = LookupTable(sc, l->relations[i]->range_var);
+        LockRelation(sc, t, static_cast<Database::TableLockMode>(l->mode), l->nowait);
+      }
+      QueryResult r;
+      r.tag = "LOCK TABLE";
+      return r;
+    }
     case PG_QUERY__NODE__NODE_VACUUM_STMT: {
       // Nothing to reclaim: versions are the history. Accepted as a no-op.
       QueryResult r;

@@ -58,6 +58,7 @@ QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc) {
   QueryResult out;
   out.tag = "CREATE INDEX";
   TableDef t = LookupTable(sc, s->relation);
+  LockRelation(sc, t, Database::TableLockMode::kShare);
   if (s->n_index_including_params > 0 || s->n_exclude_op_names > 0) {
     throw PgError(sqlstate::kFeatureNotSupported, "INCLUDE and exclusion constraints are not supported yet");
   }

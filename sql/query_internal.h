@@ -19,6 +19,10 @@ struct Relation {
 // Looks a relation up by (schema-qualified) RangeVar, unqualified names
 // through the session's search_path; 42P01 when missing.
 const TableDef& LookupTable(StmtContext& sc, const PgQuery__RangeVar* rv);
+// Takes a table lock for the statement's transaction (LookupTable takes
+// ACCESS SHARE; writers and DDL stronger modes). No-op without a lock owner
+// (engine-internal statements) or when only describing.
+void LockRelation(StmtContext& sc, const TableDef& t, Database::TableLockMode mode, bool nowait = false);
 // The same without throwing (nullptr when missing); schema "" = search path.
 const TableDef* FindRelationInPath(StmtContext& sc, const std::string& schema, const std::string& name);
 // The schemas of search_path that exist, in order ("$user" resolved). The

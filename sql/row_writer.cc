@@ -161,6 +161,7 @@ void FindChildRows(StmtContext& sc, const TableDef& child, const std::vector<int
 }
 
 RowWriter::RowWriter(StmtContext& sc, const TableDef& t) : sc_(sc), t_(t), indexes_(sc, t) {
+  LockRelation(sc, t, Database::TableLockMode::kRowExclusive);
   for (const auto& c : t.checks) {
     Scope scope;
     AddTableScope(t, t.name, &scope);

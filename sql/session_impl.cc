@@ -862,6 +862,9 @@ QueryResult SessionImpl::RunStatement(const ParseTree& tree, size_t i, const std
     notices->Notice("NOTICE", "42P07",
                     "relation \"" + std::string(stmt->create_stmt->relation->relname) + "\" already exists, skipping");
   }
+  if (stmt->node_case == PG_QUERY__NODE__NODE_LOCK_STMT && !in_block_) {
+    throw PgError("25P01", "LOCK TABLE can only be used in transaction blocks");
+  }
   if (stmt->node_case == PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT) {
     // The query runs now; its rows wait in the cursor (see sql/cursors.h).
     const auto* d = stmt->declare_cursor_stmt;

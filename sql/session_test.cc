@@ -365,6 +365,67 @@ TEST_CASE("session: a concurrent INSERT of the same key waits, then fails with 2
   CHECK(J(f.Q("SELECT id, v FROM rc ORDER BY id")) == "3|33 / 4|41 / 5|50 / 8|70 / 9|90");
 }
 
+TEST_CASE("session: LOCK TABLE modes conflict as in PostgreSQL; readers and DDL queue (concurrency)") {
+  Fixture f;
+  f.Q("CREATE TABLE lk (id int PRIMARY KEY)");
+  f.Q("INSERT INTO lk VALUES (1)");
+  SessionOptions so;
+  so.user = "immudb";
+  so.database = "defaultdb";
+  auto other = f.engine->NewSession(so);
+  auto run_other = [&](const std::string& sql) {
+    Recorder r;
+    std::vector<ExecResult> results;
+    other->SimpleQuery(sql, r, &results);
+    return r.rows;
+  };
+  auto other_state = [&](const std::string& sql) -> std::string {
+    try {
+      run_other(sql);
+      return "ok";
+    } catch (const PgError& e) {
+      return e.sqlstate();
+    }
+  };
+  CHECK(f.ErrorOf("LOCK TABLE lk") == "25P01");
+  f.Q("BEGIN");
+  f.Q("LOCK TABLE lk IN SHARE MODE");
+  // SHARE lets readers through, stops writers (NOWAIT shows it).
+  CHECK(run_other("SELECT count(*) FROM lk") == std::vector<std::string>{"1"});
+  run_other("BEGIN");
+  CHECK(other_state("LOCK TABLE lk IN ROW EXCLUSIVE MODE NOWAIT") == "55P03");
+  run_other("ROLLBACK");
+  f.Q("COMMIT");
+  // ACCESS EXCLUSIVE makes even a reader wait until COMMIT.
+  f.Q("BEGIN");
+  f.Q("LOCK TABLE lk IN ACCESS EXCLUSIVE MODE");
+  f.Q("INSERT INTO lk VALUES (2)");
+  std::atomic<bool> done{false};
+  std::vector<std::string> seen;
+  std::thread t([&] {
+    seen = run_other("SELECT count(*) FROM lk");
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(done.load());
+  f.Q("COMMIT");
+  t.join();
+  CHECK(seen == std::vector<std::string>{"2"});
+  // An open transaction that read the table holds ALTER TABLE back.
+  run_other("BEGIN");
+  run_other("SELECT * FROM lk");
+  std::atomic<bool> altered{false};
+  std::thread t2([&] {
+    f.Q("ALTER TABLE lk ADD COLUMN v int");
+    altered = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(altered.load());
+  run_other("COMMIT");
+  t2.join();
+  CHECK(altered.load());
+}
+
 TEST_CASE("session: SELECT FOR UPDATE locks rows; NOWAIT fails, SKIP LOCKED skips") {
   Fixture f;
   f.Q("CREATE TABLE q (id int PRIMARY KEY, state text)");
