@@ -315,6 +315,9 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
     binder.no_agg_clause = "WHERE";
     auto cond = binder.BindCondition(s->where_clause, scope, "WHERE");
     std::vector<Row> kept;
+    // Describing reads no table, but a FROM-less query still has its one
+    // empty row; its WHERE may name outer columns, which have no row yet.
+    if (sc.describe_only) from.rows.clear();
     for (auto& r : from.rows) {
       CheckCancel(*sc.eval);
       if (EvalPredicate(*cond, r, *sc.eval)) kept.push_back(std::move(r));
