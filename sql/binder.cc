@@ -103,6 +103,13 @@ std::unique_ptr<Expr> Binder::BindIndirection(const PgQuery__AIndirection* ind, 
       throw PgError(sqlstate::kFeatureNotSupported, "only array subscripts are supported in indirection");
     }
     if (e->type == oid::kJsonb) {  // j['key'], j[0]: sql/json_functions.h
+      if (n->a_indices->is_slice) {
+        // As PostgreSQL's jsonbsubs.c: no slices, error at the upper (else
+        // lower) bound.
+        const PgNode* b = n->a_indices->uidx != nullptr ? n->a_indices->uidx : n->a_indices->lidx;
+        throw WithPos(PgError(sqlstate::kDatatypeMismatch, "jsonb subscript does not support slices"),
+                      b != nullptr ? Bind(b, scope)->location : -1);
+      }
       e = BindJsonbSubscript(std::move(e), Coerce(Bind(n->a_indices->uidx, scope), oid::kText, -1, false));
       continue;
     }
