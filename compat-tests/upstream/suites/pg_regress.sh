@@ -16,7 +16,7 @@
 # Database: a fresh "regression" database when the server can create one,
 # else $PGDATABASE (immudb without CREATE DATABASE).
 #
-# Environment: PG_REGRESS_TIMEOUT (seconds per test, default 180),
+# Environment: PG_REGRESS_TIMEOUT (seconds per test, default 300),
 # PG_REGRESS_STATEMENT_TIMEOUT (seconds per statement, default 30: a slow
 # statement then shows as an error and the rest of its test still runs; the
 # whole suite takes about 30 s on PostgreSQL), PG_REGRESS_TESTS (space-separated names, overrides the lists below).
@@ -30,7 +30,7 @@ work=${UPSTREAM_WORK:?}
 cache=${UPSTREAM_CACHE:?}
 pgbin=/usr/lib/postgresql/15/bin
 pg_regress=/usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_regress
-per_test=${PG_REGRESS_TIMEOUT:-180}
+per_test=${PG_REGRESS_TIMEOUT:-300}
 per_statement=${PG_REGRESS_STATEMENT_TIMEOUT:-30}
 say() { echo "pg_regress: $*"; }
 
