@@ -257,15 +257,16 @@ std::unique_ptr<Expr> Binder::Coerce(std::unique_ptr<Expr> e, uint32_t type, int
   }
   if (e->type == type && (typmod < 0 || e->typmod == typmod)) return e;
   if (e->kind == Expr::Kind::kConst) {
-    // Literals convert now, so input errors point at the literal. As in
-    // PostgreSQL, the typmod (length, precision) applies as a later step
-    // whose errors (22001, numeric field overflow) carry no position.
+    // Constants convert now. As in PostgreSQL, only a literal's input errors
+    // point at it: its typmod (length, precision) applies as a later step,
+    // and casts of typed constants (70000::int2) fold without a position.
     const bool literal = e->value.type == oid::kUnknown && !e->value.null;
     Value v;
     try {
       v = literal ? FromText(e->value.s, type, -1, ctx_.vc) : CastValue(e->value, type, typmod, ctx_.vc, explicit_cast);
     } catch (PgError& err) {
-      throw WithPos(std::move(err), e->location);
+      if (literal) throw WithPos(std::move(err), e->location);
+      throw;
     }
     if (literal) {
       // An explicit cast truncates strings (and arrays' string elements)

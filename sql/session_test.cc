@@ -93,7 +93,7 @@ std::string J(const Rows& rows) {
   return out;
 }
 
-TEST_CASE("session: a literal's input errors carry its position, its typmod errors none (PostgreSQL)") {
+TEST_CASE("session: a literal's input errors carry its position, typmod and cast errors none (PostgreSQL)") {
   Fixture f;
   f.Q("CREATE TABLE t (v varchar(1), n numeric(3,1))");
   auto err = [&f](const std::string& sql) -> std::string {
@@ -108,6 +108,8 @@ TEST_CASE("session: a literal's input errors carry its position, its typmod erro
   CHECK(err("INSERT INTO t (v) VALUES ('cd')") == "22001@0");
   CHECK(err("INSERT INTO t (n) VALUES ('1234')") == "22003@0");
   CHECK(err("SELECT '1234'::numeric(3,1)") == "22003@0");
+  CHECK(err("SELECT 70000::int2") == "22003@0");
+  CHECK(err("SELECT '32767.6'::float4::int2") == "22003@0");
   CHECK(J(f.Q("SELECT 'abc'::varchar(2), 'c  '::char(1)")) == "ab|c");
 }
 
