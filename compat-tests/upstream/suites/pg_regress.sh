@@ -19,7 +19,8 @@
 # Environment: PG_REGRESS_TIMEOUT (seconds per test, default 300),
 # PG_REGRESS_STATEMENT_TIMEOUT (seconds per statement, default 30: a slow
 # statement then shows as an error and the rest of its test still runs; the
-# whole suite takes about 30 s on PostgreSQL), PG_REGRESS_TESTS (space-separated names, overrides the lists below).
+# whole suite takes about 30 s on PostgreSQL), PG_REGRESS_TESTS (space-separated
+# names, overrides the lists below), PG_REGRESS_SERVER_GIB (address-space cap of a local immudb, default 6).
 # Per-test diffs land in $UPSTREAM_WORK/diffs, pg_regress's logs in
 # $UPSTREAM_WORK/log, diff hunk counts in $UPSTREAM_OUT/pg_regress[.postgresql].hunks.
 set -euo pipefail
@@ -110,6 +111,11 @@ if q -c "DROP DATABASE IF EXISTS regression" -c "CREATE DATABASE regression" >/d
   done
 fi
 say "database $db on ${PGHOST:-localhost}:${PGPORT:-5432} as ${PGUSER:-}, $per_test s per test, $per_statement s per statement"
+# A local immudb gets an address-space cap (pg_regress/cap_server.py says why).
+case ${PGHOST:-localhost} in
+  127.0.0.1|localhost|::1) python3 "$here/pg_regress/cap_server.py" "${PGPORT:-5432}" "${PG_REGRESS_SERVER_GIB:-6}" |
+                             sed 's/^/pg_regress: /' ;;
+esac
 
 alive() { timeout 10 "$pgbin/psql" -X -At -d "$db" -c "SELECT 1" >/dev/null 2>&1; }
 
