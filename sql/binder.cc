@@ -103,6 +103,13 @@ std::unique_ptr<Expr> Binder::BindIndirection(const PgQuery__AIndirection* ind, 
       throw PgError(sqlstate::kFeatureNotSupported, "only array subscripts are supported in indirection");
     }
     if (e->type == oid::kJsonb) {  // j['key'], j[0]: sql/json_functions.h
+      if (n->a_indices->is_slice) {
+        // As PostgreSQL's jsonbsubs.c: no slices, error at the upper (else
+        // lower) bound.
+        const PgNode* b = n->a_indices->uidx != nullptr ? n->a_indices->uidx : n->a_indices->lidx;
+        throw WithPos(PgError(sqlstate::kDatatypeMismatch, "jsonb subscript does not support slices"),
+                      b != nullptr ? Bind(b, scope)->location : -1);
+      }
       e = BindJsonbSubscript(std::move(e), Coerce(Bind(n->a_indices->uidx, scope), oid::kText, -1, false));
       continue;
     }
@@ -141,6 +148,25 @@ std::unique_ptr<Expr> Binder::BindIndirection(const PgQuery__AIndirection* ind, 
     e = std::move(s);
   }
   return e;
+}
+
+SortDirection SortByDirection(const PgQuery__SortBy* sb) {
+  SortDirection d;
+  d.desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+  if (sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_USING) {
+    // The operator's name is the last element of a possibly qualified list.
+    const std::string op = sb->n_use_op > 0 ? std::string(NodeString(sb->use_op[sb->n_use_op - 1])) : "";
+    if (op == ">" || op == "~>~") {
+      d.desc = true;
+    } else if (op != "<" && op != "~<~") {
+      throw WithPos(PgError(sqlstate::kWrongObjectType, "operator " + op + " is not a valid ordering operator", "",
+                            "Ordering operators must be \"<\" or \">\" members of btree operator families."),
+                    sb->location);
+    }
+  }
+  d.nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
+                  (d.desc && sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST);
+  return d;
 }
 
 void ResolveTypeName(const PgQuery__TypeName* tn, uint32_t* type, int32_t* typmod, bool* serial) {
@@ -231,22 +257,27 @@ std::unique_ptr<Expr> Binder::Coerce(std::unique_ptr<Expr> e, uint32_t type, int
   }
   if (e->type == type && (typmod < 0 || e->typmod == typmod)) return e;
   if (e->kind == Expr::Kind::kConst) {
-    // Literals convert now, so errors point at the literal.
+    // Constants convert now. As in PostgreSQL, only a literal's input errors
+    // point at it: its typmod (length, precision) applies as a later step,
+    // and casts of typed constants (70000::int2) fold without a position.
+    const bool literal = e->value.type == oid::kUnknown && !e->value.null;
+    Value v;
     try {
+      v = literal ? FromText(e->value.s, type, -1, ctx_.vc) : CastValue(e->value, type, typmod, ctx_.vc, explicit_cast);
+    } catch (PgError& err) {
+      if (literal) throw WithPos(std::move(err), e->location);
+      throw;
+    }
+    if (literal) {
       // An explicit cast truncates strings (and arrays' string elements)
       // to the typmod where assignment fails with 22001.
       const bool truncates = explicit_cast && typmod >= 0 && (IsStringCategory(type) || ArrayElementType(type) != 0);
-      Value v = e->value.type == oid::kUnknown && !e->value.null
-                    ? (truncates ? ApplyTypmod(FromText(e->value.s, type, -1, ctx_.vc), typmod, true)
-                                 : FromText(e->value.s, type, typmod, ctx_.vc))
-                    : CastValue(e->value, type, typmod, ctx_.vc, explicit_cast);
-      auto c = Expr::Const(std::move(v));
-      c->typmod = typmod;
-      c->name = e->name;
-      return c;
-    } catch (PgError& err) {
-      throw WithPos(std::move(err), e->location);
+      v = ApplyTypmod(std::move(v), typmod, truncates);
     }
+    auto c = Expr::Const(std::move(v));
+    c->typmod = typmod;
+    c->name = e->name;
+    return c;
   }
   if (!explicit_cast && !CanCast(e->type, type, false)) {
     std::string msg = context != nullptr ? context : "";

@@ -134,6 +134,15 @@ bool IsAggregateName(std::string_view name);
 // expressions until the executor rewrites them (see ToGrouped).
 Value GroupingMarker(std::span<const Value> args, EvalContext& ctx);
 
+// The direction of an ORDER BY item (query, aggregate or window): DESC or
+// USING > (USING < is ascending); NULLS FIRST by default when descending.
+// Throws 42809 for a USING operator that is not < or >.
+struct SortDirection {
+  bool desc = false;
+  bool nulls_first = false;
+};
+SortDirection SortByDirection(const PgQuery__SortBy* sb);
+
 // Resolves a TypeName node to (oid, typmod); throws 42704 for unknown types.
 void ResolveTypeName(const PgQuery__TypeName* tn, uint32_t* type, int32_t* typmod, bool* serial = nullptr);
 

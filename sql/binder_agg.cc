@@ -108,9 +108,9 @@ AggCall Binder::BindAggCall(const PgQuery__FuncCall* f, const std::string& name,
       AggOrder o;
       o.expr = Bind(sb->node, scope);
       if (o.expr->type == oid::kUnknown) o.expr = Coerce(std::move(o.expr), oid::kText, -1, false);
-      o.desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
-      o.nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
-                      (o.desc && sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST);
+      const SortDirection dir = SortByDirection(sb);
+      o.desc = dir.desc;
+      o.nulls_first = dir.nulls_first;
       call.order.push_back(std::move(o));
     }
     if (f->agg_filter != nullptr) {

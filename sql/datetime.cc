@@ -346,6 +346,60 @@ std::string FormatIntervalIso8601(const Interval& iv) {
   return out;
 }
 
+namespace {
+// PostgreSQL's AddVerboseIntPart: the first nonzero field decides whether the
+// interval prints as "... ago"; later fields of the other sign print negated.
+void AppendVerboseIntPart(std::string* out, int64_t value, const char* units, bool* is_zero,
+                          bool* is_before) {
+  if (value == 0) return;
+  if (*is_zero) {
+    *is_before = value < 0;
+    value = std::llabs(value);
+  } else if (*is_before) {
+    value = -value;
+  }
+  char buf[64];
+  snprintf(buf, sizeof(buf), " %lld %s%s", static_cast<long long>(value), units, value == 1 ? "" : "s");
+  *out += buf;
+  *is_zero = false;
+}
+}  // namespace
+
+std::string FormatIntervalVerbose(const Interval& iv) {
+  int64_t t = iv.time;
+  const int64_t hour = t / kUsecsPerHour;
+  t -= hour * kUsecsPerHour;
+  const int64_t min = t / kUsecsPerMinute;
+  t -= min * kUsecsPerMinute;
+  const int64_t sec = t / kUsecsPerSec;
+  const int64_t fsec = t - sec * kUsecsPerSec;
+  bool is_zero = true, is_before = false;
+  std::string out = "@";
+  AppendVerboseIntPart(&out, iv.month / kMonthsPerYear, "year", &is_zero, &is_before);
+  AppendVerboseIntPart(&out, iv.month % kMonthsPerYear, "mon", &is_zero, &is_before);
+  AppendVerboseIntPart(&out, iv.day, "day", &is_zero, &is_before);
+  AppendVerboseIntPart(&out, hour, "hour", &is_zero, &is_before);
+  AppendVerboseIntPart(&out, min, "min", &is_zero, &is_before);
+  if (sec != 0 || fsec != 0) {
+    out += ' ';
+    if (sec < 0 || (sec == 0 && fsec < 0)) {
+      if (is_zero) {
+        is_before = true;
+      } else if (!is_before) {
+        out += '-';
+      }
+    } else if (is_before) {
+      out += '-';
+    }
+    AppendSeconds(&out, static_cast<int>(sec), fsec, false);
+    out += (std::llabs(sec) != 1 || fsec != 0) ? " secs" : " sec";
+    is_zero = false;
+  }
+  if (is_zero) out += " 0";
+  if (is_before) out += " ago";
+  return out;
+}
+
 // ---- Binary ------------------------------------------------------------------
 
 void AppendDateBinary(std::string* out, DateAdt d) { PutFixed32BE(out, static_cast<uint32_t>(d)); }

@@ -84,13 +84,16 @@ struct PgTm {
   std::string zone_abbr;  // abbreviation in effect (timestamptz only)
 };
 
+enum class IntervalStyle { kPostgres, kIso8601, kPostgresVerbose };
+
 // Everything input parsing may need besides the text.
 struct DateTimeContext {
   TimestampTz now = 0;  // transaction start (for 'now', 'today', ...)
   TimeZone session_zone = TimeZone::Utc();
-  // IntervalStyle iso_8601 (ActiveRecord sets it): intervals print as
-  // "P1Y2M3DT4H5M6S" instead of PostgreSQL's default style.
-  bool interval_iso8601 = false;
+  // IntervalStyle: postgres (the default, "1 day 02:00:00"), iso_8601
+  // (ActiveRecord sets it: "P1DT2H") or postgres_verbose ("@ 1 day 2 hours",
+  // what PostgreSQL's regression tests run with).
+  IntervalStyle interval_style = IntervalStyle::kPostgres;
 };
 
 // ---- Calendar helpers (PostgreSQL's date2j / j2date) ----------------------
@@ -131,6 +134,7 @@ std::string FormatTimestamp(Timestamp t);
 std::string FormatTimestampTz(TimestampTz t, const TimeZone& zone);
 std::string FormatInterval(const Interval& iv);
 std::string FormatIntervalIso8601(const Interval& iv);  // IntervalStyle iso_8601
+std::string FormatIntervalVerbose(const Interval& iv);  // IntervalStyle postgres_verbose
 
 // ---- Binary wire format (big-endian, as PostgreSQL's send/recv) ------------
 void AppendDateBinary(std::string* out, DateAdt d);

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/pg_error.h"
@@ -130,6 +131,24 @@ TEST_CASE("datetime: extract numeric text and date_part double") {
   CHECK(!DatePartTimestamp("month", ParseTimestamp("infinity", ctx)).has_value());
   CHECK(Overlaps(ParseTimestamp("2024-01-01", ctx), ParseTimestamp("2024-02-01", ctx),
                  ParseTimestamp("2024-01-15", ctx), ParseTimestamp("2024-03-01", ctx)));
+}
+
+TEST_CASE("datetime: IntervalStyle postgres_verbose matches PostgreSQL 15") {
+  // Expected texts from PostgreSQL 15 with SET intervalstyle = postgres_verbose.
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {"1 day 2 hours 3 minutes 4.5 seconds", "@ 1 day 2 hours 3 mins 4.5 secs"},
+      {"-1 day +02:03:00", "@ 1 day -2 hours -3 mins ago"},
+      {"0", "@ 0"},
+      {"-1.5 seconds", "@ 1.5 secs ago"},
+      {"1 year 2 months", "@ 1 year 2 mons"},
+      {"1 second", "@ 1 sec"},
+      {"-1 years -2 mons +3 days -00:00:01", "@ 1 year 2 mons -3 days 1 sec ago"},
+      {"1 day -0.5 seconds", "@ 1 day -0.5 secs"},
+  };
+  for (const auto& [in, want] : cases) {
+    CAPTURE(in);
+    CHECK(FormatIntervalVerbose(ParseInterval(in)) == want);
+  }
 }
 }
 

@@ -31,7 +31,14 @@ Value Eval(const Expr& e, const Row& row, EvalContext& ctx) {
       return e.value;
     case Expr::Kind::kColumn: {
       const Row* r = &row;
-      if (e.outer_level > 0) r = ctx.outer[ctx.outer.size() - static_cast<size_t>(e.outer_level)];
+      if (e.outer_level > 0) {
+        // A correlated reference evaluated without its outer row is a bug in
+        // the caller; fail the statement rather than read out of bounds.
+        if (static_cast<size_t>(e.outer_level) > ctx.outer.size()) {
+          throw PgError(sqlstate::kInternalError, "outer column reference evaluated without an outer row");
+        }
+        r = ctx.outer[ctx.outer.size() - static_cast<size_t>(e.outer_level)];
+      }
       return (*r)[static_cast<size_t>(e.index)];
     }
     case Expr::Kind::kAggRef:

@@ -183,7 +183,11 @@ std::string DefaultColumnName(const PgNode* n) {
     case PG_QUERY__NODE__NODE_FUNC_CALL:
       return std::string(NodeString(n->func_call->funcname[n->func_call->n_funcname - 1]));
     case PG_QUERY__NODE__NODE_TYPE_CAST: {
-      const std::string inner = DefaultColumnName(n->type_cast->arg);
+      // As PostgreSQL's FigureColname: a name from inside wins, but not an
+      // inner cast's type name ('a'::"char"::text is named text).
+      const PgNode* arg = n->type_cast->arg;
+      while (arg->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) arg = arg->type_cast->arg;
+      const std::string inner = DefaultColumnName(arg);
       if (inner != "?column?") return inner;
       const auto* tn = n->type_cast->type_name;
       std::string name(NodeString(tn->names[tn->n_names - 1]));

@@ -315,6 +315,9 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
     binder.no_agg_clause = "WHERE";
     auto cond = binder.BindCondition(s->where_clause, scope, "WHERE");
     std::vector<Row> kept;
+    // Describing reads no table, but a FROM-less query still has its one
+    // empty row; its WHERE may name outer columns, which have no row yet.
+    if (sc.describe_only) from.rows.clear();
     for (auto& r : from.rows) {
       CheckCancel(*sc.eval);
       if (EvalPredicate(*cond, r, *sc.eval)) kept.push_back(std::move(r));
@@ -369,9 +372,9 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   for (size_t i = 0; i < s->n_sort_clause; i++) {
     const auto* sb = s->sort_clause[i]->sort_by;
     SortKey k = BindOutputKey(sb->node, s, proj, scope, binder, "ORDER BY");
-    k.desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
-    k.nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
-                    (k.desc && sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST);
+    const SortDirection dir = SortByDirection(sb);
+    k.desc = dir.desc;
+    k.nulls_first = dir.nulls_first;
     sort_keys.push_back(std::move(k));
   }
   const bool distinct_on = s->n_distinct_clause > 0 && s->distinct_clause[0]->node_case != PG_QUERY__NODE__NODE__NOT_SET;
@@ -406,7 +409,7 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   if (plan.node() != nullptr) {
     auto sort_text = [](const PgNode* n, const PgQuery__SortBy* sb) {
       std::string t = PlanExprText(n);
-      if (sb != nullptr && sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC) t += " DESC";
+      if (sb != nullptr && SortByDirection(sb).desc) t += " DESC";
       if (sb != nullptr && sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST) t += " NULLS FIRST";
       if (sb != nullptr && sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST) t += " NULLS LAST";
       return t;

@@ -165,9 +165,9 @@ QueryResult RunSetOp(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope*
     for (size_t i = 0; i < s->n_sort_clause; i++) {
       const auto* sb = s->sort_clause[i]->sort_by;
       SortKey k;
-      k.desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
-      k.nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
-                      (k.desc && sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST);
+      const SortDirection dir = SortByDirection(sb);
+      k.desc = dir.desc;
+      k.nulls_first = dir.nulls_first;
       if (sb->node->node_case == PG_QUERY__NODE__NODE_A_CONST &&
           sb->node->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
         k.output = sb->node->a_const->ival->ival - 1;

@@ -119,9 +119,9 @@ WindowEvaluator::WindowEvaluator(const PgQuery__SelectStmt* s, std::vector<Windo
       o.expr = binder.Bind(sb->node, scope);
       if (o.expr->type == oid::kUnknown)
         o.expr = binder.Coerce(std::move(o.expr), oid::kText, -1, false);
-      o.desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
-      o.nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
-                      (o.desc && sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST);
+      const SortDirection dir = SortByDirection(sb);
+      o.desc = dir.desc;
+      o.nulls_first = dir.nulls_first;
       w->order.push_back(std::move(o));
     }
     if (frame_def->frame_options & kFrameNonDefault) w->options = frame_def->frame_options;
@@ -176,7 +176,7 @@ std::string WindowEvaluator::PlanSortKey() const {
   for (size_t i = 0; i < w.order_def->n_order_clause; i++) {
     const auto* sb = w.order_def->order_clause[i]->sort_by;
     keys += (keys.empty() ? "" : ", ") + PlanExprText(sb->node);
-    if (sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC) keys += " DESC";
+    if (SortByDirection(sb).desc) keys += " DESC";
   }
   return keys;
 }

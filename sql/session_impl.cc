@@ -477,10 +477,16 @@ void SessionImpl::SetParameter(const std::string& raw_name, const std::string& v
     v = "ISO, MDY";
   } else if (name == "IntervalStyle") {
     const std::string l = Lower(value);
-    if (l != "postgres" && l != "iso_8601") {
-      throw PgError(sqlstate::kFeatureNotSupported, "only IntervalStyle postgres and iso_8601 are supported");
+    if (l == "postgres") {
+      eval_.vc.dt.interval_style = IntervalStyle::kPostgres;
+    } else if (l == "iso_8601") {
+      eval_.vc.dt.interval_style = IntervalStyle::kIso8601;
+    } else if (l == "postgres_verbose") {
+      eval_.vc.dt.interval_style = IntervalStyle::kPostgresVerbose;
+    } else {
+      throw PgError(sqlstate::kFeatureNotSupported,
+                    "only IntervalStyle postgres, postgres_verbose and iso_8601 are supported");
     }
-    eval_.vc.dt.interval_iso8601 = l == "iso_8601";
     v = l;
   } else if (name == "application_name") {
     eval_.application_name = value;

@@ -93,6 +93,26 @@ std::string J(const Rows& rows) {
   return out;
 }
 
+TEST_CASE("session: a literal's input errors carry its position, typmod and cast errors none (PostgreSQL)") {
+  Fixture f;
+  f.Q("CREATE TABLE t (v varchar(1), n numeric(3,1))");
+  auto err = [&f](const std::string& sql) -> std::string {
+    try {
+      f.Q(sql);
+    } catch (const PgError& e) {
+      return std::string(e.sqlstate()) + "@" + std::to_string(e.position());
+    }
+    return "none";
+  };
+  CHECK(err("SELECT 'x'::int") == "22P02@8");
+  CHECK(err("INSERT INTO t (v) VALUES ('cd')") == "22001@0");
+  CHECK(err("INSERT INTO t (n) VALUES ('1234')") == "22003@0");
+  CHECK(err("SELECT '1234'::numeric(3,1)") == "22003@0");
+  CHECK(err("SELECT 70000::int2") == "22003@0");
+  CHECK(err("SELECT '32767.6'::float4::int2") == "22003@0");
+  CHECK(J(f.Q("SELECT 'abc'::varchar(2), 'c  '::char(1)")) == "ab|c");
+}
+
 TEST_CASE("session: expressions without tables") {
   Fixture f;
   CHECK(J(f.Q("SELECT 1")) == J(Rows{"1"}));

@@ -309,7 +309,15 @@ std::string ToText(const Value& v, const ValueContext& ctx) {
     case oid::kTimestampTz:
       return FormatTimestampTz(v.i, ctx.dt.session_zone);
     case oid::kInterval:
-      return ctx.dt.interval_iso8601 ? FormatIntervalIso8601(v.iv) : FormatInterval(v.iv);
+      switch (ctx.dt.interval_style) {
+        case IntervalStyle::kIso8601:
+          return FormatIntervalIso8601(v.iv);
+        case IntervalStyle::kPostgresVerbose:
+          return FormatIntervalVerbose(v.iv);
+        case IntervalStyle::kPostgres:
+          break;
+      }
+      return FormatInterval(v.iv);
     default:
       return v.s;
   }
