@@ -33,6 +33,9 @@ compat-tests/wire.sh
 echo "== ORM fixtures (SQLAlchemy, Django, GORM, ActiveRecord) on PostgreSQL 15 and immudb"
 orm-fixtures/run.sh
 
+echo "== upstream suites, CI slice (PostgreSQL's regression tests, drivers' and ORMs' own suites) vs PostgreSQL 15"
+compat-tests/upstream.sh --fast all
+
 echo "== ASan+UBSan build + unit tests"
 scripts/build.sh build-asan -DIMMU_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 ctest --test-dir build-asan --output-on-failure -j "$jobs"
