@@ -1,0 +1,26 @@
+#pragma once
+// PostgreSQL 15's basic function library, by area (issue 7). Each resolver
+// fills *out and returns true when name/arg_types is one of its functions,
+// choosing between overloads as PostgreSQL's resolution would (so result
+// types match: round(5) is double precision, round(5.0) numeric).
+//   sql/fn_math.cc      abs ceil floor round trunc sign mod div power sqrt cbrt exp ln
+//                       log log10 pi degrees radians trig (also *d, hyperbolic) random
+//                       setseed gcd lcm width_bucket factorial scale min_scale trim_scale
+//   sql/fn_string.cc    string functions (lpad, split_part, translate, md5, sha*, ...)
+//   sql/fn_format.cc    format(), quote_*(), encode/decode, to_hex
+//   sql/fn_regex.cc     regexp_* functions
+//   sql/fn_datetime.cc  date_trunc, date_part, extract, age, make_*, justify_*, to_char ...
+
+#include <span>
+#include <string_view>
+
+#include "sql/functions.h"
+
+namespace immu::sql {
+
+bool ResolveMathFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveStringFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveFormatFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveDateTimeFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+
+}  // namespace immu::sql
