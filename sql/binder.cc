@@ -483,7 +483,8 @@ std::unique_ptr<Expr> Binder::BindAExpr(const PgQuery__AExpr* a, const Scope& sc
       return e;
     }
     case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
-    case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE: {
+    case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_SIMILAR: {  // x ~ similar_to_escape(pattern [, escape])
       auto l = Bind(a->lexpr, scope);
       auto r = Bind(a->rexpr, scope);
       return BindOperator(op, std::move(l), std::move(r), a->location);

@@ -20,6 +20,7 @@ namespace immu::sql {
 
 bool ResolveMathFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveStringFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveRegexFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveFormatFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveDateTimeFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 

@@ -253,7 +253,7 @@ Value Substr(std::span<const Value> a, EvalContext&) {
   int64_t start = a[1].i;  // 1-based
   int64_t end = INT64_MAX;
   if (a.size() > 2) {
-    if (a[2].i < 0) throw PgError(sqlstate::kDataException, "negative substring length not allowed");
+    if (a[2].i < 0) throw PgError("22011", "negative substring length not allowed");
     end = start + a[2].i;
   }
   start = std::max<int64_t>(start, 1);
@@ -542,6 +542,9 @@ ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_
   if (ResolveJsonFunction(name, arg_types, &sys)) return sys;
   if (ResolveArrayFunction(name, arg_types, &sys)) return sys;
   if (ResolveMathFunction(name, arg_types, &sys)) return sys;
+  if (ResolveStringFunction(name, arg_types, &sys)) return sys;
+  if (ResolveRegexFunction(name, arg_types, &sys)) return sys;
+  if (ResolveFormatFunction(name, arg_types, &sys)) return sys;
   // Type-generic functions first.
   if (name == "abs" && arg_types.size() == 1) {
     const uint32_t t = arg_types[0] == oid::kUnknown ? oid::kFloat8 : arg_types[0];
