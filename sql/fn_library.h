@@ -10,6 +10,7 @@
 //   sql/fn_format.cc    format(), quote_*(), encode/decode, to_hex
 //   sql/fn_regex.cc     regexp_* functions
 //   sql/fn_datetime.cc  date_trunc, date_part, extract, age, make_*, justify_*, to_char ...
+//   sql/fn_to_char.cc   to_char(number, text), to_number
 
 #include <span>
 #include <string_view>
@@ -22,6 +23,7 @@ bool ResolveMathFunction(std::string_view name, std::span<const uint32_t> arg_ty
 bool ResolveStringFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveRegexFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveFormatFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveNumberFormatFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveDateTimeFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 
 }  // namespace immu::sql
