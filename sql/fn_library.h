@@ -6,11 +6,12 @@
 //   sql/fn_math.cc      abs ceil floor round trunc sign mod div power sqrt cbrt exp ln
 //                       log log10 pi degrees radians trig (also *d, hyperbolic) random
 //                       setseed gcd lcm width_bucket factorial scale min_scale trim_scale
-//   sql/fn_string.cc    string functions (lpad, split_part, translate, md5, sha*, ...)
-//   sql/fn_format.cc    format(), quote_*(), encode/decode, to_hex
+//   sql/fn_string.cc    string functions (lpad, split_part, translate, md5, sha*, encode, ...)
+//   sql/fn_format.cc    format()
 //   sql/fn_regex.cc     regexp_* functions
 //   sql/fn_datetime.cc  date_trunc, date_part, extract, age, make_*, justify_*, to_char ...
 //   sql/fn_to_char.cc   to_char(number, text), to_number
+//   sql/fn_bytes.cc     get/set_byte/bit, bit_count, convert*, unistr, like_escape
 
 #include <span>
 #include <string_view>
@@ -24,6 +25,7 @@ bool ResolveStringFunction(std::string_view name, std::span<const uint32_t> arg_
 bool ResolveRegexFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveFormatFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveNumberFormatFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveBytesFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveDateTimeFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 
 }  // namespace immu::sql

@@ -101,14 +101,15 @@ Value SplitPart(Args a, EvalContext&) {
 }
 
 // initcap: the first letter of each run of alphanumerics upper case, the
-// rest lower case (ASCII letters; other characters are kept).
+// rest lower case; as PostgreSQL in the C locale, only ASCII letters change
+// case and non-ASCII characters separate words.
 Value Initcap(Args a, EvalContext&) {
   std::string out = a[0].s;
   bool in_word = false;
   for (char& c : out) {
     const unsigned char u = static_cast<unsigned char>(c);
-    if (u >= 0x80) {  // non-ASCII bytes count as word characters
-      in_word = true;
+    if (u >= 0x80) {  // non-ASCII: kept, and not alphanumeric (C locale)
+      in_word = false;
       continue;
     }
     c = static_cast<char>(in_word ? std::tolower(u) : std::toupper(u));

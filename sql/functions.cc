@@ -547,6 +547,7 @@ ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_
   if (ResolveFormatFunction(name, arg_types, &sys)) return sys;
   if (ResolveDateTimeFunction(name, arg_types, &sys)) return sys;
   if (ResolveNumberFormatFunction(name, arg_types, &sys)) return sys;
+  if (ResolveBytesFunction(name, arg_types, &sys)) return sys;
   // Type-generic functions first.
   if (name == "abs" && arg_types.size() == 1) {
     const uint32_t t = arg_types[0] == oid::kUnknown ? oid::kFloat8 : arg_types[0];
