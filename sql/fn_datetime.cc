@@ -267,4 +267,56 @@ bool ResolveDateTimeFunction(std::string_view name, std::span<const uint32_t> t,
   return false;
 }
 
+std::vector<std::unique_ptr<Expr>> ArrangeNamedArgs(std::string_view name, std::vector<std::unique_ptr<Expr>> args,
+                                                    const std::vector<std::string>& names) {
+  struct Params {
+    const char* fn;
+    std::vector<const char*> names;
+    size_t required;  // the first `required` parameters have no default
+  };
+  static const Params kParams[] = {
+      {"make_interval", {"years", "months", "weeks", "days", "hours", "mins", "secs"}, 0},
+      {"make_date", {"year", "month", "day"}, 3},
+      {"make_time", {"hour", "min", "sec"}, 3},
+      {"make_timestamp", {"year", "month", "mday", "hour", "min", "sec"}, 6},
+      {"make_timestamptz", {"year", "month", "mday", "hour", "min", "sec", "timezone"}, 6},
+  };
+  std::string sig = std::string(name) + "(";  // before the arguments move
+  for (size_t i = 0; i < args.size(); i++) {
+    sig += (i ? ", " : "") + (names[i].empty() ? "" : names[i] + " => ") + FormatType(args[i]->type, -1);
+  }
+  auto fail = [&]() -> std::vector<std::unique_ptr<Expr>> {
+    throw PgError(sqlstate::kUndefinedFunction, "function " + sig + ") does not exist", "",
+                  "No function matches the given name and argument types. You might need to add explicit type casts.");
+  };
+  const Params* p = nullptr;
+  for (const Params& x : kParams) {
+    if (name == x.fn) p = &x;
+  }
+  if (p == nullptr || args.size() > p->names.size()) return fail();
+  std::vector<std::unique_ptr<Expr>> out(p->names.size());
+  for (size_t i = 0; i < args.size(); i++) {
+    size_t at = i;
+    if (!names[i].empty()) {
+      at = p->names.size();
+      for (size_t k = 0; k < p->names.size(); k++) {
+        if (names[i] == p->names[k]) at = k;
+      }
+    }
+    if (at >= out.size() || out[at] != nullptr) return fail();
+    out[at] = std::move(args[i]);
+  }
+  // Parameters after the last given one are dropped when they have defaults
+  // (the resolvers accept the shorter calls); gaps get the default 0.
+  size_t used = out.size();
+  while (used > p->required && out[used - 1] == nullptr) used--;
+  out.resize(used);
+  for (size_t k = 0; k < out.size(); k++) {
+    if (out[k] != nullptr) continue;
+    if (k < p->required) return fail();
+    out[k] = Expr::Const(name == "make_interval" && k == 6 ? Value::Float(oid::kFloat8, 0) : Value::Int(oid::kInt4, 0));
+  }
+  return out;
+}
+
 }  // namespace immu::sql

@@ -13,8 +13,11 @@
 //   sql/fn_to_char.cc   to_char(number, text), to_number
 //   sql/fn_bytes.cc     get/set_byte/bit, bit_count, convert*, unistr, like_escape
 
+#include <memory>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "sql/functions.h"
 
@@ -27,5 +30,13 @@ bool ResolveFormatFunction(std::string_view name, std::span<const uint32_t> arg_
 bool ResolveNumberFormatFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveBytesFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 bool ResolveDateTimeFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+
+// Named-argument calls (f(days => 3)): moves each `name => value`
+// argument (names[i] non-empty) to its parameter's position and fills the
+// omitted parameters with their defaults, for the functions PostgreSQL
+// declares with parameter names (the make_* family). 42883 when a name is
+// unknown, given twice, or a parameter without default is missing.
+std::vector<std::unique_ptr<Expr>> ArrangeNamedArgs(std::string_view name, std::vector<std::unique_ptr<Expr>> args,
+                                                    const std::vector<std::string>& names);
 
 }  // namespace immu::sql
