@@ -156,7 +156,43 @@ Value IsFiniteFn(Args a, EvalContext&) {
     default: return Value::Bool(IsFiniteTimestamp(a[0].i));
   }
 }
-Value OverlapsFn(Args a, EvalContext&) { return Value::Bool(Overlaps(a[0].i, a[1].i, a[2].i, a[3].i)); }
+// (start, end-or-length) OVERLAPS (start, end-or-length): an interval
+// second member is a length added to the start.
+Value OverlapsFn(Args a, EvalContext& ctx) {
+  auto end = [&](const Value& start, const Value& e) {
+    if (e.type != oid::kInterval) return e.i;
+    return start.type == oid::kTimestampTz ? TimestampTzPlusInterval(start.i, e.iv, Zone(ctx))
+                                           : TimestampPlusInterval(start.i, e.iv);
+  };
+  return Value::Bool(Overlaps(a[0].i, end(a[0], a[1]), a[2].i, end(a[2], a[3])));
+}
+
+// Function-style casts between the date/time types (timestamp(date),
+// date(timestamptz), ...), in the session zone where one is needed.
+Value ToTimestampType(Args a, EvalContext& ctx) {
+  if (a[0].type == oid::kDate) return Value::Int(oid::kTimestamp, DateToTimestamp(I32(a[0])));
+  return Value::Int(oid::kTimestamp, TimestampTzToTimestamp(a[0].i, Zone(ctx)));
+}
+Value ToTimestampTzType(Args a, EvalContext& ctx) {
+  if (a[0].type == oid::kDate) return Value::Int(oid::kTimestampTz, DateToTimestampTz(I32(a[0]), Zone(ctx)));
+  return Value::Int(oid::kTimestampTz, TimestampToTimestampTz(a[0].i, Zone(ctx)));
+}
+Value ToDateType(Args a, EvalContext& ctx) {
+  if (a[0].type == oid::kTimestamp) return Value::Int(oid::kDate, TimestampToDate(a[0].i));
+  return Value::Int(oid::kDate, TimestampTzToDate(a[0].i, Zone(ctx)));
+}
+Value ToTimeType(Args a, EvalContext& ctx) {
+  const auto t = a[0].type == oid::kTimestamp ? TimestampToTime(a[0].i) : TimestampTzToTime(a[0].i, Zone(ctx));
+  return t ? Value::Int(oid::kTime, *t) : Value::Null(oid::kTime);
+}
+
+// pg_sleep_for(interval) / pg_sleep_until(timestamptz) through pg_sleep.
+Value SleepSeconds(double secs, EvalContext& ctx) {
+  static const ScalarFn sleep = ResolveFunction("pg_sleep", std::vector<uint32_t>{oid::kFloat8}).fn;
+  const Value v = Value::Float(oid::kFloat8, secs);
+  return sleep(std::span<const Value>(&v, 1), ctx);
+}
+Value SleepFor(Args a, EvalContext& ctx) { return SleepSeconds(DatePartInterval("epoch", a[0].iv).value_or(0), ctx); }
 
 TimestampTz WallClock() {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -164,6 +200,9 @@ TimestampTz WallClock() {
   return TimestampTzFromUnixMicros(us.count());
 }
 Value ClockTimestamp(Args, EvalContext&) { return Value::Int(oid::kTimestampTz, WallClock()); }
+Value SleepUntil(Args a, EvalContext& ctx) {
+  return SleepSeconds(static_cast<double>(a[0].i - WallClock()) / kUsecsPerSec, ctx);
+}
 // timeofday(): the wall clock as text, "Wed Nov 25 16:40:30.123456 2026 UTC".
 Value TimeOfDay(Args, EvalContext& ctx) {
   return Value::Str(oid::kText, ToChar(WallClock(), &Zone(ctx), "Dy Mon DD HH24:MI:SS.US YYYY TZ").value_or(""));
@@ -254,14 +293,23 @@ bool ResolveDateTimeFunction(std::string_view name, std::span<const uint32_t> t,
     return set(IsFiniteFn, kBool, {x});
   }
   if (name == "overlaps" && n == 4) {
-    for (const uint32_t x : t) {
-      if (!TsLike(x)) return false;
-    }
     bool tz = false;
-    for (const uint32_t x : t) tz = tz || x == kTimestampTz;
+    for (size_t i = 0; i < 4; i++) {
+      if (!TsLike(t[i]) && !(i % 2 == 1 && t[i] == kInterval)) return false;
+      tz = tz || t[i] == kTimestampTz;
+    }
     const uint32_t x = tz ? kTimestampTz : kTimestamp;
-    return set(OverlapsFn, kBool, {x, x, x, x});
+    return set(OverlapsFn, kBool, {x, t[1] == kInterval ? kInterval : x, x, t[3] == kInterval ? kInterval : x});
   }
+  if (n == 1 && (name == "timestamp" || name == "timestamptz" || name == "date" || name == "time")) {
+    const bool tz_in = t[0] == kTimestampTz || t[0] == kUnknown;
+    if (name == "timestamp" && (t[0] == kDate || t[0] == kTimestampTz)) return set(ToTimestampType, kTimestamp, {t[0]});
+    if (name == "timestamptz" && (t[0] == kDate || t[0] == kTimestamp)) return set(ToTimestampTzType, kTimestampTz, {t[0]});
+    if (name == "date" && (t[0] == kTimestamp || tz_in)) return set(ToDateType, kDate, {tz_in ? kTimestampTz : t[0]});
+    if (name == "time" && IsTs(t[0])) return set(ToTimeType, kTime, {t[0]});
+  }
+  if (name == "pg_sleep_for" && n == 1 && (t[0] == kInterval || t[0] == kUnknown)) return set(SleepFor, kVoid, {kInterval});
+  if (name == "pg_sleep_until" && n == 1 && TsLike(t[0])) return set(SleepUntil, kVoid, {kTimestampTz});
   if (name == "clock_timestamp" && n == 0) return set(ClockTimestamp, kTimestampTz, {});
   if (name == "timeofday" && n == 0) return set(TimeOfDay, kText, {});
   return false;

@@ -259,6 +259,11 @@ std::string SimilarToRegex(std::string_view pat, const std::string* esc) {
   r += ")$";
   return r;
 }
+// similar_escape (the pre-13 name): not strict, a NULL escape meaning '\\'.
+Value SimilarEscape(Args a, EvalContext&) {
+  if (a[0].null) return Value::Null(oid::kText);
+  return Value::Str(oid::kText, SimilarToRegex(a[0].s, a[1].null ? nullptr : &a[1].s));
+}
 Value SimilarToEscape(Args a, EvalContext&) {
   return Value::Str(oid::kText, SimilarToRegex(a[0].s, a.size() > 1 ? &a[1].s : nullptr));
 }
@@ -316,6 +321,10 @@ bool ResolveRegexFunction(std::string_view name, std::span<const uint32_t> t, Re
   }
   if (name == "substring" && n == 3 && AllText(t, 0, 3)) {
     *out = {SimilarSubstr, kText, {kText, kText, kText}};
+    return true;
+  }
+  if (name == "similar_escape" && n == 2 && AllText(t, 0, 2)) {
+    *out = {SimilarEscape, kText, {kText, kText}, false};
     return true;
   }
   if (name == "similar_to_escape" && (n == 1 || n == 2) && AllText(t, 0, n)) {

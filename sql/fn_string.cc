@@ -428,6 +428,7 @@ bool ResolveStringFunction(std::string_view name, std::span<const uint32_t> t, R
     *out = {name == "num_nulls" ? NumNulls : NumNonNulls, oid::kInt4, std::vector<uint32_t>(n, 0), false};
     return true;
   }
+  if (name == "textlen" && n == 1 && Accepts(oid::kText, t[0])) return *out = ResolveFunction("length", t), true;
   if (name == "ascii" && n == 1 && Accepts(oid::kText, t[0])) return *out = {Ascii, oid::kInt4, {oid::kText}}, true;
   if (name == "md5" && n == 1 && (t[0] == oid::kBytea || Accepts(oid::kText, t[0]))) {
     return *out = {Md5, oid::kText, {t[0] == oid::kBytea ? oid::kBytea : oid::kText}}, true;
