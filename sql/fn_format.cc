@@ -129,6 +129,7 @@ Value Format(Args a, EvalContext& ctx) {
     } else {
       piece = v.null ? "NULL" : QuoteLiteralText(TextOf(v, ctx), ctx);
     }
+    if (width >= (int64_t{1} << 30)) throw PgError("54000", "requested length too large");
     const size_t chars = CharCount(piece);
     const std::string pad = static_cast<size_t>(width) > chars ? std::string(static_cast<size_t>(width) - chars, ' ') : "";
     out += left ? piece + pad : pad + piece;

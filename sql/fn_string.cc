@@ -67,13 +67,15 @@ Value Reverse(Args a, EvalContext&) {
 Value Pad(Args a, bool left) {
   const int64_t len = std::max<int64_t>(a[1].i, 0);
   const std::string fill = a.size() > 2 ? a[2].s : " ";
+  // As PostgreSQL: len * 4 (UTF-8's longest character) must fit in 1 GB.
+  if (len * 4 + 4 >= (int64_t{1} << 30)) throw PgError("54000", "requested length too large");
   const auto chars = Chars(a[0].s);
-  if (static_cast<int64_t>(chars.size()) >= len || fill.empty()) {
+  const auto fill_chars = Chars(fill);
+  if (static_cast<int64_t>(chars.size()) >= len || fill_chars.empty()) {
     std::string out;
     for (int64_t i = 0; i < std::min<int64_t>(len, static_cast<int64_t>(chars.size())); i++) out += chars[i];
     return Text(std::move(out));
   }
-  const auto fill_chars = Chars(fill);
   std::string pad;
   for (int64_t i = 0; i < len - static_cast<int64_t>(chars.size()); i++) pad += fill_chars[i % fill_chars.size()];
   return Text(left ? pad + a[0].s : a[0].s + pad);

@@ -268,6 +268,10 @@ Value Position(std::span<const Value> a, EvalContext&) {
   return Value::Int(oid::kInt4, static_cast<int64_t>(Utf8Chars(std::string_view(a[0].s).substr(0, p)) + 1));
 }
 Value Repeat(std::span<const Value> a, EvalContext&) {
+  // PostgreSQL's limit: the result must fit in 1 GB (MaxAllocSize).
+  if (a[1].i > 0 && static_cast<__int128>(a[1].i) * a[0].s.size() >= (1 << 30) - 4) {
+    throw PgError("54000", "requested length too large");
+  }
   std::string out;
   for (int64_t i = 0; i < a[1].i; i++) out += a[0].s;
   return Value::Str(oid::kText, std::move(out));
