@@ -135,7 +135,7 @@ std::string Convert(const std::string& s, Enc from, Enc to) {
     for (unsigned char c : s) AppendUtf8(c, &out);
     return out;
   }
-  size_t at = 0;  // UTF8 -> LATIN1
+  // UTF8 -> LATIN1
   for (const uint32_t cp : DecodeUtf8(s)) {
     std::string bytes;
     AppendUtf8(cp, &bytes);
@@ -151,7 +151,6 @@ std::string Convert(const std::string& s, Enc from, Enc to) {
                                                             EncName(to) + "\"");
     }
     out += static_cast<char>(cp);
-    at += bytes.size();
   }
   return out;
 }

@@ -187,7 +187,7 @@ std::string Process(const std::vector<Node>& nodes, NumDesc d, const std::string
   int num_curr = 0;
   bool num_in = false;
   auto predec_space = [&] { return !d.zero && np == num && *num == '0' && d.post != 0; };
-  auto write_sign = [&](bool post) { out += sign == '-' ? '-' : '+'; (void)post; };
+  auto write_sign = [&] { out += sign == '-' ? '-' : '+'; };
   for (const Node& n : nodes) {
     switch (n.key) {
       case Key::kNone: out += n.text; continue;
@@ -201,7 +201,7 @@ std::string Process(const std::vector<Node>& nodes, NumDesc d, const std::string
             (!predec_space() || (last_relevant != nullptr && *last_relevant == '.'))) {
           if (d.lsign) {
             if (!d.lsign_post) {
-              write_sign(false);
+              write_sign();
               sign_wrote = true;
             }
           } else if (d.bracket) {
@@ -237,7 +237,7 @@ std::string Process(const std::vector<Node>& nodes, NumDesc d, const std::string
         if (last_relevant != nullptr && last_relevant == np) end = num_curr;
         if (num_curr + 1 == end) {
           if (sign_wrote && d.bracket) out += sign == '+' ? ' ' : '>';
-          else if (d.lsign && d.lsign_post) write_sign(true);
+          else if (d.lsign && d.lsign_post) write_sign();
         }
         ++num_curr;
         continue;
@@ -393,7 +393,6 @@ Value ToNumber(Args a, EvalContext&) {
   size_t p = 0;
   std::string digits;
   bool negative = false, seen_point = false;
-  int post_read = 0;
   auto skip_spaces = [&] {
     while (p < in.size() && in[p] == ' ') p++;
   };
@@ -407,10 +406,7 @@ Value ToNumber(Args a, EvalContext&) {
           negative = in[p] != '+';
           p++;
         }
-        if (p < in.size() && std::isdigit(static_cast<unsigned char>(in[p]))) {
-          digits += in[p++];
-          if (seen_point) post_read++;
-        }
+        if (p < in.size() && std::isdigit(static_cast<unsigned char>(in[p]))) digits += in[p++];
         break;
       case Key::kDec:
       case Key::kD:
@@ -446,7 +442,6 @@ Value ToNumber(Args a, EvalContext&) {
     }
   }
   if (!in.empty() && in[0] == '<' && d.bracket) negative = true;
-  (void)post_read;
   if (digits.empty() || digits == ".") digits = "0";
   Numeric v = Numeric::Parse(digits);
   if (d.multi_flag) v = Numeric::Div(v, Numeric::Power(Numeric::FromInt64(10), Numeric::FromInt64(d.multi)));
