@@ -1,4 +1,5 @@
 #include "sql/binder.h"
+#include "sql/fn_library.h"
 
 #include "catalog/pg_error.h"
 #include "sql/array_functions.h"
@@ -483,7 +484,8 @@ std::unique_ptr<Expr> Binder::BindAExpr(const PgQuery__AExpr* a, const Scope& sc
       return e;
     }
     case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
-    case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE: {
+    case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_SIMILAR: {  // x ~ similar_to_escape(pattern [, escape])
       auto l = Bind(a->lexpr, scope);
       auto r = Bind(a->rexpr, scope);
       return BindOperator(op, std::move(l), std::move(r), a->location);
@@ -583,10 +585,21 @@ std::unique_ptr<Expr> Binder::BindFuncCall(const PgQuery__FuncCall* f, const Sco
   }
   std::vector<std::unique_ptr<Expr>> args;
   std::vector<uint32_t> types;
+  std::vector<std::string> names;  // name => value arguments (sql/fn_library.h)
   for (size_t i = 0; i < f->n_args; i++) {
-    args.push_back(Bind(f->args[i], scope));
-    types.push_back(args.back()->type);
+    const PgNode* a = f->args[i];
+    const bool named = a->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR;
+    names.push_back(named ? a->named_arg_expr->name : "");
+    args.push_back(Bind(named ? a->named_arg_expr->arg : a, scope));
   }
+  if (std::any_of(names.begin(), names.end(), [](const std::string& n) { return !n.empty(); })) {
+    try {
+      args = ArrangeNamedArgs(name, std::move(args), names);
+    } catch (PgError& e) {
+      throw WithPos(std::move(e), f->location);
+    }
+  }
+  for (const auto& a : args) types.push_back(a->type);
   ResolvedFn fn;
   try {
     fn = ResolveFunction(name, types);

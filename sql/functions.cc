@@ -1,5 +1,6 @@
 #include "sql/functions.h"
 #include "sql/array_functions.h"
+#include "sql/fn_library.h"
 #include "sql/immudb_functions.h"
 
 #include <re2/re2.h>
@@ -252,7 +253,7 @@ Value Substr(std::span<const Value> a, EvalContext&) {
   int64_t start = a[1].i;  // 1-based
   int64_t end = INT64_MAX;
   if (a.size() > 2) {
-    if (a[2].i < 0) throw PgError(sqlstate::kDataException, "negative substring length not allowed");
+    if (a[2].i < 0) throw PgError("22011", "negative substring length not allowed");
     end = start + a[2].i;
   }
   start = std::max<int64_t>(start, 1);
@@ -267,6 +268,10 @@ Value Position(std::span<const Value> a, EvalContext&) {
   return Value::Int(oid::kInt4, static_cast<int64_t>(Utf8Chars(std::string_view(a[0].s).substr(0, p)) + 1));
 }
 Value Repeat(std::span<const Value> a, EvalContext&) {
+  // PostgreSQL's limit: the result must fit in 1 GB (MaxAllocSize).
+  if (a[1].i > 0 && static_cast<__int128>(a[1].i) * a[0].s.size() >= (1 << 30) - 4) {
+    throw PgError("54000", "requested length too large");
+  }
   std::string out;
   for (int64_t i = 0; i < a[1].i; i++) out += a[0].s;
   return Value::Str(oid::kText, std::move(out));
@@ -291,28 +296,6 @@ Value AbsFn(std::span<const Value> a, EvalContext&) {
     default: return IntResult(a[0].type, a[0].i < 0 ? -__int128(a[0].i) : __int128(a[0].i));
   }
 }
-Value RoundNum(std::span<const Value> a, EvalContext&) {
-  return Value::Num(a[0].num->Round(a.size() > 1 ? static_cast<int>(a[1].i) : 0));
-}
-Value RoundFlt(std::span<const Value> a, EvalContext&) { return Value::Float(oid::kFloat8, std::nearbyint(a[0].f)); }
-Value TruncNum(std::span<const Value> a, EvalContext&) {
-  return Value::Num(a[0].num->Trunc(a.size() > 1 ? static_cast<int>(a[1].i) : 0));
-}
-Value CeilNum(std::span<const Value> a, EvalContext&) { return Value::Num(a[0].num->Ceil()); }
-Value FloorNum(std::span<const Value> a, EvalContext&) { return Value::Num(a[0].num->Floor()); }
-Value CeilFlt(std::span<const Value> a, EvalContext&) { return Value::Float(oid::kFloat8, std::ceil(a[0].f)); }
-Value FloorFlt(std::span<const Value> a, EvalContext&) { return Value::Float(oid::kFloat8, std::floor(a[0].f)); }
-Value SqrtFlt(std::span<const Value> a, EvalContext&) {
-  if (a[0].f < 0) throw PgError("2201F", "cannot take square root of a negative number");
-  return Value::Float(oid::kFloat8, std::sqrt(a[0].f));
-}
-Value SqrtNum(std::span<const Value> a, EvalContext&) { return Value::Num(a[0].num->Sqrt()); }
-Value PowerFlt(std::span<const Value> a, EvalContext&) { return Value::Float(oid::kFloat8, std::pow(a[0].f, a[1].f)); }
-Value PowerNum(std::span<const Value> a, EvalContext&) { return Value::Num(Numeric::Power(*a[0].num, *a[1].num)); }
-Value Random(std::span<const Value>, EvalContext&) {
-  return Value::Float(oid::kFloat8, static_cast<double>(std::rand()) / (static_cast<double>(RAND_MAX) + 1.0));
-}
-
 // pg_sleep(seconds): sleeps in short slices so that a CancelRequest (or a
 // second shutdown request) stops it with 57014 within ~10 ms.
 Value PgSleep(std::span<const Value> a, EvalContext& ctx) {
@@ -405,13 +388,6 @@ const std::vector<Entry>& Functions() {
       {"repeat", Repeat, oid::kText, {oid::kText, oid::kInt8}},
       {"left", Left, oid::kText, {oid::kText, oid::kInt8}},
       {"right", Right, oid::kText, {oid::kText, oid::kInt8}},
-      {"round", RoundNum, oid::kNumeric, {oid::kNumeric, oid::kInt4}},
-      {"trunc", TruncNum, oid::kNumeric, {oid::kNumeric}},
-      {"trunc", TruncNum, oid::kNumeric, {oid::kNumeric, oid::kInt4}},
-      {"sqrt", SqrtFlt, oid::kFloat8, {oid::kFloat8}},
-      {"power", PowerFlt, oid::kFloat8, {oid::kFloat8, oid::kFloat8}},
-      {"pow", PowerFlt, oid::kFloat8, {oid::kFloat8, oid::kFloat8}},
-      {"random", Random, oid::kFloat8, {}},
       {"pg_sleep", PgSleep, oid::kVoid, {oid::kFloat8}},
       {"now", Now, oid::kTimestampTz, {}},
       {"transaction_timestamp", Now, oid::kTimestampTz, {}},
@@ -555,8 +531,10 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
   else if (op == "*") f = is_int ? IntMul : is_flt ? FltMul : NumMul;
   else if (op == "/") f = is_int ? IntDiv : is_flt ? FltDiv : NumDiv;
   else if (op == "%") f = is_int ? IntMod : is_flt ? FltMod : NumMod;
-  else if (op == "^") return {is_flt || is_int ? PowerFlt : PowerNum, is_flt || is_int ? oid::kFloat8 : oid::kNumeric,
-                              {is_flt || is_int ? oid::kFloat8 : oid::kNumeric, is_flt || is_int ? oid::kFloat8 : oid::kNumeric}};
+  else if (op == "^") {  // power(), float8 or numeric (sql/fn_math.cc)
+    const uint32_t pt[2] = {t, t};
+    return ResolveFunction("power", pt);
+  }
   if (f == nullptr) return fail();
   return {f, t, {t, t}};
 }
@@ -567,23 +545,17 @@ ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_
   if (ResolveImmudbFunction(name, arg_types, &sys)) return sys;
   if (ResolveJsonFunction(name, arg_types, &sys)) return sys;
   if (ResolveArrayFunction(name, arg_types, &sys)) return sys;
+  if (ResolveMathFunction(name, arg_types, &sys)) return sys;
+  if (ResolveStringFunction(name, arg_types, &sys)) return sys;
+  if (ResolveRegexFunction(name, arg_types, &sys)) return sys;
+  if (ResolveFormatFunction(name, arg_types, &sys)) return sys;
+  if (ResolveDateTimeFunction(name, arg_types, &sys)) return sys;
+  if (ResolveNumberFormatFunction(name, arg_types, &sys)) return sys;
+  if (ResolveBytesFunction(name, arg_types, &sys)) return sys;
   // Type-generic functions first.
   if (name == "abs" && arg_types.size() == 1) {
     const uint32_t t = arg_types[0] == oid::kUnknown ? oid::kFloat8 : arg_types[0];
     if (IsNumericCategory(t)) return {AbsFn, t, {t}};
-  }
-  if ((name == "round" || name == "ceil" || name == "ceiling" || name == "floor" || name == "sqrt") &&
-      arg_types.size() == 1) {
-    const uint32_t t = arg_types[0];
-    const bool num = t == oid::kNumeric || t == oid::kInt2 || t == oid::kInt4 || t == oid::kInt8;
-    if (name == "round") return num ? ResolvedFn{RoundNum, oid::kNumeric, {oid::kNumeric}} : ResolvedFn{RoundFlt, oid::kFloat8, {oid::kFloat8}};
-    if (name == "floor") return num ? ResolvedFn{FloorNum, oid::kNumeric, {oid::kNumeric}} : ResolvedFn{FloorFlt, oid::kFloat8, {oid::kFloat8}};
-    if (name == "sqrt") return t == oid::kNumeric ? ResolvedFn{SqrtNum, oid::kNumeric, {oid::kNumeric}} : ResolvedFn{SqrtFlt, oid::kFloat8, {oid::kFloat8}};
-    return num ? ResolvedFn{CeilNum, oid::kNumeric, {oid::kNumeric}} : ResolvedFn{CeilFlt, oid::kFloat8, {oid::kFloat8}};
-  }
-  if ((name == "power" || name == "pow") && arg_types.size() == 2 &&
-      (arg_types[0] == oid::kNumeric || arg_types[1] == oid::kNumeric)) {
-    return {PowerNum, oid::kNumeric, {oid::kNumeric, oid::kNumeric}};
   }
   if (name == "concat") {
     return {Concat, oid::kText, std::vector<uint32_t>(arg_types.size(), 0), false};

@@ -166,7 +166,7 @@ std::vector<Value> RegexpSplit(const std::vector<Value>& argv) {
 
 bool IsSetReturningName(std::string_view name) {
   return name == "generate_series" || name == "generate_subscripts" || name == "unnest" || name == "regexp_matches" ||
-         name == "regexp_split_to_table";
+         name == "regexp_split_to_table" || name == "string_to_table";
 }
 
 uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>* args, Binder& binder) {
@@ -178,7 +178,7 @@ uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>
     if (elem == 0) NoSuchFunction(name, a);
     return elem;
   }
-  if (name == "regexp_matches" || name == "regexp_split_to_table") {
+  if (name == "regexp_matches" || name == "regexp_split_to_table" || name == "string_to_table") {
     if (a.size() != 2 && a.size() != 3) NoSuchFunction(name, a);
     for (auto& e : a) {
       if (!IsStringCategory(e->type)) NoSuchFunction(name, a);
@@ -198,6 +198,12 @@ uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>
 std::vector<Value> RunSrf(const std::string& name, const std::vector<Value>& argv, uint32_t result_type,
                           EvalContext& ctx) {
   if (name.empty()) return {argv[0]};  // a scalar function's value in ROWS FROM
+  if (name == "string_to_table") {  // string_to_array's elements (NULL delimiter: characters)
+    const std::vector<uint32_t> types(argv.size(), oid::kText);
+    const Value arr = ResolveFunction("string_to_array", types).fn(argv, ctx);
+    if (arr.null) return {};
+    return std::vector<Value>(arr.arr->begin(), arr.arr->end());
+  }
   for (const auto& v : argv) {
     if (v.null) return {};  // all of them are strict
   }

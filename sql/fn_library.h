@@ -1,0 +1,42 @@
+#pragma once
+// PostgreSQL 15's basic function library, by area (issue 7). Each resolver
+// fills *out and returns true when name/arg_types is one of its functions,
+// choosing between overloads as PostgreSQL's resolution would (so result
+// types match: round(5) is double precision, round(5.0) numeric).
+//   sql/fn_math.cc      abs ceil floor round trunc sign mod div power sqrt cbrt exp ln
+//                       log log10 pi degrees radians trig (also *d, hyperbolic) random
+//                       setseed gcd lcm width_bucket factorial scale min_scale trim_scale
+//   sql/fn_string.cc    string functions (lpad, split_part, translate, md5, sha*, encode, ...)
+//   sql/fn_format.cc    format()
+//   sql/fn_regex.cc     regexp_* functions
+//   sql/fn_datetime.cc  date_trunc, date_part, extract, age, make_*, justify_*, to_char ...
+//   sql/fn_to_char.cc   to_char(number, text), to_number
+//   sql/fn_bytes.cc     get/set_byte/bit, bit_count, convert*, unistr, like_escape
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sql/functions.h"
+
+namespace immu::sql {
+
+bool ResolveMathFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveStringFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveRegexFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveFormatFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveNumberFormatFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveBytesFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+bool ResolveDateTimeFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+
+// Named-argument calls (f(days => 3)): moves each `name => value`
+// argument (names[i] non-empty) to its parameter's position and fills the
+// omitted parameters with their defaults, for the functions PostgreSQL
+// declares with parameter names (the make_* family). 42883 when a name is
+// unknown, given twice, or a parameter without default is missing.
+std::vector<std::unique_ptr<Expr>> ArrangeNamedArgs(std::string_view name, std::vector<std::unique_ptr<Expr>> args,
+                                                    const std::vector<std::string>& names);
+
+}  // namespace immu::sql
