@@ -303,6 +303,8 @@ int64_t Gcd64(int64_t a, int64_t b, uint32_t t) {
   // |INT_MIN| is not representable: PostgreSQL fails when the result would be it.
   if ((a == lo && (b == 0 || b == lo)) || (b == lo && a == 0)) IntOutOfRange(t);
   if (a == lo || b == lo) {  // gcd(lo, b) == gcd(lo % b, b); lo % b fits
+    // lo % -1 traps on x86 (the quotient overflows); gcd(lo, +-1) is 1.
+    if (a == 1 || a == -1 || b == 1 || b == -1) return 1;
     if (a == lo) a = a % b;
     else b = b % a;
   }
