@@ -76,6 +76,7 @@ std::vector<Row> JoinRows(const Relation& left, const Relation& right, const Exp
     if (cond != nullptr && !EvalPredicate(*cond, joined, ctx)) return false;
     right_matched[k] = true;
     out.push_back(joined);
+    CheckMaterialized(out.size(), nl + nr);
     return true;
   };
 

@@ -1,6 +1,7 @@
 // Helpers shared by the statement executors (query_internal.h).
 
 #include <cctype>
+#include <cstdlib>
 
 #include "catalog/pg_error.h"
 #include "sql/query_internal.h"
@@ -103,6 +104,22 @@ std::string CreationSchema(StmtContext& sc, const PgQuery__RangeVar* rv) {
           rv->location);
   }
   return CreationSchema(sc, rv->schemaname, rv->location);
+}
+
+void CheckMaterialized(size_t rows, size_t width) {
+  if ((rows & 0xffff) != 0) return;
+  static const uint64_t limit = [] {
+    const char* env = std::getenv("IMMUDB_MAX_STATEMENT_MEMORY");
+    const uint64_t v = env != nullptr ? std::strtoull(env, nullptr, 10) : 0;
+    return v > 0 ? v : uint64_t{4} << 30;
+  }();
+  const uint64_t bytes = static_cast<uint64_t>(rows) * (width * sizeof(Value) + sizeof(Row));
+  if (bytes > limit) {
+    throw PgError(sqlstate::kProgramLimitExceeded,
+                  "statement needs more than " + std::to_string(limit >> 20) + " MiB of intermediate rows",
+                  "A join produced " + std::to_string(rows) + " rows of " + std::to_string(width) + " columns.",
+                  "Narrow the join, or raise IMMUDB_MAX_STATEMENT_MEMORY.");
+  }
 }
 
 std::string RowText(const Row& row, EvalContext& ctx) {

@@ -450,6 +450,7 @@ Relation LateralJoin(Relation left, const PgNode* item, StmtContext& sc, Binder&
       if (cond && !EvalPredicate(*cond, joined, *sc.eval)) continue;
       matched = true;
       out.rows.push_back(std::move(joined));
+      CheckMaterialized(out.rows.size(), out.scope.columns.size());
     }
     if (!matched && left_outer) {
       Row joined = lr;

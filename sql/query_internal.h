@@ -125,6 +125,12 @@ std::string RowText(const Row& row, EvalContext& ctx);
 void CheckNotNull(const TableDef& t, const Row& row, EvalContext& ctx);
 [[noreturn]] void DuplicateKey(const TableDef& t, const Row& row, EvalContext& ctx);
 bool KeyExists(StmtContext& sc, const std::string& key);
+// The executors materialise intermediate rows: a join (or lateral product)
+// that has produced rows rows of width values each fails with 54000 once
+// they would take more than IMMUDB_MAX_STATEMENT_MEMORY bytes (default 4
+// GiB), instead of the server being killed for memory. Cheap: call it per
+// produced row.
+void CheckMaterialized(size_t rows, size_t width);
 // The live version of key for a uniqueness check before writing it, as
 // PostgreSQL checks: with wait (and a lock owner) a concurrent transaction
 // that wrote key is waited for through the row lock, then the latest
