@@ -7,6 +7,9 @@
 #include <set>
 
 #include "catalog/pg_error.h"
+#include "sql/domain_check.h"
+#include "sql/generated_columns.h"
+#include "sql/user_types.h"
 #include "sql/index_writer.h"
 #include "sql/constraints.h"
 #include "sql/query_internal.h"
@@ -146,7 +149,11 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
           const auto* con = cd->constraints[k]->constraint;
           if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) col.not_null = true;
           else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT) col.default_expr = DeparseExpr(con->raw_expr);
-          else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK ||
+          else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED) col.generated_expr = DeparseExpr(con->raw_expr);
+          else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) {
+            col.serial = col.not_null = col.identity = true;
+            col.identity_always = con->generated_when != nullptr && std::string_view(con->generated_when) == "a";
+          } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK ||
                    con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
             column_constraints.push_back(con);
           } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE ||
@@ -163,15 +170,24 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
         }
         const TableDef before = t;
         t.columns.push_back(col);
-        if (!col.default_expr.empty() || col.serial || col.not_null) {
+        // Existing rows get the generated value, and a domain's constraints
+        // hold for them (its default or NULL).
+        std::unique_ptr<Expr> generated;
+        if (!col.generated_expr.empty()) {
+          if (!col.default_expr.empty() || col.serial) {
+            throw PgError(sqlstate::kSyntaxError, "both default and generation expression specified for column \"" +
+                                                      col.name + "\" of table \"" + t.name + "\"");
+          }
+          generated = BindGenerated(sc, t, t.columns.size() - 1);
+        }
+        std::unique_ptr<DomainChecker> domain;
+        if (IsDomainType(col.type_oid)) domain = std::make_unique<DomainChecker>(*sc.eval, col.type_oid);
+        if (!col.default_expr.empty() || col.serial || col.not_null || generated || domain) {
           // Existing rows get the default (evaluated per row, like PostgreSQL's rewrite).
           Binder binder(*sc.eval, nullptr);
           std::unique_ptr<Expr> def;
-          if (!col.default_expr.empty()) {
-            auto tree = ParseTree::Parse("SELECT " + col.default_expr);
-            def = binder.Coerce(binder.Bind(tree->stmt(0)->select_stmt->target_list[0]->res_target->val, Scope{}),
-                                col.type_oid, col.typmod, false);
-          }
+          // The column's default, else its domain's (BindDefault).
+          if (!col.default_expr.empty() || domain) def = BindDefault(t, t.columns.size() - 1, binder);
           const size_t idx = t.columns.size() - 1;
           Rewrite(sc, before, &t, [&](Row* row) {
             if (col.serial) {
@@ -179,7 +195,10 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
                                       col.type_oid, col.typmod, sc.eval->vc, false);
             } else if (def) {
               (*row)[idx] = Eval(*def, Row{}, *sc.eval);
+            } else if (generated) {
+              (*row)[idx] = Eval(*generated, *row, *sc.eval);
             }
+            if (domain) domain->Check((*row)[idx], *sc.eval);
             if (col.not_null && (*row)[idx].null) {
               Throw(sqlstate::kNotNullViolation, "column \"" + col.name + "\" of relation \"" + t.name + "\" contains null values");
             }
