@@ -353,10 +353,20 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
         int32_t typmod;
         ResolveTypeName(cmd->def->column_def->type_name, &type, &typmod);
         const TableDef before = t;
+        // USING expr: computed from the old row, then assigned to the new type.
+        std::unique_ptr<Expr> using_expr;
+        if (cmd->def->column_def->raw_default != nullptr) {
+          Scope scope;
+          AddTableScope(before, before.name, &scope);
+          Binder binder(*sc.eval, nullptr);
+          using_expr = binder.Coerce(binder.Bind(cmd->def->column_def->raw_default, scope), type, typmod, false,
+                                     ("column \"" + col.name + "\"").c_str());
+        }
         col.type_oid = type;
         col.typmod = typmod;
         Rewrite(sc, before, &t, [&](Row* row) {
-          (*row)[idx] = CastValue((*row)[idx], type, typmod, sc.eval->vc, false);
+          (*row)[idx] = using_expr ? Eval(*using_expr, *row, *sc.eval)
+                                   : CastValue((*row)[idx], type, typmod, sc.eval->vc, false);
         });
         break;
       }
@@ -371,6 +381,9 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
 QueryResult RunRename(const PgQuery__RenameStmt* s, StmtContext& sc) {
   QueryResult out;
   out.tag = "ALTER TABLE";
+  if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE || s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) {
+    return RunRenameType(s, sc);
+  }
   if (s->relation == nullptr) throw PgError(sqlstate::kFeatureNotSupported, "this kind of RENAME is not supported yet");
   const std::string newname = s->newname;
   TableDef t;

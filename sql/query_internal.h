@@ -99,6 +99,7 @@ QueryResult RunCreateEnum(const PgQuery__CreateEnumStmt* s, StmtContext& sc);
 QueryResult RunAlterEnum(const PgQuery__AlterEnumStmt* s, StmtContext& sc);
 QueryResult RunCreateComposite(const PgQuery__CompositeTypeStmt* s, StmtContext& sc);
 QueryResult RunDropType(const PgQuery__DropStmt* s, StmtContext& sc);  // DROP TYPE and DROP DOMAIN
+QueryResult RunRenameType(const PgQuery__RenameStmt* s, StmtContext& sc);  // ALTER TYPE/DOMAIN ... RENAME TO
 QueryResult RunCreateDomain(const PgQuery__CreateDomainStmt* s, StmtContext& sc);
 QueryResult RunAlterDomain(const PgQuery__AlterDomainStmt* s, StmtContext& sc);
 // Writes a new version of a type's definition into the statement's catalog.

@@ -245,6 +245,26 @@ void DropTypeAndDependents(StmtContext& sc, uint32_t oid, bool cascade, int dept
 
 }  // namespace
 
+QueryResult RunRenameType(const PgQuery__RenameStmt* s, StmtContext& sc) {
+  QueryResult out;
+  const bool domain = s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN;
+  out.tag = domain ? "ALTER DOMAIN" : "ALTER TYPE";
+  if (s->object == nullptr || s->object->node_case != PG_QUERY__NODE__NODE_LIST) {
+    throw PgError(sqlstate::kFeatureNotSupported, "this kind of RENAME is not supported yet");
+  }
+  const PgQuery__List* l = s->object->list;
+  auto [schema, name] = QualifiedName(l->items, l->n_items);
+  const TypeDef* found = LookupType(sc, schema, name, false);
+  if (domain && found->kind != 'd') throw PgError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a domain");
+  TypeDef t = *found;
+  const std::string newname = s->newname != nullptr ? s->newname : "";
+  CheckTypeNameFree(sc, t.schema, newname);
+  if (sc.describe_only) return out;
+  t.name = newname;
+  SaveType(sc, t);
+  return out;
+}
+
 QueryResult RunDropType(const PgQuery__DropStmt* s, StmtContext& sc) {
   QueryResult out;
   const bool domain = s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN;

@@ -125,6 +125,9 @@ Value ObjDescription(std::span<const Value> a, EvalContext& ctx) {
   if (cat != nullptr && (kind.empty() || kind == "pg_class")) {
     if (const TableDef* t = cat->FindByOid(id); t != nullptr && !t->comment.empty()) return TextV(t->comment);
   }
+  if (cat != nullptr && (kind.empty() || kind == "pg_type")) {
+    if (const TypeDef* t = cat->FindTypeDefByOid(id); t != nullptr && !t->comment.empty()) return TextV(t->comment);
+  }
   return Value::Null(oid::kText);
 }
 
