@@ -14,6 +14,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/enum_functions.h"
+#include "sql/record_expr.h"
 #include "sql/user_types.h"
 
 namespace immu::sql {
@@ -451,6 +452,7 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
     throw e;
   };
   if (ResolvedFn arr; left != 0 && ResolveArrayOperator(op, left, right, &arr)) return arr;
+  if (ResolvedFn row; ResolveRowComparison(op, left, right, &row)) return row;
   if (left == 0) {  // prefix
     uint32_t t = right == oid::kUnknown ? oid::kNumeric : right;
     if (op == "-") {

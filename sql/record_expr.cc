@@ -30,7 +30,52 @@ std::unique_ptr<Expr> Func(ScalarFn fn, uint32_t type, std::vector<std::unique_p
   return e;
 }
 
+// Pairwise comparison of two records of the same width: 0 equal, <0 / >0
+// ordered, nullopt when a NULL field pair decides (or leaves it open).
+enum class RowOp { kEq, kNe, kLt, kLe, kGt, kGe };
+
+template <RowOp kOp>
+Value CompareRows(std::span<const Value> args, EvalContext&) {
+  if (args[0].null || args[1].null) return Value::Null(oid::kBool);
+  const ValueArray& a = *args[0].arr;
+  const ValueArray& b = *args[1].arr;
+  if (a.size() != b.size()) {
+    throw PgError(sqlstate::kSyntaxError, "unequal number of entries in row expressions");
+  }
+  if (kOp == RowOp::kEq || kOp == RowOp::kNe) {
+    bool saw_null = false;
+    for (size_t i = 0; i < a.size(); i++) {
+      if (a[i].null || b[i].null) {
+        saw_null = true;
+      } else if (CompareValues(a[i], b[i]) != 0) {
+        return Value::Bool(kOp == RowOp::kNe);
+      }
+    }
+    return saw_null ? Value::Null(oid::kBool) : Value::Bool(kOp == RowOp::kEq);
+  }
+  for (size_t i = 0; i < a.size(); i++) {
+    if (a[i].null || b[i].null) return Value::Null(oid::kBool);
+    const int c = CompareValues(a[i], b[i]);
+    if (c != 0) return Value::Bool(kOp == RowOp::kLt || kOp == RowOp::kLe ? c < 0 : c > 0);
+  }
+  return Value::Bool(kOp == RowOp::kLe || kOp == RowOp::kGe);
+}
+
 }  // namespace
+
+bool ResolveRowComparison(std::string_view op, uint32_t left, uint32_t right, ResolvedFn* out) {
+  if (left != oid::kRecord || right != oid::kRecord) return false;
+  ScalarFn fn = op == "="                 ? CompareRows<RowOp::kEq>
+                : op == "<>" || op == "!=" ? CompareRows<RowOp::kNe>
+                : op == "<"                ? CompareRows<RowOp::kLt>
+                : op == "<="               ? CompareRows<RowOp::kLe>
+                : op == ">"                ? CompareRows<RowOp::kGt>
+                : op == ">="               ? CompareRows<RowOp::kGe>
+                                           : nullptr;
+  if (fn == nullptr) return false;
+  *out = {fn, oid::kBool, {oid::kRecord, oid::kRecord}, false};
+  return true;
+}
 
 std::unique_ptr<Expr> MakeRecordExpr(std::vector<std::unique_ptr<Expr>> fields, int location) {
   for (auto& f : fields) {
