@@ -66,7 +66,9 @@ std::string TableDef::ToJson() const {
                     {"not_null", c.not_null},
                     {"default", c.default_expr},
                     {"serial", c.serial},
+                    {"identity", c.identity},
                     {"identity_always", c.identity_always},
+                    {"generated", c.generated_expr},
                     {"dropped", c.dropped},
                     {"comment", c.comment}});
   }
@@ -137,6 +139,8 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
       d.default_expr = c.at("default").get<std::string>();
       d.serial = c.at("serial").get<bool>();
       d.identity_always = c.value("identity_always", false);
+      d.identity = c.value("identity", d.identity_always);
+      d.generated_expr = c.value("generated", "");
       d.dropped = c.value("dropped", false);
       d.comment = c.value("comment", "");
       t.columns.push_back(std::move(d));
@@ -229,6 +233,14 @@ std::shared_ptr<const Catalog> Catalog::Load(Store* store) {
     d.comment = j.value("comment", "");
     cat->schemas_[d.oid] = std::move(d);
   }
+  o.prefix = TypeDefPrefix();
+  auto types = store->Scan(o);
+  ThrowIfError(types.status());
+  for (const auto& vv : *types) {
+    auto t = TypeDef::FromJson(vv.value);
+    if (!t) throw PgError(sqlstate::kDataCorrupted, "catalog entry for a type does not parse");
+    cat->types_[t->oid] = std::move(*t);
+  }
   // Oids of dropped tables are never reused: their history stays addressable.
   auto next = store->Get(std::string("\x01o", 2));
   if (next.ok() && next->value.size() == 4) {
@@ -301,6 +313,37 @@ const TableDef* Catalog::FindIndexTable(std::string_view schema, std::string_vie
     for (const auto& x : t.indexes) {
       if (x.name == index_name) return &t;
     }
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const Catalog> Catalog::WithType(const TypeDef& t) const {
+  auto cat = std::make_shared<Catalog>(*this);
+  cat->types_[t.oid] = t;
+  return cat;
+}
+
+std::shared_ptr<const Catalog> Catalog::WithoutType(uint32_t oid) const {
+  auto cat = std::make_shared<Catalog>(*this);
+  cat->types_.erase(oid);
+  return cat;
+}
+
+const TypeDef* Catalog::FindTypeDef(std::string_view schema, std::string_view name) const {
+  for (const auto& [oid, t] : types_) {
+    if (t.name == name && (schema.empty() || t.schema == schema)) return &t;
+  }
+  return nullptr;
+}
+
+const TypeDef* Catalog::FindTypeDefByOid(uint32_t oid) const {
+  auto it = types_.find(oid);
+  return it == types_.end() ? nullptr : &it->second;
+}
+
+const TypeDef* Catalog::FindTypeDefByArray(uint32_t array_oid) const {
+  for (const auto& [oid, t] : types_) {
+    if (t.array_oid == array_oid) return &t;
   }
   return nullptr;
 }

@@ -6,6 +6,7 @@
 //   0x01 't' u32be(table oid)            -> table definition (JSON)
 //   0x01 'q' u32be(sequence owner oid) u16be(column)  -> sequence high-water mark
 //   0x01 'o'                             -> next free oid
+//   0x01 'y' u32be(type oid)             -> user-defined type (catalog/type_def.h)
 //   0x02 u32be(table oid) key(pk)        -> row (sql/row_codec.h)
 //   0x03 ...                             -> index entries (IndexDef below)
 //   0x04 key                             -> immudb_set key-value entries (docs/VERIFICATION.md)
@@ -22,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog/type_def.h"
 #include "storage/store.h"
 
 namespace immu {
@@ -33,7 +35,11 @@ struct ColumnDef {
   bool not_null = false;
   std::string default_expr;  // SQL text of the DEFAULT, empty for none
   bool serial = false;       // default is the column's own sequence
-  bool identity_always = false;
+  bool identity = false;         // GENERATED ... AS IDENTITY (serial is set too)
+  bool identity_always = false;  // GENERATED ALWAYS AS IDENTITY
+  // GENERATED ALWAYS AS (expr) STORED: the expression's SQL text (empty:
+  // an ordinary column). Computed from the row on every write.
+  std::string generated_expr;
   bool dropped = false;
   std::string comment;  // COMMENT ON COLUMN
 };
@@ -168,11 +174,23 @@ class Catalog {
   uint32_t SchemaOid(std::string_view name) const;
   const std::map<uint32_t, SchemaDef>& schemas() const { return schemas_; }
 
+  // User-defined types (enums, domains, composites); array types are
+  // found through their element's array_oid.
+  std::shared_ptr<const Catalog> WithType(const TypeDef& t) const;
+  std::shared_ptr<const Catalog> WithoutType(uint32_t oid) const;
+  // Any schema when schema is empty.
+  const TypeDef* FindTypeDef(std::string_view schema, std::string_view name) const;
+  const TypeDef* FindTypeDefByOid(uint32_t oid) const;
+  // The type whose array type is array_oid (nullptr when none).
+  const TypeDef* FindTypeDefByArray(uint32_t array_oid) const;
+  const std::map<uint32_t, TypeDef>& types() const { return types_; }
+
   uint32_t next_oid() const { return next_oid_; }
 
  private:
   std::map<uint32_t, TableDef> tables_;
   std::map<uint32_t, SchemaDef> schemas_;
+  std::map<uint32_t, TypeDef> types_;
   uint32_t next_oid_ = kFirstUserOid;
 };
 

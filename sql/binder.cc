@@ -2,6 +2,9 @@
 #include "sql/fn_library.h"
 
 #include "catalog/pg_error.h"
+#include "sql/user_types.h"
+#include "sql/domain_check.h"
+#include "sql/record_expr.h"
 #include "sql/array_functions.h"
 #include "sql/immudb_functions.h"
 #include "sql/json_functions.h"
@@ -100,6 +103,11 @@ std::unique_ptr<Expr> Binder::BindIndirection(const PgQuery__AIndirection* ind, 
   for (size_t i = 0; i < ind->n_indirection; i++) {
     const PgNode* n = ind->indirection[i];
     if (n->node_case == PG_QUERY__NODE__NODE_STRING && BindImmudbField(&e, NodeString(n))) continue;
+    if (n->node_case == PG_QUERY__NODE__NODE_STRING) {  // (composite).field
+      const int location = e->location;
+      e = BindFieldSelect(std::move(e), std::string(NodeString(n)), location);
+      continue;
+    }
     if (n->node_case != PG_QUERY__NODE__NODE_A_INDICES || (!n->a_indices->is_slice && n->a_indices->uidx == nullptr)) {
       throw PgError(sqlstate::kFeatureNotSupported, "only array subscripts are supported in indirection");
     }
@@ -250,6 +258,13 @@ void ResolveTypeName(const PgQuery__TypeName* tn, uint32_t* type, int32_t* typmo
 std::unique_ptr<Expr> Binder::Coerce(std::unique_ptr<Expr> e, uint32_t type, int32_t typmod, bool explicit_cast,
                                      const char* context) {
   if (type == 0 || type == oid::kUnknown) return e;
+  if (type >= kFirstUserOid && IsDomainType(type)) {
+    // To the base type, then the domain's constraints (sql/domain_check.h).
+    int32_t base_typmod = -1;
+    const uint32_t base = BaseType(type, &base_typmod);
+    auto inner = Coerce(std::move(e), base, typmod >= 0 ? typmod : base_typmod, explicit_cast, context);
+    return WrapDomainCheck(std::move(inner), type, ctx_);
+  }
   if (e->kind == Expr::Kind::kParam && e->type == oid::kUnknown) {
     if (params_ != nullptr && static_cast<size_t>(e->index) < params_->size()) (*params_)[e->index] = type;
     e->type = type;
@@ -391,6 +406,10 @@ std::unique_ptr<Expr> Binder::BindColumnRef(const PgQuery__ColumnRef* ref, const
       e->name = name;
       e->location = ref->location;
       return e;
+    }
+    // A relation's name alone is its whole row (SELECT t FROM t).
+    if (qualifier.empty()) {
+      if (auto row = WholeRowExpr(*s, name, level, ref->location)) return row;
     }
     // The system column tableoid: the relation's oid (constant per relation).
     if (name == "tableoid") {
@@ -662,6 +681,11 @@ std::unique_ptr<Expr> Binder::Bind(const PgNode* n, const Scope& scope) {
       return BindConst(n->a_const);
     case PG_QUERY__NODE__NODE_COLUMN_REF:
       return BindColumnRef(n->column_ref, scope);
+    case PG_QUERY__NODE__NODE_ROW_EXPR: {  // ROW(a, b) and (a, b)
+      std::vector<std::unique_ptr<Expr>> fields;
+      for (size_t i = 0; i < n->row_expr->n_args; i++) fields.push_back(Bind(n->row_expr->args[i], scope));
+      return MakeRecordExpr(std::move(fields), n->row_expr->location);
+    }
     case PG_QUERY__NODE__NODE_PARAM_REF: {
       const int idx = n->param_ref->number - 1;
       if (idx < 0 || idx >= 65535) {

@@ -7,6 +7,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/json.h"
+#include "sql/user_types.h"
 #include "sql/value_io.h"
 
 namespace immu::sql {
@@ -62,6 +63,14 @@ int64_t CheckRange(int64_t v, uint32_t to) {
 
 bool CanCast(uint32_t from, uint32_t to, bool explicit_cast) {
   if (from == to || from == oid::kUnknown) return true;
+  if (from >= kFirstUserOid || to >= kFirstUserOid) {
+    // Domains cast as their base types; a row value (record) or a
+    // composite casts to a composite field by field.
+    from = BaseType(from);
+    to = BaseType(to);
+    if (from == to) return true;
+    if (IsCompositeType(to)) return from == oid::kRecord || IsCompositeType(from) || (IsStringType(from) && explicit_cast);
+  }
   const uint32_t fe = ArrayElementType(from), te = ArrayElementType(to);
   if (fe != 0 && te != 0) return CanCast(fe, te, explicit_cast);
   if (fe != 0 || te != 0) return IsStringType(to) || (IsStringType(from) && explicit_cast);
@@ -85,6 +94,28 @@ bool CanCast(uint32_t from, uint32_t to, bool explicit_cast) {
 Value CastValue(const Value& v, uint32_t to, int32_t typmod, const ValueContext& ctx,
                 bool explicit_cast) {
   const uint32_t from = v.type;
+  if (to >= kFirstUserOid) {
+    if (const TypeDef* t = FindUserType(to)) {
+      if (t->kind == 'd') {  // checks run where the binder coerces (DomainCheck)
+        int32_t base_typmod = -1;
+        const uint32_t base = BaseType(to, &base_typmod);
+        return CastValue(v, base, typmod >= 0 ? typmod : base_typmod, ctx, explicit_cast);
+      }
+      if (t->kind == 'c' && v.arr && !v.null && from != to) {
+        if (v.arr->size() != t->fields.size()) {
+          throw PgError(sqlstate::kCannotCoerce, "cannot cast type " + FormatType(from, -1) + " to " +
+                                                     FormatType(to, -1),
+                        "Input has " + std::string(v.arr->size() < t->fields.size() ? "too few" : "too many") +
+                            " columns.");
+        }
+        ValueArray fields;
+        for (size_t i = 0; i < t->fields.size(); i++) {
+          fields.push_back(CastValue((*v.arr)[i], t->fields[i].type_oid, t->fields[i].typmod, ctx, explicit_cast));
+        }
+        return Value::Array(to, std::move(fields));
+      }
+    }
+  }
   if (v.null) return Value::Null(to);
   if (from == to) return ApplyTypmod(v, typmod, explicit_cast);
   if (v.arr && ArrayElementType(to) != 0) {

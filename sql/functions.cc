@@ -13,6 +13,9 @@
 #include <unordered_map>
 
 #include "catalog/pg_error.h"
+#include "sql/enum_functions.h"
+#include "sql/record_expr.h"
+#include "sql/user_types.h"
 
 namespace immu::sql {
 
@@ -431,6 +434,9 @@ uint32_t CommonType(uint32_t a, uint32_t b, const char* context) {
     return oid::kTimestamp;
   }
   if ((a == oid::kJson || a == oid::kJsonb) && (b == oid::kJson || b == oid::kJsonb)) return oid::kJsonb;
+  // A row constructor meets a composite type as that type.
+  if (a == oid::kRecord && IsCompositeType(b)) return b;
+  if (b == oid::kRecord && IsCompositeType(a)) return a;
   throw PgError(sqlstate::kDatatypeMismatch,
                 std::string(context) + " types " + FormatType(a, -1) + " and " + FormatType(b, -1) +
                     " cannot be matched");
@@ -446,6 +452,7 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
     throw e;
   };
   if (ResolvedFn arr; left != 0 && ResolveArrayOperator(op, left, right, &arr)) return arr;
+  if (ResolvedFn row; ResolveRowComparison(op, left, right, &row)) return row;
   if (left == 0) {  // prefix
     uint32_t t = right == oid::kUnknown ? oid::kNumeric : right;
     if (op == "-") {
@@ -552,6 +559,7 @@ ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_
   if (ResolveDateTimeFunction(name, arg_types, &sys)) return sys;
   if (ResolveNumberFormatFunction(name, arg_types, &sys)) return sys;
   if (ResolveBytesFunction(name, arg_types, &sys)) return sys;
+  if (ResolveEnumFunction(name, arg_types, &sys)) return sys;
   // Type-generic functions first.
   if (name == "abs" && arg_types.size() == 1) {
     const uint32_t t = arg_types[0] == oid::kUnknown ? oid::kFloat8 : arg_types[0];

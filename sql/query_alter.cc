@@ -7,6 +7,9 @@
 #include <set>
 
 #include "catalog/pg_error.h"
+#include "sql/domain_check.h"
+#include "sql/generated_columns.h"
+#include "sql/user_types.h"
 #include "sql/index_writer.h"
 #include "sql/constraints.h"
 #include "sql/query_internal.h"
@@ -146,7 +149,11 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
           const auto* con = cd->constraints[k]->constraint;
           if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) col.not_null = true;
           else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT) col.default_expr = DeparseExpr(con->raw_expr);
-          else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK ||
+          else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED) col.generated_expr = DeparseExpr(con->raw_expr);
+          else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) {
+            col.serial = col.not_null = col.identity = true;
+            col.identity_always = con->generated_when != nullptr && std::string_view(con->generated_when) == "a";
+          } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK ||
                    con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
             column_constraints.push_back(con);
           } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE ||
@@ -163,15 +170,24 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
         }
         const TableDef before = t;
         t.columns.push_back(col);
-        if (!col.default_expr.empty() || col.serial || col.not_null) {
+        // Existing rows get the generated value, and a domain's constraints
+        // hold for them (its default or NULL).
+        std::unique_ptr<Expr> generated;
+        if (!col.generated_expr.empty()) {
+          if (!col.default_expr.empty() || col.serial) {
+            throw PgError(sqlstate::kSyntaxError, "both default and generation expression specified for column \"" +
+                                                      col.name + "\" of table \"" + t.name + "\"");
+          }
+          generated = BindGenerated(sc, t, t.columns.size() - 1);
+        }
+        std::unique_ptr<DomainChecker> domain;
+        if (IsDomainType(col.type_oid)) domain = std::make_unique<DomainChecker>(*sc.eval, col.type_oid);
+        if (!col.default_expr.empty() || col.serial || col.not_null || generated || domain) {
           // Existing rows get the default (evaluated per row, like PostgreSQL's rewrite).
           Binder binder(*sc.eval, nullptr);
           std::unique_ptr<Expr> def;
-          if (!col.default_expr.empty()) {
-            auto tree = ParseTree::Parse("SELECT " + col.default_expr);
-            def = binder.Coerce(binder.Bind(tree->stmt(0)->select_stmt->target_list[0]->res_target->val, Scope{}),
-                                col.type_oid, col.typmod, false);
-          }
+          // The column's default, else its domain's (BindDefault).
+          if (!col.default_expr.empty() || domain) def = BindDefault(t, t.columns.size() - 1, binder);
           const size_t idx = t.columns.size() - 1;
           Rewrite(sc, before, &t, [&](Row* row) {
             if (col.serial) {
@@ -179,7 +195,10 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
                                       col.type_oid, col.typmod, sc.eval->vc, false);
             } else if (def) {
               (*row)[idx] = Eval(*def, Row{}, *sc.eval);
+            } else if (generated) {
+              (*row)[idx] = Eval(*generated, *row, *sc.eval);
             }
+            if (domain) domain->Check((*row)[idx], *sc.eval);
             if (col.not_null && (*row)[idx].null) {
               Throw(sqlstate::kNotNullViolation, "column \"" + col.name + "\" of relation \"" + t.name + "\" contains null values");
             }
@@ -334,10 +353,20 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
         int32_t typmod;
         ResolveTypeName(cmd->def->column_def->type_name, &type, &typmod);
         const TableDef before = t;
+        // USING expr: computed from the old row, then assigned to the new type.
+        std::unique_ptr<Expr> using_expr;
+        if (cmd->def->column_def->raw_default != nullptr) {
+          Scope scope;
+          AddTableScope(before, before.name, &scope);
+          Binder binder(*sc.eval, nullptr);
+          using_expr = binder.Coerce(binder.Bind(cmd->def->column_def->raw_default, scope), type, typmod, false,
+                                     ("column \"" + col.name + "\"").c_str());
+        }
         col.type_oid = type;
         col.typmod = typmod;
         Rewrite(sc, before, &t, [&](Row* row) {
-          (*row)[idx] = CastValue((*row)[idx], type, typmod, sc.eval->vc, false);
+          (*row)[idx] = using_expr ? Eval(*using_expr, *row, *sc.eval)
+                                   : CastValue((*row)[idx], type, typmod, sc.eval->vc, false);
         });
         break;
       }
@@ -352,6 +381,9 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
 QueryResult RunRename(const PgQuery__RenameStmt* s, StmtContext& sc) {
   QueryResult out;
   out.tag = "ALTER TABLE";
+  if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE || s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) {
+    return RunRenameType(s, sc);
+  }
   if (s->relation == nullptr) throw PgError(sqlstate::kFeatureNotSupported, "this kind of RENAME is not supported yet");
   const std::string newname = s->newname;
   TableDef t;

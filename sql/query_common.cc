@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "catalog/pg_error.h"
+#include "sql/user_types.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
 
@@ -171,8 +172,8 @@ void AddTableScope(const TableDef& t, const std::string& qualifier, Scope* scope
     ScopeColumn sc;
     sc.qualifier = qualifier;
     sc.name = c.dropped ? "" : c.name;
-    sc.type = c.type_oid;
-    sc.typmod = c.typmod;
+    sc.type = BaseType(c.type_oid, &sc.typmod);  // domain columns read as their base type
+    if (sc.type == c.type_oid || c.typmod >= 0) sc.typmod = c.typmod;
     sc.table_oid = t.oid;
     sc.attnum = static_cast<int16_t>(i + 1);
     scope->columns.push_back(std::move(sc));
@@ -209,6 +210,14 @@ std::string DefaultColumnName(const PgNode* n) {
       const auto* tn = n->type_cast->type_name;
       std::string name(NodeString(tn->names[tn->n_names - 1]));
       return name;
+    }
+    case PG_QUERY__NODE__NODE_ROW_EXPR:
+      return "row";
+    case PG_QUERY__NODE__NODE_A_INDIRECTION: {  // (composite).field is named after the field
+      const auto* ind = n->a_indirection;
+      const PgNode* last = ind->n_indirection > 0 ? ind->indirection[ind->n_indirection - 1] : nullptr;
+      if (last != nullptr && last->node_case == PG_QUERY__NODE__NODE_STRING) return std::string(NodeString(last));
+      return DefaultColumnName(ind->arg);
     }
     case PG_QUERY__NODE__NODE_CASE_EXPR:
       return "case";

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "catalog/pg_error.h"
+#include "sql/generated_columns.h"
 #include "sql/constraints.h"
 #include "sql/query_explain.h"
 #include "sql/query_internal.h"
@@ -102,7 +103,11 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
           case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
             col.serial = true;
             col.not_null = true;
+            col.identity = true;
             col.identity_always = con->generated_when != nullptr && *con->generated_when && std::string_view(con->generated_when) == "a";
+            break;
+          case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED:
+            col.generated_expr = DeparseExpr(con->raw_expr);
             break;
           case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
             column_unique = true;
@@ -184,6 +189,15 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
       fk.initially_deferred = p.deferred;
       t.foreign_keys.push_back(std::move(fk));
     }
+  }
+  for (size_t c = 0; c < t.columns.size(); c++) {
+    const ColumnDef& col = t.columns[c];
+    if (col.generated_expr.empty()) continue;
+    if (!col.default_expr.empty() || col.serial) {
+      throw PgError(sqlstate::kSyntaxError, "both default and generation expression specified for column \"" +
+                                                col.name + "\" of table \"" + t.name + "\"");
+    }
+    (void)BindGenerated(sc, t, c);
   }
   for (const auto& c : t.columns) {
     if (!c.default_expr.empty()) {
@@ -276,6 +290,9 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
   QueryResult out;
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) return RunDropIndex(s, sc);
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) return RunDropSchema(s, sc);
+  if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE || s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) {
+    return RunDropType(s, sc);
+  }
   char kind = 'r';
   const char* noun = "table";
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) {
@@ -406,6 +423,16 @@ QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
       r.tag = "LOCK TABLE";
       return r;
     }
+    case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+      return RunCreateEnum(stmt->create_enum_stmt, sc);
+    case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
+      return RunAlterEnum(stmt->alter_enum_stmt, sc);
+    case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+      return RunCreateComposite(stmt->composite_type_stmt, sc);
+    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
+      return RunCreateDomain(stmt->create_domain_stmt, sc);
+    case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT:
+      return RunAlterDomain(stmt->alter_domain_stmt, sc);
     case PG_QUERY__NODE__NODE_VACUUM_STMT: {
       // Nothing to reclaim: versions are the history. Accepted as a no-op.
       QueryResult r;

@@ -2,7 +2,9 @@
 // the transaction; DELETE writes a tombstone. Nothing is overwritten.
 
 #include "catalog/pg_error.h"
+#include "sql/user_types.h"
 #include "sql/array_functions.h"
+#include "sql/generated_columns.h"
 #include "sql/index_writer.h"
 #include "sql/on_conflict.h"
 #include "sql/query_cte.h"
@@ -134,8 +136,18 @@ std::optional<ValueVersion> ReadKeyForWrite(StmtContext& sc, const std::string& 
 // Binds the DEFAULT expression of a column (stored as SQL text).
 std::unique_ptr<Expr> BindDefault(const TableDef& t, size_t c, Binder& binder) {
   const ColumnDef& col = t.columns[c];
-  if (col.default_expr.empty()) return Expr::Const(Value::Null(col.type_oid));
-  auto tree = ParseTree::Parse("SELECT " + col.default_expr);
+  std::string text = col.default_expr;
+  if (text.empty() && IsDomainType(col.type_oid)) {
+    // A domain column without its own default takes the domain's (else
+    // NULL, which a NOT NULL domain rejects).
+    for (const TypeDef* d = FindUserType(col.type_oid); d != nullptr && d->kind == 'd' && text.empty();
+         d = FindUserType(d->base_type)) {
+      text = d->default_expr;
+    }
+    if (text.empty()) text = "NULL";
+  }
+  if (text.empty()) return Expr::Const(Value::Null(col.type_oid));
+  auto tree = ParseTree::Parse("SELECT " + text);
   const PgNode* val = tree->stmt(0)->select_stmt->target_list[0]->res_target->val;
   auto e = binder.Bind(val, Scope{});
   return binder.Coerce(std::move(e), col.type_oid, col.typmod, false, ("column \"" + col.name + "\"").c_str());
@@ -197,6 +209,7 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
           continue;
         }
         const ColumnDef& col = t.columns[static_cast<size_t>(targets[c])];
+        CheckExplicitValueAllowed(col, false, s->override == PG_QUERY__OVERRIDING_KIND__OVERRIDING_SYSTEM_VALUE);
         row.push_back(binder.Coerce(binder.Bind(item, Scope{}), col.type_oid, col.typmod, false,
                                     ("column \"" + col.name + "\"").c_str()));
       }
@@ -210,6 +223,7 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
     if (q.columns.size() < targets.size()) Throw(sqlstate::kSyntaxError, "INSERT has more target columns than expressions");
     for (size_t c = 0; c < targets.size(); c++) {
       const ColumnDef& col = t.columns[static_cast<size_t>(targets[c])];
+      CheckExplicitValueAllowed(col, false, s->override == PG_QUERY__OVERRIDING_KIND__OVERRIDING_SYSTEM_VALUE);
       if (!CanCast(q.columns[c].type_oid, col.type_oid, false)) {
         Throw(sqlstate::kDatatypeMismatch, "column \"" + col.name + "\" is of type " + FormatType(col.type_oid, col.typmod) +
                                                " but expression is of type " + FormatType(q.columns[c].type_oid, -1));
@@ -376,6 +390,7 @@ void BindAssignments(PgNode* const* targets, size_t n, const TableDef& t, const 
       }
       val = row->args[m->colno - 1];
     }
+    if (val->node_case != PG_QUERY__NODE__NODE_SET_TO_DEFAULT) CheckExplicitValueAllowed(col, true, false);
     if (subscript && val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) {
       throw PgError(sqlstate::kFeatureNotSupported, "DEFAULT for an array element is not supported");
     }

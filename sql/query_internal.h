@@ -94,6 +94,19 @@ QueryResult RunCreateView(const PgQuery__ViewStmt* s, StmtContext& sc);
 QueryResult RunCreateSchema(const PgQuery__CreateSchemaStmt* s, StmtContext& sc);
 QueryResult RunDropSchema(const PgQuery__DropStmt* s, StmtContext& sc);
 QueryResult RunComment(const PgQuery__CommentStmt* s, StmtContext& sc);
+// User-defined types (query_type.cc, query_domain.cc).
+QueryResult RunCreateEnum(const PgQuery__CreateEnumStmt* s, StmtContext& sc);
+QueryResult RunAlterEnum(const PgQuery__AlterEnumStmt* s, StmtContext& sc);
+QueryResult RunCreateComposite(const PgQuery__CompositeTypeStmt* s, StmtContext& sc);
+QueryResult RunDropType(const PgQuery__DropStmt* s, StmtContext& sc);  // DROP TYPE and DROP DOMAIN
+QueryResult RunRenameType(const PgQuery__RenameStmt* s, StmtContext& sc);  // ALTER TYPE/DOMAIN ... RENAME TO
+QueryResult RunCreateDomain(const PgQuery__CreateDomainStmt* s, StmtContext& sc);
+QueryResult RunAlterDomain(const PgQuery__AlterDomainStmt* s, StmtContext& sc);
+// Writes a new version of a type's definition into the statement's catalog.
+void SaveType(StmtContext& sc, const TypeDef& t);
+// A type named by a (qualified) name list in its creation schema; 42710
+// when a type or relation already has that name there. No oids yet.
+TypeDef NewTypeDef(StmtContext& sc, PgNode* const* names, size_t n, char kind);
 // A view read in FROM (its query run now) and a sequence read as a
 // one-row relation (last_value, log_cnt, is_called).
 Relation ExpandView(StmtContext& sc, const TableDef& view, const PgQuery__RangeVar* rv);

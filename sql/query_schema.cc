@@ -131,6 +131,24 @@ QueryResult RunComment(const PgQuery__CommentStmt* s, StmtContext& sc) {
       SaveTable(sc, t);
       return out;
     }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+      const PgQuery__TypeName* tn = s->object->type_name;
+      if (tn == nullptr || tn->n_names == 0) throw PgError(sqlstate::kSyntaxError, "type name expected");
+      uint32_t type = 0;
+      int32_t typmod = -1;
+      ResolveTypeName(tn, &type, &typmod);
+      const TypeDef* found = (*sc.catalog)->FindTypeDefByOid(type);
+      if (found == nullptr) throw PgError(sqlstate::kFeatureNotSupported, "COMMENT on a built-in type is not supported");
+      if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN && found->kind != 'd') {
+        throw PgError(sqlstate::kWrongObjectType, "\"" + found->name + "\" is not a domain");
+      }
+      if (sc.describe_only) return out;
+      TypeDef t = *found;
+      t.comment = text;
+      SaveType(sc, t);
+      return out;
+    }
     case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
       const std::string name(NodeString(s->object));
       if (!(*sc.catalog)->SchemaExists(name) || name == "pg_catalog" || name == "information_schema") {

@@ -4,6 +4,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/json.h"
+#include "sql/user_types.h"
 #include "storage/coding.h"
 
 namespace immu::sql {
@@ -29,6 +30,7 @@ void AppendKeyValue(const Value& v, std::string* out) {
       EncodeFixed64BE(buf, static_cast<uint64_t>(v.i) ^ (uint64_t{1} << 63));
       out->append(buf, 8);
       return;
+    case Slot::kEnum:  // the label's sort order: ADD VALUE never moves existing labels
     case Slot::kFloat: {
       double d = v.f;
       if (d == 0) d = 0;  // -0 == 0
@@ -46,6 +48,7 @@ void AppendKeyValue(const Value& v, std::string* out) {
     case Slot::kInterval:
       AppendIntervalKey(out, v.iv);
       return;
+    case Slot::kRecord:  // field after field, as records compare
     case Slot::kArray:
       // Element keys start with 0x01/0x02; 0x00 ends the array so a prefix
       // sorts first.
@@ -105,6 +108,14 @@ void AppendRowValues(const std::vector<Value>& values, std::string* out) {
         PutFixed32LE(out, static_cast<uint32_t>(v.s.size()));
         out->append(v.s);
         break;
+      case Slot::kEnum:
+        // The label's oid (RENAME VALUE keeps stored rows valid), framed
+        // like a 4-byte string so a row whose enum column was dropped with
+        // its type still decodes.
+        PutFixed32LE(out, 4);
+        PutFixed32LE(out, static_cast<uint32_t>(v.i));
+        break;
+      case Slot::kRecord:
       case Slot::kArray: {
         std::string nested;
         AppendRowValues(*v.arr, &nested);
@@ -136,7 +147,7 @@ void DecodeRow(std::string_view data, const std::vector<uint32_t>& types, std::v
       continue;
     }
     Value v;
-    v.type = type;
+    v.type = BaseType(type);  // domain values carry their base type
     v.null = false;
     switch (SlotOf(type)) {
       case Slot::kInt:
@@ -171,6 +182,19 @@ void DecodeRow(std::string_view data, const std::vector<uint32_t>& types, std::v
         data.remove_prefix(len);
         break;
       }
+      case Slot::kEnum: {
+        if (data.size() < 8 || DecodeFixed32LE(data.data()) != 4) Corrupt();
+        const uint32_t label = DecodeFixed32LE(data.data() + 4);
+        data.remove_prefix(8);
+        const TypeDef* def = FindUserType(type);
+        const EnumLabel* l = def != nullptr ? def->FindLabelByOid(label) : nullptr;
+        if (l == nullptr) Corrupt();
+        v.i = label;
+        v.f = l->sort_order;
+        v.s = l->label;
+        break;
+      }
+      case Slot::kRecord:
       case Slot::kArray: {
         if (data.size() < 4) Corrupt();
         const uint32_t len = DecodeFixed32LE(data.data());
@@ -179,7 +203,13 @@ void DecodeRow(std::string_view data, const std::vector<uint32_t>& types, std::v
         const uint32_t n = DecodeFixed32LE(data.data());
         if (n > len) Corrupt();
         std::vector<Value> elems;
-        DecodeRow(data.substr(0, len), std::vector<uint32_t>(n, ArrayElementType(type)), &elems);
+        std::vector<uint32_t> elem_types(n, ArrayElementType(type));
+        if (const TypeDef* def = FindUserType(type); def != nullptr && def->kind == 'c') {
+          // Fields added later decode as NULL, as table columns do.
+          elem_types.clear();
+          for (const auto& f : def->fields) elem_types.push_back(f.type_oid);
+        }
+        DecodeRow(data.substr(0, len), elem_types, &elems);
         v.arr = std::make_shared<const ValueArray>(std::move(elems));
         data.remove_prefix(len);
         break;

@@ -3,7 +3,10 @@
 #include <algorithm>
 
 #include "catalog/pg_error.h"
+#include "sql/domain_check.h"
+#include "sql/generated_columns.h"
 #include "sql/row_codec.h"
+#include "sql/user_types.h"
 
 namespace immu::sql {
 
@@ -169,6 +172,17 @@ RowWriter::RowWriter(StmtContext& sc, const TableDef& t) : sc_(sc), t_(t), index
     auto tree = ParseTree::Parse("SELECT 1 WHERE " + c.expr);
     checks_.push_back(binder.BindCondition(tree->stmt(0)->select_stmt->where_clause, scope, "CHECK"));
   }
+  for (const auto& col : t.columns) {
+    if (!col.dropped && !col.generated_expr.empty()) {
+      generated_ = std::make_unique<GeneratedColumns>(sc, t);
+      break;
+    }
+  }
+  for (size_t c = 0; c < t.columns.size(); c++) {
+    if (!t.columns[c].dropped && IsDomainType(t.columns[c].type_oid)) {
+      domains_.push_back({c, std::make_unique<DomainChecker>(*sc.eval, t.columns[c].type_oid)});
+    }
+  }
   for (const auto& [oid, other] : (*sc.catalog)->tables()) {
     for (size_t f = 0; f < other.foreign_keys.size(); f++) {
       if (other.foreign_keys[f].ref_oid == t.oid) referencing_.push_back({&other, f});
@@ -179,6 +193,7 @@ RowWriter::RowWriter(StmtContext& sc, const TableDef& t) : sc_(sc), t_(t), index
 RowWriter::~RowWriter() = default;
 
 void RowWriter::CheckRow(const Row& row) {
+  for (const auto& [c, checker] : domains_) checker->Check(row[c], *sc_.eval);
   for (size_t i = 0; i < checks_.size(); i++) {
     const Value v = Eval(*checks_[i], row, *sc_.eval);
     if (v.null || v.boolean()) continue;
@@ -281,6 +296,7 @@ std::string RowWriter::Insert(Row& row) {
     if (t_.columns[c].dropped) row[c] = Value::Null(t_.columns[c].type_oid);
     row[c].type = t_.columns[c].type_oid;
   }
+  if (generated_) generated_->Compute(&row, *sc_.eval);
   CheckNotNull(t_, row, *sc_.eval);
   CheckRow(row);
   QueueParentChecks(row, nullptr);
@@ -297,6 +313,7 @@ std::string RowWriter::Insert(Row& row) {
 
 std::string RowWriter::Update(const Row& old_row, const std::string& old_key, Row& new_row) {
   for (size_t c = 0; c < t_.columns.size(); c++) new_row[c].type = t_.columns[c].type_oid;
+  if (generated_) generated_->Compute(&new_row, *sc_.eval);
   CheckNotNull(t_, new_row, *sc_.eval);
   CheckRow(new_row);
   QueueParentChecks(new_row, &old_row);

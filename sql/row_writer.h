@@ -26,6 +26,9 @@
 
 namespace immu::sql {
 
+class DomainChecker;     // sql/domain_check.h
+class GeneratedColumns;  // sql/generated_columns.h
+
 // A foreign-key check postponed to COMMIT (deferred constraints).
 struct DeferredFkCheck {
   uint32_t table_oid = 0;     // the table owning the constraint
@@ -87,6 +90,9 @@ class RowWriter {
   IndexWriter indexes_;
   bool wait_for_writers_ = true;
   std::vector<std::unique_ptr<Expr>> checks_;
+  // Columns of a domain type and their domain's constraints.
+  std::vector<std::pair<size_t, std::unique_ptr<DomainChecker>>> domains_;
+  std::unique_ptr<GeneratedColumns> generated_;
   std::vector<Referencing> referencing_;
   // (fk index, key values) whose parent must exist at statement end.
   std::vector<std::pair<size_t, std::vector<Value>>> pending_;

@@ -437,6 +437,11 @@ void SessionImpl::RollbackTransaction() {
   catalog_.reset();
 }
 
+UserTypeScope SessionImpl::TypeScope() {
+  if (!txn_) catalog_ = db_->catalog();
+  return UserTypeScope(&catalog_);
+}
+
 void SessionImpl::OnError() {
   if (in_block_) {
     failed_ = true;
@@ -920,6 +925,7 @@ SessionImpl::IdleOnExit::~IdleOnExit() {
 }
 
 void SessionImpl::SimpleQuery(std::string_view sql, RowSink& sink, std::vector<ExecResult>* results) {
+  UserTypeScope user_types = TypeScope();
   if (activity_) activity_->StatementStart(sql, NowPgMicros(), txn_start_);
   IdleOnExit idle{this};
   std::unique_ptr<ParseTree> tree;
@@ -1008,6 +1014,7 @@ void SessionImpl::SimpleQuery(std::string_view sql, RowSink& sink, std::vector<E
 
 StatementDescription SessionImpl::Parse(const std::string& name, std::string_view sql,
                                         std::span<const uint32_t> param_type_oids) {
+  UserTypeScope user_types = TypeScope();
   if (!name.empty() && prepared_.contains(name)) {
     throw PgError("42P05", "prepared statement \"" + name + "\" already exists");
   }
@@ -1033,6 +1040,7 @@ StatementDescription SessionImpl::Parse(const std::string& name, std::string_vie
 }
 
 StatementDescription SessionImpl::DescribeStatement(const std::string& name) {
+  UserTypeScope user_types = TypeScope();
   auto it = prepared_.find(name);
   if (it == prepared_.end()) throw PgError("26000", "prepared statement \"" + name + "\" does not exist");
   return it->second->desc;
@@ -1041,6 +1049,7 @@ StatementDescription SessionImpl::DescribeStatement(const std::string& name) {
 void SessionImpl::Bind(const std::string& portal, const std::string& statement,
                        std::span<const std::optional<std::string>> params, std::span<const int16_t> param_formats,
                        std::span<const int16_t> result_formats) {
+  UserTypeScope user_types = TypeScope();
   auto it = prepared_.find(statement);
   if (it == prepared_.end()) throw PgError("26000", "prepared statement \"" + statement + "\" does not exist");
   const auto& stmt = it->second;
@@ -1083,6 +1092,7 @@ void SessionImpl::Bind(const std::string& portal, const std::string& statement,
 }
 
 std::vector<ResultColumn> SessionImpl::DescribePortal(const std::string& portal) {
+  UserTypeScope user_types = TypeScope();
   auto it = portals_.find(portal);
   if (it == portals_.end()) throw PgError(sqlstate::kInvalidCursorName, "portal \"" + portal + "\" does not exist");
   std::vector<ResultColumn> cols = it->second.stmt->desc.columns;
@@ -1092,6 +1102,7 @@ std::vector<ResultColumn> SessionImpl::DescribePortal(const std::string& portal)
 }
 
 ExecResult SessionImpl::Execute(const std::string& portal, int64_t max_rows, RowSink& sink) {
+  UserTypeScope user_types = TypeScope();
   auto it = portals_.find(portal);
   if (it == portals_.end()) throw PgError(sqlstate::kInvalidCursorName, "portal \"" + portal + "\" does not exist");
   Portal& p = it->second;
@@ -1130,6 +1141,7 @@ ExecResult SessionImpl::Execute(const std::string& portal, int64_t max_rows, Row
 }
 
 void SessionImpl::CopyInData(std::string_view data) {
+  UserTypeScope user_types = TypeScope();
   if (!copy_in_) return;
   try {
     copy_in_->Data(data);
@@ -1141,6 +1153,7 @@ void SessionImpl::CopyInData(std::string_view data) {
 }
 
 ExecResult SessionImpl::CopyInDone() {
+  UserTypeScope user_types = TypeScope();
   ExecResult er;
   if (!copy_in_) return er;
   try {
@@ -1175,6 +1188,7 @@ std::vector<PreparedStatementInfo> SessionImpl::PreparedStatements() const {
 void SessionImpl::ClosePortal(const std::string& name) { portals_.erase(name); }
 
 void SessionImpl::Sync() {
+  UserTypeScope user_types = TypeScope();
   IdleOnExit idle{this};
   portals_.erase("");
   if (!in_block_) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sql/activity_board.h"
+#include "sql/user_types.h"
 #include "sql/cursors.h"
 #include "sql/database.h"
 #include "sql/parser.h"
@@ -86,6 +87,10 @@ class SessionImpl : public Session, public SessionIntrospection {
   void CommitTransaction();
   void RollbackTransaction();
   void OnError();
+  // Makes this session's user-defined types visible to the type functions
+  // (sql/user_types.h) for the scope's life; outside a transaction the
+  // catalog snapshot is refreshed first, as statements do.
+  UserTypeScope TypeScope();
   void SetParameter(const std::string& name, const std::string& value, bool report_change);
   std::string GetParameter(const std::string& name) const;
   void SendRows(const QueryResult& r, const std::vector<int16_t>& formats, size_t begin, size_t end, RowSink& sink);

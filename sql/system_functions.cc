@@ -15,6 +15,7 @@
 #include "sql/database.h"
 #include "sql/sequences.h"
 #include "sql/system_internal.h"
+#include "sql/user_types.h"
 
 namespace immu::sql {
 
@@ -60,11 +61,27 @@ Value GetConstraintDef(std::span<const Value> a, EvalContext& ctx) {
       if (ForeignKeyOid(t, i) == id) return TextV(ForeignKeyDefText(*cat, t, t.foreign_keys[i]));
     }
   }
+  if (auto d = DomainConstraintDef(*cat, id, a.size() > 1 && !a[1].null && a[1].i != 0)) return TextV(*d);
   return Value::Null(oid::kText);
 }
 
-// adbin / indpred hold the expression's SQL text already.
-Value GetExpr(std::span<const Value> a, EvalContext&) { return TextV(a[0].s); }
+// adbin / indpred hold the expression's SQL text already. Generation
+// expressions are stored parenthesised (PostgreSQL's non-pretty form); the
+// pretty form drops that outer pair.
+Value GetExpr(std::span<const Value> a, EvalContext&) {
+  std::string_view s = a[0].s;
+  const bool pretty = a.size() > 2 && !a[2].null && a[2].i != 0;
+  if (pretty && s.size() >= 2 && s.front() == '(' && s.back() == ')') {
+    int depth = 0;
+    bool outer = true;  // the first '(' closes only at the end
+    for (size_t i = 0; i < s.size() && outer; i++) {
+      if (s[i] == '(') depth++;
+      if (s[i] == ')' && --depth == 0 && i + 1 < s.size()) outer = false;
+    }
+    if (outer) s = s.substr(1, s.size() - 2);
+  }
+  return TextV(std::string(s));
+}
 
 Value True(std::span<const Value>, EvalContext&) { return Value::Bool(true); }
 Value False(std::span<const Value>, EvalContext&) { return Value::Bool(false); }
@@ -85,6 +102,15 @@ Value TableIsVisible(std::span<const Value> a, EvalContext& ctx) {
   return Value::Null(oid::kBool);
 }
 
+// User types (and their array types) outside public are not visible, as
+// relations are not (TableIsVisible); built-in types always are.
+Value TypeIsVisible(std::span<const Value> a, EvalContext&) {
+  const uint32_t id = static_cast<uint32_t>(a[0].i);
+  const TypeDef* t = FindUserType(id);
+  if (t == nullptr) t = FindUserArrayElement(id);
+  return Value::Bool(t == nullptr || t->schema == "public");
+}
+
 // The only described object is the public schema (as in a fresh cluster).
 Value ObjDescription(std::span<const Value> a, EvalContext& ctx) {
   const Catalog* cat = Cat(ctx);
@@ -98,6 +124,9 @@ Value ObjDescription(std::span<const Value> a, EvalContext& ctx) {
   if (id == kPublicNamespace && (kind.empty() || kind == "pg_namespace")) return TextV("standard public schema");
   if (cat != nullptr && (kind.empty() || kind == "pg_class")) {
     if (const TableDef* t = cat->FindByOid(id); t != nullptr && !t->comment.empty()) return TextV(t->comment);
+  }
+  if (cat != nullptr && (kind.empty() || kind == "pg_type")) {
+    if (const TypeDef* t = cat->FindTypeDefByOid(id); t != nullptr && !t->comment.empty()) return TextV(t->comment);
   }
   return Value::Null(oid::kText);
 }
@@ -370,7 +399,7 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_ts_dict_is_visible", True, kBool, {kOid}},
       {"pg_ts_parser_is_visible", True, kBool, {kOid}},
       {"pg_ts_template_is_visible", True, kBool, {kOid}},
-      {"pg_type_is_visible", True, kBool, {kOid}},
+      {"pg_type_is_visible", TypeIsVisible, kBool, {kOid}},
       {"pg_function_is_visible", True, kBool, {kOid}},
       {"pg_is_other_temp_schema", False, kBool, {kOid}},
       {"pg_relation_is_publishable", False, kBool, {kRegclass}},

@@ -5,6 +5,7 @@
 
 #include "sql/sequences.h"
 #include "sql/system_internal.h"
+#include "sql/user_types.h"
 
 namespace immu::sql {
 
@@ -46,6 +47,7 @@ void Tables(StmtContext& sc, RowBuilder& b) {
 // data_type as the SQL standard names it ("ARRAY" for arrays).
 std::string DataType(uint32_t type) {
   if (ArrayElementType(type) != 0 && type != oid::kInt2Vector && type != oid::kOidVector) return "ARRAY";
+  if (FindUserType(type) != nullptr) return "USER-DEFINED";
   return FormatType(type, -1);
 }
 
@@ -55,20 +57,25 @@ void Columns(StmtContext& sc, RowBuilder& b) {
     for (size_t c = 0; c < t.columns.size(); c++) {
       const ColumnDef& col = t.columns[c];
       if (col.dropped) continue;
-      const uint32_t ty = col.type_oid;
+      // A domain column reports its base type, and the domain apart.
+      const TypeDef* domain = IsDomainType(col.type_oid) ? FindUserType(col.type_oid) : nullptr;
+      int32_t base_typmod = -1;
+      const uint32_t ty = BaseType(col.type_oid, &base_typmod);
+      const int32_t typmod = domain != nullptr && col.typmod < 0 ? base_typmod : col.typmod;
       b.Begin()
           .Set("table_catalog", NameV(sc.eval->database))
           .Set("table_schema", NameV(t.schema))
           .Set("table_name", NameV(t.name))
           .Set("column_name", NameV(col.name))
           .Set("ordinal_position", Int4V(static_cast<int64_t>(c + 1)))
-          .Set("column_default", col.serial || !col.default_expr.empty() ? Str(DefaultExprText(t, c))
-                                                                          : Value::Null(oid::kVarchar))
+          .Set("column_default", (col.serial && !col.identity) || !col.default_expr.empty()
+                                     ? Str(DefaultExprText(t, c))
+                                     : Value::Null(oid::kVarchar))
           .Set("is_nullable", Yes(!col.not_null))
           .Set("data_type", Str(DataType(ty)));
-      if ((ty == oid::kVarchar || ty == oid::kBpchar) && col.typmod >= 4) {
-        b.Set("character_maximum_length", Int4V(col.typmod - 4))
-            .Set("character_octet_length", Int4V((col.typmod - 4) * 4));
+      if ((ty == oid::kVarchar || ty == oid::kBpchar) && typmod >= 4) {
+        b.Set("character_maximum_length", Int4V(typmod - 4))
+            .Set("character_octet_length", Int4V((typmod - 4) * 4));
       } else if (ty == oid::kText || ty == oid::kVarchar || ty == oid::kBpchar) {
         b.Set("character_octet_length", Int4V(1073741824));
       }
@@ -79,29 +86,42 @@ void Columns(StmtContext& sc, RowBuilder& b) {
         if (ty == oid::kInt2 || ty == oid::kInt4 || ty == oid::kInt8) b.Set("numeric_scale", Int4V(0));
       } else if (ty == oid::kNumeric) {
         b.Set("numeric_precision_radix", Int4V(10));
-        if (col.typmod >= 4) {
-          const int32_t m = col.typmod - 4;
+        if (typmod >= 4) {
+          const int32_t m = typmod - 4;
           b.Set("numeric_precision", Int4V((m >> 16) & 0xffff)).Set("numeric_scale", Int4V(static_cast<int16_t>(m & 0xffff)));
         }
       }
       if (ty == oid::kDate) b.Set("datetime_precision", Int4V(0));
       if (ty == oid::kTime || ty == oid::kTimestamp || ty == oid::kTimestampTz || ty == oid::kInterval) {
-        b.Set("datetime_precision", Int4V(col.typmod >= 0 && ty != oid::kInterval ? col.typmod : 6));
+        b.Set("datetime_precision", Int4V(typmod >= 0 && ty != oid::kInterval ? typmod : 6));
       }
-      const TypeInfo* ti = FindType(ty);
-      std::string udt;
+      std::string udt, udt_schema = "pg_catalog";
       for (const auto& pt : PgTypes()) {
         if (pt.oid == ty) udt = pt.name;
       }
-      (void)ti;
+      const TypeDef* user = FindUserType(ty);
+      if (user == nullptr) user = FindUserArrayElement(ty);
+      if (user != nullptr) {
+        udt = ty == user->oid ? user->name : "_" + user->name;
+        udt_schema = user->schema;
+      }
+      if (domain != nullptr) {
+        b.Set("domain_catalog", NameV(sc.eval->database))
+            .Set("domain_schema", NameV(domain->schema))
+            .Set("domain_name", NameV(domain->name));
+      }
       b.Set("udt_catalog", NameV(sc.eval->database))
-          .Set("udt_schema", NameV("pg_catalog"))
+          .Set("udt_schema", NameV(udt_schema))
           .Set("udt_name", NameV(udt))
           .Set("dtd_identifier", NameV(std::to_string(c + 1)))
           .Set("is_self_referencing", Yes(false))
-          .Set("is_identity", Yes(col.identity_always))
-          .Set("identity_generation", col.identity_always ? Str("ALWAYS") : Value::Null(oid::kVarchar))
-          .Set("is_generated", Str("NEVER"))
+          .Set("is_identity", Yes(col.identity))
+          .Set("identity_generation", !col.identity        ? Value::Null(oid::kVarchar)
+                                      : col.identity_always ? Str("ALWAYS")
+                                                            : Str("BY DEFAULT"))
+          .Set("is_generated", Str(col.generated_expr.empty() ? "NEVER" : "ALWAYS"))
+          .Set("generation_expression",
+               col.generated_expr.empty() ? Value::Null(oid::kVarchar) : Str("(" + col.generated_expr + ")"))
           .Set("is_updatable", Yes(true))
           .End();
     }

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -143,6 +144,18 @@ Producer ClassProducer(std::string_view name);
 Producer MiscProducer(std::string_view name);
 // sql/system_info_schema.cc: information_schema views.
 Producer InfoSchemaProducer(std::string_view name);
+
+// User-defined types (sql/system_user_types.cc): pg_enum and
+// information_schema.domains, and their rows in pg_type, pg_constraint
+// (domain CHECKs), pg_class (composites).
+Producer UserTypeProducer(std::string_view name);
+void UserTypePgTypeRows(StmtContext& sc, RowBuilder& b);
+void UserTypePgConstraintRows(StmtContext& sc, RowBuilder& b);
+void UserTypePgClassRows(StmtContext& sc, RowBuilder& b);
+// (pg_class oid, field) of every composite's attributes.
+std::vector<std::pair<uint32_t, const TypeField*>> CompositeAttributes(const Catalog& cat);
+// pg_get_constraintdef of a domain CHECK; nullopt when the oid is not one.
+std::optional<std::string> DomainConstraintDef(const Catalog& cat, uint32_t constraint_oid, bool pretty);
 
 // Built-in types (sql/system_schema.cc), PostgreSQL 15's pg_type rows.
 struct PgTypeRow {

@@ -98,10 +98,11 @@ void PgClass(StmtContext& sc, RowBuilder& b) {
           .End();
     }
   }
+  UserTypePgClassRows(sc, b);
 }
 
 void AttributeRow(RowBuilder& b, uint32_t rel, const std::string& name, uint32_t type, int32_t typmod, int attnum,
-                  bool not_null, bool has_default, char identity, bool dropped) {
+                  bool not_null, bool has_default, char identity, bool dropped, char generated = 0) {
   const TypeInfo* ti = FindType(type);
   const int16_t len = ti != nullptr ? ti->len : -1;
   bool byval = len == 1 || len == 2 || len == 4 || len == 8;
@@ -131,7 +132,7 @@ void AttributeRow(RowBuilder& b, uint32_t rel, const std::string& name, uint32_t
       .Set("atthasdef", BoolV(has_default))
       .Set("atthasmissing", BoolV(false))
       .Set("attidentity", Value::Str(oid::kChar, identity ? std::string(1, identity) : ""))
-      .Set("attgenerated", Value::Str(oid::kChar, ""))
+      .Set("attgenerated", Value::Str(oid::kChar, generated ? std::string(1, generated) : ""))
       .Set("attisdropped", BoolV(dropped))
       .Set("attislocal", BoolV(true))
       .Set("attcollation", OidV(Collation(type)))
@@ -150,9 +151,13 @@ void PgAttribute(StmtContext& sc, RowBuilder& b) {
       const ColumnDef& col = t.columns[c];
       const std::string name =
           col.dropped ? "........pg.dropped." + std::to_string(c + 1) + "........" : col.name;
-      const char identity = col.identity_always ? 'a' : 0;
-      AttributeRow(b, t.oid, name, col.type_oid, col.typmod, static_cast<int>(c + 1), col.not_null,
-                   !col.dropped && (col.serial || !col.default_expr.empty()), identity, col.dropped);
+      const char identity = col.identity_always ? 'a' : col.identity ? 'd' : 0;
+      // Identity columns have no pg_attrdef row; generated ones keep their
+      // expression there.
+      const bool has_default = !col.dropped && ((col.serial && !col.identity) || !col.default_expr.empty() ||
+                                                !col.generated_expr.empty());
+      AttributeRow(b, t.oid, name, col.type_oid, col.typmod, static_cast<int>(c + 1), col.not_null, has_default,
+                   identity, col.dropped, col.generated_expr.empty() ? 0 : 's');
     }
     for (const auto& x : TableIndexes(t)) {
       for (size_t k = 0; k < x.columns.size(); k++) {
@@ -160,6 +165,13 @@ void PgAttribute(StmtContext& sc, RowBuilder& b) {
         AttributeRow(b, x.oid, col.name, col.type_oid, col.typmod, static_cast<int>(k + 1), false, false, 0, false);
       }
     }
+  }
+  int attnum = 0;
+  uint32_t rel = 0;
+  for (const auto& [relid, f] : CompositeAttributes(Cat(sc))) {
+    attnum = relid == rel ? attnum + 1 : 1;
+    rel = relid;
+    AttributeRow(b, relid, f->name, f->type_oid, f->typmod, attnum, false, false, 0, false);
   }
 }
 
@@ -253,13 +265,16 @@ void PgConstraint(StmtContext& sc, RowBuilder& b) {
           .End();
     }
   }
+  UserTypePgConstraintRows(sc, b);
 }
 
 void PgAttrdef(StmtContext& sc, RowBuilder& b) {
   for (const auto& [id, t] : Cat(sc).tables()) {
     for (size_t c = 0; c < t.columns.size(); c++) {
       const ColumnDef& col = t.columns[c];
-      if (col.dropped || (!col.serial && col.default_expr.empty())) continue;
+      if (col.dropped || ((!col.serial || col.identity) && col.default_expr.empty() && col.generated_expr.empty())) {
+        continue;
+      }
       b.Begin()
           .Set("oid", OidV(AttrDefOid(t, c)))
           .Set("adrelid", OidV(t.oid))

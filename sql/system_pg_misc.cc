@@ -12,7 +12,7 @@ namespace immu::sql {
 
 namespace {
 
-void PgType(StmtContext&, RowBuilder& b) {
+void PgType(StmtContext& sc, RowBuilder& b) {
   for (const auto& t : PgTypes()) {
     b.Begin()
         .Set("oid", OidV(t.oid))
@@ -39,6 +39,7 @@ void PgType(StmtContext&, RowBuilder& b) {
         .Set("typcollation", OidV(t.collation))
         .End();
   }
+  UserTypePgTypeRows(sc, b);
 }
 
 void PgProc(StmtContext&, RowBuilder& b) {

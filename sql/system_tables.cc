@@ -221,6 +221,8 @@ std::string QuoteIdent(std::string_view name) {
 
 std::string DefaultExprText(const TableDef& t, size_t column) {
   const ColumnDef& c = t.columns[column];
+  // pg_attrdef holds the generation expression, parenthesised as PostgreSQL prints it.
+  if (!c.generated_expr.empty()) return "(" + c.generated_expr + ")";
   // The sequence's name is qualified when its schema is not public (an
   // approximation of PostgreSQL's "not visible on the search path").
   if (c.serial) {
@@ -314,6 +316,7 @@ bool BuildSystemRelation(std::string_view schema, std::string_view name, const s
   if (sc.describe_only) return true;
   Producer p = std::string_view(rel->schema) == "information_schema" ? InfoSchemaProducer(name) : ClassProducer(name);
   if (p == nullptr) p = MiscProducer(name);
+  if (p == nullptr) p = UserTypeProducer(name);
   if (p != nullptr) p(sc, b);  // no producer: present and empty
   return true;
 }

@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "sql/user_types.h"
+
 namespace immu::sql {
 
 namespace {
@@ -35,6 +37,7 @@ constexpr TypeInfo kTypes[] = {
     {oid::kUuid, "uuid", 16, 'U', Slot::kString},
     {oid::kJsonb, "jsonb", -1, 'U', Slot::kString},
     {oid::kVoid, "void", 4, 'P', Slot::kString},
+    {oid::kRecord, "record", -1, 'P', Slot::kRecord},
     {oid::kInt2Vector, "int2vector", -1, 'A', Slot::kArray},
     {oid::kXid, "xid", 4, 'U', Slot::kInt},
     {oid::kOidVector, "oidvector", -1, 'A', Slot::kArray},
@@ -123,9 +126,38 @@ constexpr Alias kAliases[] = {
     {"regnamespace", oid::kRegnamespace, false},
     {"regrole", oid::kRegrole, false},  {"cstring", oid::kCstring, false},
 };
+
+constexpr TypeInfo kEnumInfo{0, "anyenum", 4, 'E', Slot::kEnum};
+constexpr TypeInfo kRecordInfo{0, "record", -1, 'C', Slot::kRecord};
+constexpr TypeInfo kUserArrayInfo{0, "anyarray", -1, 'A', Slot::kArray};
+
 }  // namespace
 
+// format_type's spelling of a user type: quoted when it is not a plain
+// lower-case identifier, qualified outside public (PostgreSQL qualifies
+// types not visible in the search path).
+std::string QuoteTypeName(const TypeDef& t) {
+  auto quote = [](const std::string& n) {
+    bool plain = !n.empty() && !(n[0] >= '0' && n[0] <= '9');
+    for (char c : n) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    if (plain) return n;
+    std::string q = "\"";
+    for (char c : n) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  return t.schema == "public" ? quote(t.name) : quote(t.schema) + "." + quote(t.name);
+}
+
 const TypeInfo* FindType(uint32_t type_oid) {
+  if (type_oid >= kFirstUserOid) {
+    if (const TypeDef* t = FindUserType(type_oid)) {
+      if (t->kind == 'e') return &kEnumInfo;
+      if (t->kind == 'c') return &kRecordInfo;
+      const uint32_t base = BaseType(type_oid);
+      return base != type_oid ? FindType(base) : nullptr;
+    }
+    return FindUserArrayElement(type_oid) != nullptr ? &kUserArrayInfo : nullptr;
+  }
   for (const auto& t : kTypes) {
     if (t.oid == type_oid) return &t;
   }
@@ -138,6 +170,10 @@ const TypeInfo* FindType(uint32_t type_oid) {
 uint32_t ArrayElementType(uint32_t type_oid) {
   if (type_oid == oid::kInt2Vector) return oid::kInt2;
   if (type_oid == oid::kOidVector) return oid::kOid;
+  if (type_oid >= kFirstUserOid) {
+    const TypeDef* t = FindUserArrayElement(type_oid);
+    return t != nullptr ? t->oid : 0;
+  }
   for (const auto& a : kArrayTypes) {
     if (a.array == type_oid) return a.elem;
   }
@@ -145,6 +181,10 @@ uint32_t ArrayElementType(uint32_t type_oid) {
 }
 
 uint32_t ArrayTypeOf(uint32_t elem) {
+  if (elem >= kFirstUserOid) {
+    const TypeDef* t = FindUserType(elem);
+    return t != nullptr ? t->array_oid : 0;
+  }
   for (const auto& a : kArrayTypes) {
     if (a.elem == elem) return a.array;
   }
@@ -157,6 +197,7 @@ bool IsRegType(uint32_t t) {
 }
 
 uint32_t TypeOidByName(std::string_view name, bool* serial) {
+  if (const TypeDef* t = FindUserTypeByName(name)) return t->oid;
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -180,6 +221,7 @@ std::string FormatType(uint32_t type_oid, int32_t typmod) {
   if (elem != 0 && type_oid != oid::kInt2Vector && type_oid != oid::kOidVector) {
     return FormatType(elem, typmod) + "[]";
   }
+  if (const TypeDef* u = FindUserType(type_oid)) return QuoteTypeName(*u);
   const TypeInfo* t = FindType(type_oid);
   std::string name = t != nullptr ? t->name : "???";
   if (typmod < 0) return name;

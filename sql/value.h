@@ -12,6 +12,7 @@
 //   interval                                          -> iv
 //   arrays, int2vector, oidvector (one dimension)     -> arr
 //   regclass/regtype/regproc/regnamespace/regrole     -> i (the OID)
+//   user-defined enums and composites: see sql/user_types.h
 // A NULL has null = true and keeps its type (NULL::int4 is still int4).
 
 #include <cstdint>
@@ -53,6 +54,7 @@ inline constexpr uint32_t kRegtype = 2206;
 inline constexpr uint32_t kUuid = 2950;
 inline constexpr uint32_t kJsonb = 3802;
 inline constexpr uint32_t kVoid = 2278;
+inline constexpr uint32_t kRecord = 2249;  // anonymous row values: ROW(1, 'a')
 inline constexpr uint32_t kInt2Vector = 22;
 inline constexpr uint32_t kXid = 28;
 inline constexpr uint32_t kOidVector = 30;
@@ -75,7 +77,9 @@ inline constexpr uint32_t kAclitemArray = 1034;
 }  // namespace oid
 
 // How values of a type are stored and compared.
-enum class Slot { kInt, kFloat, kString, kNumeric, kInterval, kArray };
+// kEnum: user enums (i label oid, f sort order, s label); kRecord:
+// composite values (arr holds the fields).
+enum class Slot { kInt, kFloat, kString, kNumeric, kInterval, kArray, kEnum, kRecord };
 
 struct TypeInfo {
   uint32_t oid;
@@ -85,7 +89,10 @@ struct TypeInfo {
   Slot slot;
 };
 
-// nullptr for an OID we do not know.
+// nullptr for an OID we do not know. User-defined types (sql/user_types.h)
+// answer with a shared description of their kind (oid 0): enums "anyenum",
+// composites "record", arrays of them "anyarray"; domains with their base
+// type's.
 const TypeInfo* FindType(uint32_t type_oid);
 // Resolves a type name as written in SQL ("int", "integer", "int4",
 // "character varying", "timestamptz", "double precision", "serial", ...).

@@ -7,6 +7,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/json.h"
+#include "sql/user_types.h"
 #include "storage/coding.h"
 
 namespace immu::sql {
@@ -269,6 +270,7 @@ size_t Utf8PrefixBytes(std::string_view s, size_t chars) {
 }  // namespace
 
 std::string ToText(const Value& v, const ValueContext& ctx) {
+  if (std::string u; (v.type >= kFirstUserOid || v.type == oid::kRecord) && UserTypeToText(v, ctx, &u)) return u;
   if (v.arr) return ArrayToText(v, ctx);
   if (IsRegType(v.type)) {
     if (v.type == oid::kRegtype) return v.i == 0 ? "-" : FormatType(static_cast<uint32_t>(v.i), -1);
@@ -325,6 +327,7 @@ std::string ToText(const Value& v, const ValueContext& ctx) {
 
 void AppendBinary(const Value& v, std::string* out) {
   char buf[8];
+  if (v.type >= kFirstUserOid && UserTypeAppendBinary(v, out)) return;
   if (v.arr) {
     AppendArrayBinary(v, out);
     return;
@@ -389,6 +392,7 @@ void AppendBinary(const Value& v, std::string* out) {
 }
 
 Value FromText(std::string_view text, uint32_t type, int32_t typmod, const ValueContext& ctx) {
+  if (Value u; type >= kFirstUserOid && UserTypeFromText(text, type, typmod, ctx, &u)) return u;
   if (ArrayElementType(type) != 0) return ApplyTypmod(ArrayFromText(text, type, ctx), typmod, false);
   if (IsRegType(type)) {
     const std::string_view t = Trim(text);
@@ -451,6 +455,7 @@ Value FromText(std::string_view text, uint32_t type, int32_t typmod, const Value
 }
 
 Value FromBinary(std::string_view data, uint32_t type, int32_t typmod) {
+  if (Value u; type >= kFirstUserOid && UserTypeFromBinary(data, type, typmod, &u)) return u;
   if (ArrayElementType(type) != 0) return ArrayFromBinary(data, type);
   // As PostgreSQL's *recv functions: reading past the end is 08P01, bytes
   // left over are 22P03 (exec_bind_message's check).
@@ -573,7 +578,10 @@ int CompareValues(const Value& a, const Value& b) {
   const TypeInfo* tb = FindType(b.type);
   const Slot sa = ta ? ta->slot : Slot::kString;
   const Slot sb = tb ? tb->slot : Slot::kString;
-  if (sa == Slot::kArray && sb == Slot::kArray) return CompareArrays(a, b);
+  if ((sa == Slot::kArray && sb == Slot::kArray) || (sa == Slot::kRecord && sb == Slot::kRecord)) {
+    return CompareArrays(a, b);  // records compare field by field, NULLs last
+  }
+  if (sa == Slot::kEnum && sb == Slot::kEnum) return a.f < b.f ? -1 : a.f > b.f ? 1 : 0;
   if (sa == Slot::kNumeric || sb == Slot::kNumeric) {
     if (sa == Slot::kFloat || sb == Slot::kFloat) {
       const double x = sa == Slot::kNumeric ? a.num->ToDouble() : sa == Slot::kFloat ? a.f : static_cast<double>(a.i);
@@ -620,6 +628,9 @@ size_t HashValue(const Value& v) {
       return static_cast<size_t>(v.num->Hash());
     case Slot::kInterval:
       return static_cast<size_t>(HashInterval(v.iv));
+    case Slot::kEnum:
+      return std::hash<int64_t>()(v.i);
+    case Slot::kRecord:
     case Slot::kArray: {
       size_t h = 0x345678;
       for (const auto& e : *v.arr) h = h * 1000003 ^ HashValue(e);
