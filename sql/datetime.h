@@ -85,6 +85,10 @@ struct PgTm {
 };
 
 enum class IntervalStyle { kPostgres, kIso8601, kPostgresVerbose };
+// DateStyle's two halves: the output format and the field order (used by
+// input of ambiguous dates like 01/02/03 and by the SQL/Postgres output).
+enum class DateStyle { kIso, kSql, kPostgres, kGerman };
+enum class DateOrder { kMdy, kDmy, kYmd };
 
 // Everything input parsing may need besides the text.
 struct DateTimeContext {
@@ -94,6 +98,8 @@ struct DateTimeContext {
   // (ActiveRecord sets it: "P1DT2H") or postgres_verbose ("@ 1 day 2 hours",
   // what PostgreSQL's regression tests run with).
   IntervalStyle interval_style = IntervalStyle::kPostgres;
+  DateStyle date_style = DateStyle::kIso;
+  DateOrder date_order = DateOrder::kMdy;
 };
 
 // ---- Calendar helpers (PostgreSQL's date2j / j2date) ----------------------

@@ -118,6 +118,7 @@ struct DecodeState {
   bool is2digits = false;
   bool bc = false;
   bool isjulian = false;
+  DateOrder order = DateOrder::kMdy;  // DateStyle's field order
 };
 
 bool TimeOverflows(int hour, int min, int sec, int64_t fsec) {
@@ -230,12 +231,15 @@ DtErr DecodeNumber(const std::string& str, bool have_text_month, int fmask, int*
     return DtErr::kOk;
   }
   switch (fmask & kDateM) {
-    case 0:
-      if (flen >= 3) {
+    case 0:  // the first field decides, by DateStyle's order
+      if (flen >= 3 || st->order == DateOrder::kYmd) {
         *tmask = M(kYear);
         tm.year = val;
+      } else if (st->order == DateOrder::kDmy) {
+        *tmask = M(kDay);
+        tm.mday = val;
       } else {
-        *tmask = M(kMonth);  // MDY
+        *tmask = M(kMonth);
         tm.mon = val;
       }
       break;
@@ -245,7 +249,7 @@ DtErr DecodeNumber(const std::string& str, bool have_text_month, int fmask, int*
       break;
     case M(kMonth):
       if (have_text_month) {
-        if (flen >= 3) {
+        if (flen >= 3 || st->order == DateOrder::kYmd) {
           *tmask = M(kYear);
           tm.year = val;
         } else {
@@ -411,6 +415,7 @@ void CurrentLocal(const DateTimeContext& ctx, PgTm* tm) {
 // 1") kBadFormat for a time without a date.
 DtErr DecodeDateTime(const std::vector<DtField>& f, const DateTimeContext& ctx, DecodeOut* out) {
   DecodeState& st = out->st;
+  st.order = ctx.date_order;
   PgTm& tm = st.tm;
   tm = PgTm();
   tm.year = 0;
@@ -647,6 +652,7 @@ DtErr DecodeDateTime(const std::vector<DtField>& f, const DateTimeContext& ctx, 
 
 DtErr DecodeTimeOnly(std::vector<DtField> f, const DateTimeContext& ctx, DecodeOut* out) {
   DecodeState& st = out->st;
+  st.order = ctx.date_order;
   PgTm& tm = st.tm;
   tm = PgTm();
   tm.year = tm.mon = tm.mday = 0;

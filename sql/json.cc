@@ -298,9 +298,17 @@ void AppendJsonValue(const Value& v, const ValueContext& vc, std::string* out) {
     case oid::kJsonb:
       *out += v.s;
       return;
+    case oid::kDate:
     case oid::kTimestamp:
     case oid::kTimestampTz: {
-      std::string t = ToText(v, vc);
+      // JSON always carries ISO 8601, whatever DateStyle says.
+      ValueContext iso = vc;
+      iso.dt.date_style = DateStyle::kIso;
+      std::string t = ToText(v, iso);
+      if (v.type == oid::kDate) {
+        AppendJsonString(t, out);
+        return;
+      }
       const size_t sp = t.find(' ');
       if (sp != std::string::npos) t[sp] = 'T';
       // ISO 8601 offsets carry minutes.

@@ -7,6 +7,7 @@
 #include "sql/copy.h"
 #include "sql/query_history.h"
 #include "sql/query_internal.h"
+#include "sql/datestyle.h"
 #include "sql/query_database.h"
 #include "sql/query_role.h"
 #include "sql/system_internal.h"
@@ -474,12 +475,7 @@ void SessionImpl::SetParameter(const std::string& raw_name, const std::string& v
       v = "UTF8";
     }
   } else if (name == "DateStyle") {
-    // Only ISO output is implemented; accept the usual spellings.
-    const std::string l = Lower(value);
-    if (l.find("iso") == std::string::npos && l.find("mdy") == std::string::npos) {
-      throw PgError(sqlstate::kFeatureNotSupported, "only DateStyle ISO is supported");
-    }
-    v = "ISO, MDY";
+    v = ApplyDateStyle(value, &eval_.vc.dt);
   } else if (name == "IntervalStyle") {
     const std::string l = Lower(value);
     if (l == "postgres") {

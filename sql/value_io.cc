@@ -1,3 +1,4 @@
+#include "sql/datestyle.h"
 #include "sql/value_io.h"
 
 #include <charconv>
@@ -303,13 +304,13 @@ std::string ToText(const Value& v, const ValueContext& ctx) {
     case oid::kUuid:
       return UuidToText(v.s);
     case oid::kDate:
-      return FormatDate(static_cast<DateAdt>(v.i));
+      return FormatDateStyled(static_cast<DateAdt>(v.i), ctx.dt);
     case oid::kTime:
       return FormatTime(v.i);
     case oid::kTimestamp:
-      return FormatTimestamp(v.i);
+      return FormatTimestampStyled(v.i, ctx.dt);
     case oid::kTimestampTz:
-      return FormatTimestampTz(v.i, ctx.dt.session_zone);
+      return FormatTimestampTzStyled(v.i, ctx.dt);
     case oid::kInterval:
       switch (ctx.dt.interval_style) {
         case IntervalStyle::kIso8601:
