@@ -18,7 +18,13 @@ case "$cmd" in
     fi
     durability="-c fsync=off"
     [ "${PGREF_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on"
-    as_pg "$bin/pg_ctl -D $dir -o '-p $port -k /tmp $durability -c max_connections=200' -l $dir/log -w start >/dev/null"
+    # The port lies in the ephemeral range: a client socket may hold it for a
+    # moment, so a failed bind is retried.
+    for attempt in 1 2 3 4 5; do
+      as_pg "$bin/pg_ctl -D $dir -o '-p $port -k /tmp $durability -c max_connections=200' -l $dir/log -w start >/dev/null" && break
+      [ "$attempt" = 5 ] && exit 1
+      sleep 2
+    done
     echo "host=/tmp port=$port user=postgres dbname=postgres"
     ;;
   stop)
