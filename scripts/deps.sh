@@ -16,3 +16,12 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# The tests' fixed ports (reference PostgreSQL servers on 554xx-556xx) lie in
+# Linux's ephemeral range: keep the kernel from handing them to client
+# sockets, or a busy test run can find its port taken.
+if [ "$(cat /proc/sys/net/ipv4/ip_local_reserved_ports 2>/dev/null)" != "55400-55699" ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO sysctl -q -w net.ipv4.ip_local_reserved_ports=55400-55699 || echo "deps: could not reserve ports 55400-55699" >&2
+fi
