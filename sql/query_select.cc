@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include <unordered_set>
+
 #include "catalog/pg_error.h"
 #include "sql/query_aggregate.h"
 #include "sql/query_cte.h"
@@ -96,9 +98,15 @@ void CheckDistinctOn(const PgQuery__SelectStmt* s, const Projection& proj, const
 // (correlated) with the outer row pushed on the context.
 class SelectRunner : public SubqueryRunner {
  public:
-  SelectRunner(const PgQuery__SelectStmt* s, StmtContext& sc, Scope outer, Mode mode)
-      : s_(s), sc_(sc), outer_(std::move(outer)), mode_(mode) {}
+  // uncorrelated: the subquery reads no outer column, so (like PostgreSQL's
+  // InitPlan) it runs once per statement and IN probes a hash of its rows.
+  SelectRunner(const PgQuery__SelectStmt* s, StmtContext& sc, Scope outer, Mode mode, bool uncorrelated)
+      : s_(s), sc_(sc), outer_(std::move(outer)), mode_(mode), uncorrelated_(uncorrelated) {}
   Value Run(EvalContext& ctx, const Row& current, const Value* probe) override {
+    if (uncorrelated_ && cached_) {
+      if (mode_ == Mode::kAny) return ProbeHashed(ctx, *probe);
+      return Shape(QueryResult(*cached_), ctx, probe);
+    }
     PlanScope plan(sc_.plan, s_, "SubPlan", !sc_.describe_only);
     ctx.outer.push_back(&current);
     QueryResult r;
@@ -109,6 +117,41 @@ class SelectRunner : public SubqueryRunner {
       throw;
     }
     ctx.outer.pop_back();
+    if (uncorrelated_ && !sc_.describe_only) {
+      cached_ = std::move(r);
+      if (mode_ == Mode::kAny) return ProbeHashed(ctx, *probe);
+      return Shape(QueryResult(*cached_), ctx, probe);
+    }
+    return Shape(std::move(r), ctx, probe);
+  }
+
+ private:
+  // x IN (cached rows): a hash of the rows cast to the probe's type.
+  Value ProbeHashed(EvalContext& ctx, const Value& probe) {
+    if (!hashed_ || hashed_type_ != probe.type) {
+      keys_.clear();
+      saw_null_ = false;
+      for (const auto& row : cached_->rows) {
+        if (row[0].null) {
+          saw_null_ = true;
+          continue;
+        }
+        Value v = row[0];
+        if (v.type != probe.type) v = CastValue(v, probe.type, -1, ctx.vc, false);
+        std::string key;
+        AppendKeyValue(v, &key);
+        keys_.insert(std::move(key));
+      }
+      hashed_ = true;
+      hashed_type_ = probe.type;
+    }
+    std::string key;
+    AppendKeyValue(probe, &key);
+    if (keys_.contains(key)) return Value::Bool(true);
+    return saw_null_ ? Value::Null(oid::kBool) : Value::Bool(false);
+  }
+
+  Value Shape(QueryResult r, EvalContext& ctx, const Value* probe) {
     switch (mode_) {
       case Mode::kExists:
         return Value::Bool(!r.rows.empty());
@@ -140,11 +183,16 @@ class SelectRunner : public SubqueryRunner {
     return Value::Null(oid::kBool);
   }
 
- private:
   const PgQuery__SelectStmt* s_;
   StmtContext& sc_;
   Scope outer_;
   Mode mode_;
+  bool uncorrelated_;
+  std::optional<QueryResult> cached_;
+  bool hashed_ = false;
+  uint32_t hashed_type_ = 0;
+  bool saw_null_ = false;
+  std::unordered_set<std::string> keys_;
 };
 
 // Before a cross product: keeps only the item's rows that pass the WHERE
@@ -205,9 +253,18 @@ void InstallSubqueryBinder(Binder& binder, StmtContext& sc) {
       throw PgError(sqlstate::kSyntaxError, "subquery must return only one column");
     }
     *type = shape.columns.empty() ? oid::kBool : shape.columns[0].type_oid;
+    // Correlated or not: does it bind without the enclosing scopes?
+    bool uncorrelated = false;
+    try {
+      StmtContext probe = d;
+      probe.plan = nullptr;
+      RunSelect(s, probe, nullptr);
+      uncorrelated = true;
+    } catch (const PgError&) {
+    }
     Scope copy = scope;
     copy.parent = scope.parent;
-    return std::make_shared<SelectRunner>(s, sc, std::move(copy), mode);
+    return std::make_shared<SelectRunner>(s, sc, std::move(copy), mode, uncorrelated);
   };
 }
 
