@@ -14,6 +14,7 @@
 
 #include "sql/database.h"
 #include "sql/sequences.h"
+#include "sql/value_io.h"
 #include "sql/system_internal.h"
 #include "sql/user_types.h"
 
