@@ -64,6 +64,9 @@ const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
       {"timezone_abbreviations", "Default"},
       {"xmloption", "content"},
       {"jit", "off"},
+      // The only table access method (pg_am): SQLAlchemy's table reflection
+      // compares pg_am.amname with it.
+      {"default_table_access_method", "heap"},
   };
   return kOther;
 }
