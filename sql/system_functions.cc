@@ -244,6 +244,20 @@ Value CurrentSetting(std::span<const Value> a, EvalContext& ctx) {
   throw PgError(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + a[0].s + "\"");
 }
 
+// set_config(name, value, is_local): SET name = value, returning the value
+// as current_setting reads it back (Django sets TimeZone this way on every
+// connection). Transaction-local settings are not supported.
+Value SetConfig(std::span<const Value> a, EvalContext& ctx) {
+  if (a[0].null) throw PgError(sqlstate::kNullValueNotAllowed, "SET requires parameter name");
+  if (!a[2].null && a[2].i != 0) {
+    throw PgError(sqlstate::kFeatureNotSupported, "set_config with is_local = true is not supported yet");
+  }
+  if (!ctx.set_parameter) throw PgError(sqlstate::kFeatureNotSupported, "set_config needs a session");
+  ctx.set_parameter(a[0].s, a[1].null ? "" : a[1].s);
+  const Value name = a[0];
+  return CurrentSetting(std::span<const Value>(&name, 1), ctx);
+}
+
 Value SizePretty(std::span<const Value> a, EvalContext&) {
   int64_t size = a[0].i;
   const char* units[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
@@ -432,6 +446,7 @@ const std::vector<SysFn>& SysFunctions() {
       {"quote_nullable", QuoteLiteral, kText, {0}, false},
       {"current_setting", CurrentSetting, kText, {kText}},
       {"current_setting", CurrentSetting, kText, {kText, kBool}},
+      {"set_config", SetConfig, kText, {kText, kText, kBool}, false},
       {"to_regclass", ToRegclass, kRegclass, {kText}},
       {"to_regtype", ToReg<oid::kRegtype>, oid::kRegtype, {kText}},
       {"to_regproc", ToReg<oid::kRegproc>, oid::kRegproc, {kText}},
