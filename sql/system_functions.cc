@@ -273,12 +273,11 @@ Value SizePretty(std::span<const Value> a, EvalContext&) {
 Value GetSerialSequence(std::span<const Value> a, EvalContext& ctx) {
   const Catalog* cat = Cat(ctx);
   if (cat == nullptr) return Value::Null(oid::kText);
-  std::string schema, table = a[0].s;
-  if (const size_t dot = table.find('.'); dot != std::string::npos) {
-    schema = table.substr(0, dot);
-    table = table.substr(dot + 1);
-  }
-  const TableDef* t = cat->Find(schema, table);
+  // The table is an identifier, possibly qualified and quoted (Django
+  // passes '"django_site"'); the column name is taken as it is.
+  const std::vector<std::string> parts = SplitQualified(a[0].s);
+  const std::string schema = parts.size() > 1 ? parts[parts.size() - 2] : "";
+  const TableDef* t = cat->Find(schema, parts.back());
   if (t == nullptr) throw PgError(sqlstate::kUndefinedTable, "relation \"" + a[0].s + "\" does not exist");
   const int c = t->FindColumn(a[1].s);
   if (c < 0) {
