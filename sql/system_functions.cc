@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include "sql/database.h"
+#include "sql/query_internal.h"
 #include "sql/sequences.h"
 #include "sql/value_io.h"
 #include "sql/system_internal.h"
@@ -157,10 +158,20 @@ Value EncodingToChar(std::span<const Value> a, EvalContext&) {
   return NameV(a[0].i == 6 ? "UTF8" : a[0].i == 0 ? "SQL_ASCII" : "");
 }
 
-Value CurrentSchemas(std::span<const Value> a, EvalContext&) {
+// The existing schemas of the session's search_path, in order (public
+// without a catalog).
+std::vector<std::string> PathSchemas(const EvalContext& ctx) {
+  const Catalog* cat = Cat(ctx);
+  if (cat == nullptr) return {"public"};
+  return SearchPath(ctx, *cat);
+}
+
+Value CurrentSchemas(std::span<const Value> a, EvalContext& ctx) {
   ValueArray v;
   if (a[0].i) v.push_back(NameV("pg_catalog"));
-  v.push_back(NameV("public"));
+  for (const auto& s : PathSchemas(ctx)) {
+    if (s != "pg_catalog" || !a[0].i) v.push_back(NameV(s));
+  }
   return Value::Array(oid::kNameArray, std::move(v));
 }
 
@@ -432,6 +443,7 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_tablespace_location", EmptyText, kText, {kOid}},
       {"pg_encoding_to_char", EncodingToChar, kName, {kInt4}},
       {"current_schemas", CurrentSchemas, kNameArray, {kBool}},
+      {"current_schema", CurrentSchema, kName, {}},
       {"array_position", ArrayPosition, kInt4, {0, 0}, false},
       {"array_to_string", ArrayToString, kText, {0, kText}},
       {"array_to_string", ArrayToString, kText, {0, kText, kText}, false},
@@ -488,6 +500,12 @@ bool ResolveSystemFunction(std::string_view name, std::span<const uint32_t> arg_
     return true;
   }
   return false;
+}
+
+// Where CREATE puts unqualified objects.
+Value CurrentSchema(std::span<const Value>, EvalContext& ctx) {
+  const std::vector<std::string> path = PathSchemas(ctx);
+  return path.empty() ? Value::Null(oid::kName) : NameV(path.front());
 }
 
 }  // namespace immu::sql
