@@ -15,6 +15,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 _SERVER_SUFFIX = re.compile(r"_postgresql\+[a-z0-9]+_[0-9_]+$")
+_SQL = re.compile(r"\[SQL: (.*?)\]\n", re.S)
 
 
 def main(driver, junit, results_path, causes_path):
@@ -30,7 +31,13 @@ def main(driver, junit, results_path, causes_path):
             if child.tag in ("failure", "error"):
                 v = "fail"
                 msg = (child.get("message") or "").strip().splitlines()
-                why = (msg[0] if msg else child.tag)[:400].replace("\t", " ")
+                why = msg[0] if msg else child.tag
+                # The statement that failed, when there is one, names the
+                # feature better than the message alone.
+                sql = _SQL.findall(child.text or "")
+                if sql:
+                    why += " | SQL: " + " ".join(sql[-1].split())[:200]
+                why = why[:600].replace("\t", " ")
                 break
             if child.tag == "skipped":
                 v = "skip"
