@@ -163,7 +163,13 @@ Value EncodingToChar(std::span<const Value> a, EvalContext&) {
 std::vector<std::string> PathSchemas(const EvalContext& ctx) {
   const Catalog* cat = Cat(ctx);
   if (cat == nullptr) return {"public"};
-  return SearchPath(ctx, *cat);
+  // SearchPath also yields the session's temporary schema, which is
+  // searched first but is never current_schema (nor listed here).
+  std::vector<std::string> out;
+  for (auto& s : SearchPath(ctx, *cat)) {
+    if (!s.starts_with("pg_temp")) out.push_back(std::move(s));
+  }
+  return out;
 }
 
 Value CurrentSchemas(std::span<const Value> a, EvalContext& ctx) {
