@@ -874,7 +874,7 @@ std::unique_ptr<Expr> Binder::Bind(const PgNode* n, const Scope& scope) {
         case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA:
           e->type = oid::kName;
           e->name = "current_schema";
-          e->fn = +[](std::span<const Value>, EvalContext&) { return Value::Str(oid::kName, "public"); };
+          e->fn = CurrentSchema;
           return e;
         default:
           e->type = oid::kName;

@@ -38,6 +38,11 @@ Value Eval(const Expr& e, const Row& row, EvalContext& ctx) {
           throw PgError(sqlstate::kInternalError, "outer column reference evaluated without an outer row");
         }
         r = ctx.outer[ctx.outer.size() - static_cast<size_t>(e.outer_level)];
+        // A correlated subquery evaluated over a grouped row (not a GROUP
+        // BY expression itself) would read an ungrouped column here.
+        if (static_cast<size_t>(e.index) >= r->size()) {
+          throw PgError(sqlstate::kGroupingError, "subquery uses ungrouped column from outer query");
+        }
       }
       return (*r)[static_cast<size_t>(e.index)];
     }

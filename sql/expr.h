@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -46,6 +47,9 @@ struct EvalContext {
   // pg_get_indexdef read it) and run-time parameters; may be nullptr.
   const std::shared_ptr<const Catalog>* catalog = nullptr;
   const std::map<std::string, std::string>* settings = nullptr;
+  // Sets a run-time parameter as SET does (set_config); empty outside a
+  // session.
+  std::function<void(const std::string& name, const std::string& value)> set_parameter;
   // The server's roles for pg_roles and friends; may be nullptr.
   const UserDirectory* users = nullptr;
   // Other databases and live sessions (pg_database, pg_stat_activity);

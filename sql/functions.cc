@@ -358,7 +358,6 @@ Value Version(std::span<const Value>, EvalContext&) {
 }
 Value CurrentDatabase(std::span<const Value>, EvalContext& ctx) { return Value::Str(oid::kName, ctx.database); }
 Value CurrentUser(std::span<const Value>, EvalContext& ctx) { return Value::Str(oid::kName, ctx.user); }
-Value CurrentSchema(std::span<const Value>, EvalContext&) { return Value::Str(oid::kName, "public"); }
 
 struct Entry {
   const char* name;
@@ -397,7 +396,6 @@ const std::vector<Entry>& Functions() {
       {"statement_timestamp", Now, oid::kTimestampTz, {}},
       {"version", Version, oid::kText, {}},
       {"current_database", CurrentDatabase, oid::kName, {}},
-      {"current_schema", CurrentSchema, oid::kName, {}},
       {"current_user", CurrentUser, oid::kName, {}},
       {"session_user", CurrentUser, oid::kName, {}},
   };

@@ -35,6 +35,9 @@ ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_
 // Catalog, session-information and array functions (sql/system_functions.cc):
 // fills *out and returns true when name/arg_types is one of them.
 bool ResolveSystemFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
+// current_schema(): the first existing schema of search_path, NULL when none
+// (also the SQL keyword CURRENT_SCHEMA).
+Value CurrentSchema(std::span<const Value> args, EvalContext& ctx);
 
 // JSON builders and the json/jsonb -> and ->> operators
 // (sql/json_functions.cc): fill *out and return true when they apply.

@@ -178,7 +178,11 @@ bool SameExpr(const Expr& a, const Expr& b) {
       if (a.fn != b.fn || a.negate != b.negate) return false;
       break;
     case Expr::Kind::kSubquery:
-      return false;
+      // Bound subqueries are not compared structurally; the same SubLink
+      // (same place in the statement text) is the same expression, which
+      // is what GROUP BY <output position> of a subquery item produces.
+      if (a.location < 0 || a.location != b.location || a.negate != b.negate) return false;
+      break;
     default:
       if (a.negate != b.negate || a.typmod != b.typmod) return false;
       break;

@@ -64,6 +64,9 @@ const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
       {"timezone_abbreviations", "Default"},
       {"xmloption", "content"},
       {"jit", "off"},
+      // The only table access method (pg_am): SQLAlchemy's table reflection
+      // compares pg_am.amname with it.
+      {"default_table_access_method", "heap"},
   };
   return kOther;
 }
@@ -136,6 +139,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityB
   eval_.cancel = &cancel_;
   eval_.catalog = &catalog_;
   eval_.settings = &params_;
+  eval_.set_parameter = [this](const std::string& name, const std::string& value) { SetParameter(name, value, true); };
   eval_.users = options.users;
   eval_.backend_pid = options.backend_pid;
   eval_.temp_schema = "pg_temp_" + std::to_string(options.backend_pid != 0 ? options.backend_pid

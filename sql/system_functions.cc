@@ -13,7 +13,9 @@
 #include <openssl/rand.h>
 
 #include "sql/database.h"
+#include "sql/query_internal.h"
 #include "sql/sequences.h"
+#include "sql/value_io.h"
 #include "sql/system_internal.h"
 #include "sql/user_types.h"
 
@@ -156,10 +158,26 @@ Value EncodingToChar(std::span<const Value> a, EvalContext&) {
   return NameV(a[0].i == 6 ? "UTF8" : a[0].i == 0 ? "SQL_ASCII" : "");
 }
 
-Value CurrentSchemas(std::span<const Value> a, EvalContext&) {
+// The existing schemas of the session's search_path, in order (public
+// without a catalog).
+std::vector<std::string> PathSchemas(const EvalContext& ctx) {
+  const Catalog* cat = Cat(ctx);
+  if (cat == nullptr) return {"public"};
+  // SearchPath also yields the session's temporary schema, which is
+  // searched first but is never current_schema (nor listed here).
+  std::vector<std::string> out;
+  for (auto& s : SearchPath(ctx, *cat)) {
+    if (!s.starts_with("pg_temp")) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Value CurrentSchemas(std::span<const Value> a, EvalContext& ctx) {
   ValueArray v;
   if (a[0].i) v.push_back(NameV("pg_catalog"));
-  v.push_back(NameV("public"));
+  for (const auto& s : PathSchemas(ctx)) {
+    if (s != "pg_catalog" || !a[0].i) v.push_back(NameV(s));
+  }
   return Value::Array(oid::kNameArray, std::move(v));
 }
 
@@ -243,6 +261,20 @@ Value CurrentSetting(std::span<const Value> a, EvalContext& ctx) {
   throw PgError(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + a[0].s + "\"");
 }
 
+// set_config(name, value, is_local): SET name = value, returning the value
+// as current_setting reads it back (Django sets TimeZone this way on every
+// connection). Transaction-local settings are not supported.
+Value SetConfig(std::span<const Value> a, EvalContext& ctx) {
+  if (a[0].null) throw PgError(sqlstate::kNullValueNotAllowed, "SET requires parameter name");
+  if (!a[2].null && a[2].i != 0) {
+    throw PgError(sqlstate::kFeatureNotSupported, "set_config with is_local = true is not supported yet");
+  }
+  if (!ctx.set_parameter) throw PgError(sqlstate::kFeatureNotSupported, "set_config needs a session");
+  ctx.set_parameter(a[0].s, a[1].null ? "" : a[1].s);
+  const Value name = a[0];
+  return CurrentSetting(std::span<const Value>(&name, 1), ctx);
+}
+
 Value SizePretty(std::span<const Value> a, EvalContext&) {
   int64_t size = a[0].i;
   const char* units[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
@@ -258,12 +290,11 @@ Value SizePretty(std::span<const Value> a, EvalContext&) {
 Value GetSerialSequence(std::span<const Value> a, EvalContext& ctx) {
   const Catalog* cat = Cat(ctx);
   if (cat == nullptr) return Value::Null(oid::kText);
-  std::string schema, table = a[0].s;
-  if (const size_t dot = table.find('.'); dot != std::string::npos) {
-    schema = table.substr(0, dot);
-    table = table.substr(dot + 1);
-  }
-  const TableDef* t = cat->Find(schema, table);
+  // The table is an identifier, possibly qualified and quoted (Django
+  // passes '"django_site"'); the column name is taken as it is.
+  const std::vector<std::string> parts = SplitQualified(a[0].s);
+  const std::string schema = parts.size() > 1 ? parts[parts.size() - 2] : "";
+  const TableDef* t = cat->Find(schema, parts.back());
   if (t == nullptr) throw PgError(sqlstate::kUndefinedTable, "relation \"" + a[0].s + "\" does not exist");
   const int c = t->FindColumn(a[1].s);
   if (c < 0) {
@@ -418,6 +449,7 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_tablespace_location", EmptyText, kText, {kOid}},
       {"pg_encoding_to_char", EncodingToChar, kName, {kInt4}},
       {"current_schemas", CurrentSchemas, kNameArray, {kBool}},
+      {"current_schema", CurrentSchema, kName, {}},
       {"array_position", ArrayPosition, kInt4, {0, 0}, false},
       {"array_to_string", ArrayToString, kText, {0, kText}},
       {"array_to_string", ArrayToString, kText, {0, kText, kText}, false},
@@ -431,6 +463,7 @@ const std::vector<SysFn>& SysFunctions() {
       {"quote_nullable", QuoteLiteral, kText, {0}, false},
       {"current_setting", CurrentSetting, kText, {kText}},
       {"current_setting", CurrentSetting, kText, {kText, kBool}},
+      {"set_config", SetConfig, kText, {kText, kText, kBool}, false},
       {"to_regclass", ToRegclass, kRegclass, {kText}},
       {"to_regtype", ToReg<oid::kRegtype>, oid::kRegtype, {kText}},
       {"to_regproc", ToReg<oid::kRegproc>, oid::kRegproc, {kText}},
@@ -473,6 +506,12 @@ bool ResolveSystemFunction(std::string_view name, std::span<const uint32_t> arg_
     return true;
   }
   return false;
+}
+
+// Where CREATE puts unqualified objects.
+Value CurrentSchema(std::span<const Value>, EvalContext& ctx) {
+  const std::vector<std::string> path = PathSchemas(ctx);
+  return path.empty() ? Value::Null(oid::kName) : NameV(path.front());
 }
 
 }  // namespace immu::sql

@@ -97,6 +97,9 @@ struct RelationRef {
 RelationRef FindRelation(const Catalog& catalog, uint32_t oid);
 // A relation by (optionally qualified) name; oid 0 when none.
 uint32_t RelationOidByName(const Catalog& catalog, std::string_view schema, std::string_view name);
+// Splits a possibly qualified name as regclass input does ("a.b",
+// "\"A\".b"), folding unquoted identifiers to lower case.
+std::vector<std::string> SplitQualified(std::string_view s);
 
 // Column default as PostgreSQL prints it (pg_get_expr of adbin).
 std::string DefaultExprText(const TableDef& t, size_t column);

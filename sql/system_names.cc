@@ -7,10 +7,6 @@
 
 namespace immu::sql {
 
-namespace {
-
-// Splits "a.b" / "\"A\".b" into identifiers, folding unquoted ones to
-// lower case as the parser does.
 std::vector<std::string> SplitQualified(std::string_view s) {
   std::vector<std::string> parts(1);
   bool quoted = false;
@@ -35,8 +31,6 @@ std::vector<std::string> SplitQualified(std::string_view s) {
   }
   return parts;
 }
-
-}  // namespace
 
 std::optional<std::string> CatalogNames::NameOf(uint32_t type, uint32_t id) const {
   const Catalog* cat = catalog_ != nullptr ? catalog_->get() : nullptr;
