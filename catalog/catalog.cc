@@ -116,6 +116,7 @@ std::string TableDef::ToJson() const {
                      {"owned_by_column", sequence.owned_by_column}};
   }
   j["comment"] = comment;
+  if (!constraint_comments.empty()) j["constraint_comments"] = constraint_comments;
   return j.dump();
 }
 
@@ -200,6 +201,9 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
       t.sequence.owned_by_column = q.value("owned_by_column", int16_t{-1});
     }
     t.comment = j.value("comment", "");
+    if (j.contains("constraint_comments")) {
+      t.constraint_comments = j["constraint_comments"].get<std::map<std::string, std::string>>();
+    }
     return t;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;

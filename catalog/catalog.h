@@ -122,6 +122,8 @@ struct TableDef {
   std::vector<uint32_t> view_deps;  // 'v': relations its FROM clauses read (DROP checks them)
   SequenceDef sequence;     // 'S'
   std::string comment;      // COMMENT ON TABLE/VIEW/SEQUENCE
+  // COMMENT ON CONSTRAINT name ON table, by constraint name.
+  std::map<std::string, std::string> constraint_comments;
 
   int FindColumn(std::string_view column) const;  // -1 when missing
   std::string ToJson() const;

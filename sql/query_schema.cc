@@ -112,6 +112,30 @@ QueryResult RunComment(const PgQuery__CommentStmt* s, StmtContext& sc) {
       SaveTable(sc, t);
       return out;
     }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
+      // COMMENT ON CONSTRAINT name ON [schema.]table: the list is the
+      // table's name parts, then the constraint's.
+      const PgQuery__List* l = s->object->list;
+      if (l->n_items < 2) throw PgError(sqlstate::kSyntaxError, "constraint name must be qualified");
+      const std::string conname(NodeString(l->items[l->n_items - 1]));
+      const std::string table(NodeString(l->items[l->n_items - 2]));
+      if (l->n_items >= 3) schema = NodeString(l->items[l->n_items - 3]);
+      const TableDef* found = FindRelationInPath(sc, schema, table);
+      if (found == nullptr) throw PgError(sqlstate::kUndefinedTable, "relation \"" + table + "\" does not exist");
+      if (ConstraintOidByName(*found, conname) == 0) {
+        throw PgError(sqlstate::kUndefinedObject,
+                      "constraint \"" + conname + "\" for table \"" + table + "\" does not exist");
+      }
+      if (sc.describe_only) return out;
+      TableDef t = *found;
+      if (text.empty()) {
+        t.constraint_comments.erase(conname);
+      } else {
+        t.constraint_comments[conname] = text;
+      }
+      SaveTable(sc, t);
+      return out;
+    }
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
       const PgQuery__List* l = s->object->list;
       if (l->n_items < 2) throw PgError(sqlstate::kSyntaxError, "column name must be qualified");

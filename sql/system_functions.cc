@@ -130,6 +130,13 @@ Value ObjDescription(std::span<const Value> a, EvalContext& ctx) {
   if (cat != nullptr && (kind.empty() || kind == "pg_type")) {
     if (const TypeDef* t = cat->FindTypeDefByOid(id); t != nullptr && !t->comment.empty()) return TextV(t->comment);
   }
+  if (cat != nullptr && (kind.empty() || kind == "pg_constraint")) {
+    for (const auto& [oid, t] : cat->tables()) {
+      for (const auto& [name, text] : t.constraint_comments) {
+        if (ConstraintOidByName(t, name) == id) return TextV(text);
+      }
+    }
+  }
   return Value::Null(oid::kText);
 }
 

@@ -65,6 +65,9 @@ uint32_t AttrDefOid(const TableDef& t, size_t column);
 std::string SequenceName(const TableDef& t, size_t column);
 uint32_t CheckConstraintOid(const TableDef& t, size_t check);
 uint32_t ForeignKeyOid(const TableDef& t, size_t fk);
+// The pg_constraint OID of t's constraint named name (primary key, UNIQUE,
+// CHECK or FOREIGN KEY); 0 when t has none of that name.
+uint32_t ConstraintOidByName(const TableDef& t, const std::string& name);
 // The unique index (primary key or UNIQUE) a foreign key's references use.
 uint32_t ReferencedIndexOid(const Catalog& catalog, const ForeignKeyDef& fk);
 // pg_get_constraintdef of CHECK and FOREIGN KEY constraints.

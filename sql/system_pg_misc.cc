@@ -82,6 +82,9 @@ void PgDescription(StmtContext& sc, RowBuilder& b) {
         row(t.oid, 1259, static_cast<int64_t>(c + 1), t.columns[c].comment);
       }
     }
+    for (const auto& [name, text] : t.constraint_comments) {
+      if (const uint32_t oid = ConstraintOidByName(t, name); oid != 0) row(oid, 2606, 0, text);  // pg_constraint
+    }
   }
 }
 

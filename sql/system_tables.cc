@@ -77,6 +77,19 @@ std::string SequenceName(const TableDef& t, size_t column) { return t.name + "_"
 uint32_t CheckConstraintOid(const TableDef& t, size_t check) { return Synthetic(t, 3072 + static_cast<uint32_t>(check)); }
 uint32_t ForeignKeyOid(const TableDef& t, size_t fk) { return Synthetic(t, 3584 + static_cast<uint32_t>(fk)); }
 
+uint32_t ConstraintOidByName(const TableDef& t, const std::string& name) {
+  for (const auto& x : TableIndexes(t)) {
+    if (x.constraint && x.name == name) return x.constraint_oid;
+  }
+  for (size_t i = 0; i < t.checks.size(); i++) {
+    if (t.checks[i].name == name) return CheckConstraintOid(t, i);
+  }
+  for (size_t i = 0; i < t.foreign_keys.size(); i++) {
+    if (t.foreign_keys[i].name == name) return ForeignKeyOid(t, i);
+  }
+  return 0;
+}
+
 uint32_t ReferencedIndexOid(const Catalog& catalog, const ForeignKeyDef& fk) {
   const TableDef* parent = catalog.FindByOid(fk.ref_oid);
   if (parent == nullptr) return 0;
