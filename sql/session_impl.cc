@@ -388,6 +388,7 @@ void SessionImpl::DropTempRelations() {
 }
 
 void SessionImpl::CommitTransaction() {
+  RestoreSetParameters(false);
   EndTransactionCharacteristics();
   cursors_.EndTransaction();
   if (!txn_) return;
@@ -429,7 +430,37 @@ void SessionImpl::CommitTransaction() {
   }
 }
 
+void SessionImpl::NoteSet(const std::string& raw_name, bool local) {
+  const std::string name = CanonicalName(raw_name);
+  if (!tx_saved_params_.contains(name)) {
+    auto it = params_.find(name);
+    tx_saved_params_[name] = it != params_.end() ? std::optional<std::string>(it->second) : std::nullopt;
+  }
+  if (local) tx_local_params_.insert(name);
+}
+
+void SessionImpl::RestoreSetParameters(bool all) {
+  // Moved out first: SetParameter below must not record anything.
+  auto saved = std::move(tx_saved_params_);
+  auto local = std::move(tx_local_params_);
+  tx_saved_params_.clear();
+  tx_local_params_.clear();
+  for (const auto& [name, value] : saved) {
+    if (!all && !local.contains(name)) continue;
+    if (value) {
+      try {
+        SetParameter(name, *value, true);
+      } catch (const PgError&) {
+        params_[name] = *value;  // it was valid when saved
+      }
+    } else {
+      params_.erase(name);
+    }
+  }
+}
+
 void SessionImpl::RollbackTransaction() {
+  RestoreSetParameters(true);
   EndTransactionCharacteristics();
   cursors_.EndTransaction();
   savepoints_.clear();
@@ -606,12 +637,20 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, std::string_view text, R
         case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE: {
           std::string value;
           for (size_t i = 0; i < v->n_args; i++) value += (i ? ", " : "") + SetArgText(v->args[i]);
+          if (v->is_local && !in_block_) {
+            if (notices) notices->Notice("WARNING", "25P01", "SET LOCAL can only be used in transaction blocks");
+            return r;
+          }
+          // SET is transactional: ROLLBACK undoes it, and SET LOCAL ends
+          // with the transaction either way.
+          if (in_block_) NoteSet(v->name, v->is_local);
           SetParameter(v->name, value, true);
           return r;
         }
         case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT:
         case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET: {
           const std::string name = CanonicalName(v->name);
+          if (in_block_) NoteSet(v->name, v->is_local);
           for (const auto* list : {&ReportedDefaults(), &OtherDefaults()}) {
             for (const auto& [k, d] : *list) {
               if (k == name) SetParameter(k, k == "session_authorization" ? options_.user : d, true);

@@ -129,6 +129,13 @@ class SessionImpl : public Session, public SessionIntrospection {
   std::chrono::steady_clock::time_point deadline_{};
   void StartStatementClock();
   void RunDeferredChecks();
+  // Parameters SET in the open transaction block: their values before it
+  // (nullopt: unset), and which were SET LOCAL. COMMIT restores the LOCAL
+  // ones, ROLLBACK all of them, as PostgreSQL.
+  std::map<std::string, std::optional<std::string>> tx_saved_params_;
+  std::set<std::string> tx_local_params_;
+  void NoteSet(const std::string& raw_name, bool local);
+  void RestoreSetParameters(bool all);
   // Temporary relations: ON COMMIT DROP / DELETE ROWS of temp tables created
   // in this session, run at every commit (DROP entries then go).
   std::map<std::string, PgQuery__OnCommitAction> on_commit_;  // quoted qualified name -> action
