@@ -81,7 +81,8 @@ std::string TableDef::ToJson() const {
                    {"columns", x.columns},
                    {"unique", x.unique},
                    {"constraint", x.constraint},
-                   {"predicate", x.predicate}});
+                   {"predicate", x.predicate},
+                   {"nulls_not_distinct", x.nulls_not_distinct}});
   }
   j["indexes"] = idx;
   auto checks_json = nlohmann::json::array();
@@ -156,6 +157,7 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
         d.unique = x.at("unique").get<bool>();
         d.constraint = x.value("constraint", false);
         d.predicate = x.value("predicate", "");
+        d.nulls_not_distinct = x.value("nulls_not_distinct", false);
         t.indexes.push_back(std::move(d));
       }
     }

@@ -98,6 +98,7 @@ struct IndexDef {
   bool unique = false;
   bool constraint = false;   // created by a UNIQUE constraint (dropped with it)
   std::string predicate;     // partial index WHERE, SQL text; empty for none
+  bool nulls_not_distinct = false;  // UNIQUE NULLS NOT DISTINCT: NULLs collide too
 };
 
 struct TableDef {

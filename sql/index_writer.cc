@@ -38,8 +38,9 @@ std::string IndexWriter::EntryKey(const IndexDef& x, const Row& row, std::string
     has_null |= v.null;
     AppendKeyValue(v, &k);
   }
-  // NULLs are distinct from each other, so such entries never collide.
-  *unique_form = x.unique && !has_null;
+  // NULLs are distinct from each other, so such entries never collide
+  // (unless the index says NULLS NOT DISTINCT).
+  *unique_form = x.unique && (!has_null || x.nulls_not_distinct);
   if (!*unique_form) k.append(row_suffix);
   return k;
 }

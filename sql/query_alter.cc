@@ -227,7 +227,7 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
           node.string = &str;
           PgNode* keys[] = {&node};
           if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
-            AddUniqueConstraint(sc, &t, keys, 1, con->conname, true);
+            AddUniqueConstraint(sc, &t, keys, 1, con->conname, true, con->nulls_not_distinct != 0);
           } else {
             if (!t.pk.empty()) {
               Throw(sqlstate::kInvalidTableDefinition, "multiple primary keys for table \"" + t.name + "\" are not allowed");
@@ -291,7 +291,7 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: {
         const PgQuery__Constraint* con = cmd->def->constraint;
         if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
-          AddUniqueConstraint(sc, &t, con->keys, con->n_keys, con->conname, true);
+          AddUniqueConstraint(sc, &t, con->keys, con->n_keys, con->conname, true, con->nulls_not_distinct != 0);
           break;
         }
         if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {

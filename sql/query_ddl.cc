@@ -60,6 +60,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
   struct PendingUnique {
     std::vector<std::string> columns;
     const char* conname;
+    bool nulls_not_distinct;
   };
   std::vector<PendingUnique> uniques;
   // CHECK and FOREIGN KEY constraints, built once every column and the
@@ -86,6 +87,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
       if (cd->raw_default != nullptr) col.default_expr = DeparseExpr(cd->raw_default);
       bool column_pk = false;
       bool column_unique = false;
+      bool column_unique_nnd = false;
       const char* column_unique_name = nullptr;
       const char* column_pk_name = nullptr;
       int column_pk_location = -1;
@@ -111,6 +113,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
             break;
           case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
             column_unique = true;
+            column_unique_nnd = con->nulls_not_distinct != 0;
             column_unique_name = con->conname;
             break;
           case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
@@ -143,7 +146,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
       }
       const std::string col_name = col.name;
       t.columns.push_back(std::move(col));
-      if (column_unique) uniques.push_back({{col_name}, column_unique_name});
+      if (column_unique) uniques.push_back({{col_name}, column_unique_name, column_unique_nnd});
       if (column_pk) {
         if (!t.pk.empty()) {
           Throw(sqlstate::kInvalidTableDefinition,
@@ -158,7 +161,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
       if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
         std::vector<std::string> cols;
         for (size_t k = 0; k < con->n_keys; k++) cols.emplace_back(NodeString(con->keys[k]));
-        uniques.push_back({cols, con->conname});
+        uniques.push_back({cols, con->conname, con->nulls_not_distinct != 0});
         continue;
       }
       if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK || con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
@@ -225,7 +228,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
       nodes[k].string = &strs[k];
       ptrs.push_back(&nodes[k]);
     }
-    AddUniqueConstraint(sc, &t, ptrs.data(), ptrs.size(), u.conname, false);
+    AddUniqueConstraint(sc, &t, ptrs.data(), ptrs.size(), u.conname, false, u.nulls_not_distinct);
   }
   SaveTable(sc, t);
   return out;

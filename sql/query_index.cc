@@ -30,9 +30,10 @@ std::string DefaultIndexName(const Catalog& cat, const TableDef& t, const std::v
 }  // namespace
 
 IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, size_t n, const char* conname,
-                             bool build) {
+                             bool build, bool nulls_not_distinct) {
   IndexDef x;
   x.unique = true;
+  x.nulls_not_distinct = nulls_not_distinct;
   x.constraint = true;
   for (size_t i = 0; i < n; i++) {
     const std::string col(NodeString(keys[i]));
@@ -64,6 +65,7 @@ QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc) {
   }
   IndexDef x;
   x.unique = s->unique;
+  x.nulls_not_distinct = s->nulls_not_distinct != 0;
   for (size_t i = 0; i < s->n_index_params; i++) {
     const PgQuery__IndexElem* e = s->index_params[i]->index_elem;
     if (e->name == nullptr || !*e->name) {

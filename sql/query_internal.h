@@ -116,7 +116,7 @@ QueryResult RunDropIndex(const PgQuery__DropStmt* s, StmtContext& sc);
 // Adds a UNIQUE constraint's index to *t (building it from existing rows
 // when build is set).
 IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, size_t n, const char* conname,
-                             bool build);
+                             bool build, bool nulls_not_distinct = false);
 
 // SET list of UPDATE and ON CONFLICT DO UPDATE: (column, value over scope).
 void BindAssignments(PgNode* const* targets, size_t n, const TableDef& t, const Scope& scope, Binder& binder,

@@ -86,6 +86,7 @@ struct IndexView {
   bool constraint;      // backs a PRIMARY KEY / UNIQUE constraint
   uint32_t constraint_oid;
   std::string predicate;
+  bool nulls_not_distinct = false;
 };
 std::vector<IndexView> TableIndexes(const TableDef& t);
 

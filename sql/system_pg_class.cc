@@ -186,6 +186,7 @@ void PgIndex(StmtContext& sc, RowBuilder& b) {
           .Set("indnatts", Int2V(static_cast<int64_t>(x.columns.size())))
           .Set("indnkeyatts", Int2V(static_cast<int64_t>(x.columns.size())))
           .Set("indisunique", BoolV(x.unique))
+          .Set("indnullsnotdistinct", BoolV(x.nulls_not_distinct))
           .Set("indisprimary", BoolV(x.primary))
           .Set("indimmediate", BoolV(true))
           .Set("indisvalid", BoolV(true))

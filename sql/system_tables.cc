@@ -155,7 +155,7 @@ std::vector<IndexView> TableIndexes(const TableDef& t) {
   }
   for (const auto& x : t.indexes) {
     out.push_back({x.oid, x.name, x.columns, x.unique, false, x.constraint,
-                   x.constraint ? UniqueConstraintOid(x) : 0, x.predicate});
+                   x.constraint ? UniqueConstraintOid(x) : 0, x.predicate, x.nulls_not_distinct});
   }
   return out;
 }
@@ -267,12 +267,13 @@ std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty)
     s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
   }
   s += ")";
+  if (index.nulls_not_distinct) s += " NULLS NOT DISTINCT";
   if (!index.predicate.empty()) s += " WHERE (" + index.predicate + ")";
   return s;
 }
 
 std::string ConstraintDefText(const TableDef& t, const IndexView& index) {
-  std::string s = index.primary ? "PRIMARY KEY (" : "UNIQUE (";
+  std::string s = index.primary ? "PRIMARY KEY (" : index.nulls_not_distinct ? "UNIQUE NULLS NOT DISTINCT (" : "UNIQUE (";
   for (size_t i = 0; i < index.columns.size(); i++) {
     s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
   }
