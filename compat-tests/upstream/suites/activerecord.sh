@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# suites/activerecord.sh OUT: ActiveRecord 6.1's own tests, from Debian's
+# rails source package (apt-get source; the deb-src entries are derived from
+# the machine's own Debian entries when missing), run with Debian's
+# ruby-activerecord, ruby-pg, ruby-minitest and ruby-mocha (scripts/deps.sh):
+# test/cases/adapters/postgresql/* and the core cases below, in one process
+# (ruby/ar_runner.rb: one schema load, best-effort and reported statement by
+# statement as schema:NNN ids; 60 s per test; a fixed seed).
+# The connection is the PG* target with test/config.yml's "postgresql"
+# entries; databases activerecord_unittest and activerecord_unittest2 are
+# dropped and created first, on both servers.
+# Fast slice: the PostgreSQL adapter tests only (~1 minute).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=$1
+# The installed ruby-activerecord's own source version first; the pinned one
+# when the archive no longer serves it (security updates move on).
+pinned=2:6.1.7.10+dfsg-1~deb12u2
+versions=("$(dpkg-query -W -f='${source:Version}' ruby-activerecord 2>/dev/null || true)" "$pinned")
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+if ! apt-cache showsrc rails 2>/dev/null | grep -q '^Package: rails'; then
+  # deb-src twins of the Debian archive entries (deb822 and one-line files).
+  python3 - <<'PY' | $SUDO tee /etc/apt/sources.list.d/immudb-upstream-deb-src.sources >/dev/null
+import glob, re
+out = []
+for path in sorted(glob.glob("/etc/apt/sources.list.d/*.sources")):
+    for stanza in re.split(r"\n\s*\n", open(path).read()):
+        f = dict(l.split(":", 1) for l in stanza.splitlines() if ":" in l and not l.startswith("#"))
+        f = {k.strip(): v.strip() for k, v in f.items()}
+        if "deb" in f.get("Types", "").split() and "debian.org" in f.get("URIs", ""):
+            out.append("\n".join(["Types: deb-src"] + [f"{k}: {f[k]}" for k in
+                       ("URIs", "Suites", "Components", "Signed-By") if k in f]))
+for path in ["/etc/apt/sources.list"] + sorted(glob.glob("/etc/apt/sources.list.d/*.list")):
+    try:
+        lines = open(path).read().splitlines()
+    except FileNotFoundError:
+        continue
+    for l in lines:
+        m = re.match(r"\s*deb\s+(\[[^\]]*\]\s+)?(\S*debian\.org\S*)\s+(\S+)\s*(.*)", l)
+        if m:
+            out.append(f"Types: deb-src\nURIs: {m.group(2)}\nSuites: {m.group(3)}\nComponents: {m.group(4) or 'main'}")
+print("# deb-src entries for compat-tests/upstream (apt-get source)\n\n" + "\n\n".join(out))
+PY
+  $SUDO apt-get update -qq
+fi
+src=$UPSTREAM_CACHE/rails/src
+if [ ! -d "$src/activerecord/test" ]; then
+  rm -rf "$UPSTREAM_CACHE/rails" && mkdir -p "$UPSTREAM_CACHE/rails"
+  ok=""
+  for v in "${versions[@]}"; do
+    [ -n "$v" ] || continue
+    if (cd "$UPSTREAM_CACHE/rails" && apt-get source --download-only "rails=$v" >/dev/null 2>&1); then ok=$v; break; fi
+  done
+  [ -n "$ok" ] || { echo "activerecord: apt-get source rails failed for ${versions[*]}" >&2; exit 1; }
+  dsc=$(ls "$UPSTREAM_CACHE"/rails/rails_*.dsc)
+  dpkg-source -x "$dsc" "$src" >/dev/null
+fi
+
+for db in activerecord_unittest activerecord_unittest2; do
+  psql -X -q -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+done
+work=$UPSTREAM_WORK/activerecord
+rm -rf "$work" && cp -r "$src/activerecord" "$work"
+entry="      host: $PGHOST
+      port: $PGPORT
+      username: $PGUSER
+      password: $PGPASSWORD
+      min_messages: warning"
+cat >"$UPSTREAM_WORK/config.yml" <<YML
+default_connection: postgresql
+connections:
+  postgresql:
+    arunit:
+$entry
+    arunit_without_prepared_statements:
+$entry
+      prepared_statements: false
+    arunit2:
+$entry
+YML
+
+cd "$work"
+files=(test/cases/adapters/postgresql/*_test.rb)
+if [ "${UPSTREAM_FAST:-0}" != 1 ]; then
+  files+=(test/cases/base_test.rb test/cases/finder_test.rb test/cases/relations_test.rb
+          test/cases/relation/*_test.rb)
+fi
+rc=0
+ARCONFIG=$UPSTREAM_WORK/config.yml ARCONN=postgresql timeout 1800 \
+  ruby -Itest "$here/ruby/ar_runner.rb" "$out" 60 "${files[@]}" >"$UPSTREAM_WORK/tests.log" 2>&1 || rc=$?
+# Minitest exits 1 when a test failed; anything else (a crash in the harness,
+# the timeout's 124) is the harness breaking.
+if [ "$rc" -gt 1 ]; then
+  tail -n 20 "$UPSTREAM_WORK/tests.log" >&2
+  exit "$rc"
+fi
+grep -q . "$out" || { tail -n 20 "$UPSTREAM_WORK/tests.log" >&2; exit 1; }
