@@ -131,7 +131,7 @@ public class MetadataConformance {
   // on PostgreSQL's): masked by the column's meaning, not by value.
   String cell(String label, String v) {
     if (v == null) return "NULL";
-    if (label.endsWith("_CAT") && v.equals(db)) return "<database>";
+    if ((label.endsWith("_CAT") || label.equals("TABLE_CATALOG")) && v.equals(db)) return "<database>";
     if ((label.equals("GRANTOR") || label.equals("GRANTEE")) && v.equals(user)) return "<user>";
     return v.replace("\n", "\\n");
   }

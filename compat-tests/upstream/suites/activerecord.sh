@@ -59,7 +59,7 @@ if [ ! -d "$src/activerecord/test" ]; then
 fi
 
 for db in activerecord_unittest activerecord_unittest2; do
-  psql -X -q -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+  PGOPTIONS="-c client_min_messages=warning" psql -X -q -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
 done
 work=$UPSTREAM_WORK/activerecord
 rm -rf "$work" && cp -r "$src/activerecord" "$work"
