@@ -8,7 +8,7 @@
 # (testsetup/postgresql_setup.sql: hstore and ltree extensions, the uint64
 # domain, the "tricky" role its aclitem test names) is applied to each target
 # first; a statement the target refuses only fails the tests that need it.
-# Each top-level test runs in its own process with a 60 s limit
+# Each top-level test runs in its own process with a 30 s limit
 # (go/gotest.py). Fast slice: the pgx package itself and stdlib (the
 # database/sql adapter), ~1 minute; the full run adds pgconn, pgtype,
 # pgxpool, tracelog and the packages that need no server.
@@ -31,4 +31,4 @@ SQL
 exec python3 "$here/go/gotest.py" --module github.com/jackc/pgx/v5 --version v5.7.6 --name pgx \
   --packages . internal/iobufpool internal/pgio internal/pgmock internal/sanitize multitracer pgconn \
     pgconn/ctxwatch pgconn/internal/bgreader pgproto3 pgtype pgtype/zeronull pgxpool stdlib tracelog \
-  --fast-packages . stdlib --timeout 60 --out "$1"
+  --fast-packages . stdlib --timeout 30 --out "$1"
