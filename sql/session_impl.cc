@@ -64,6 +64,10 @@ const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
       {"timezone_abbreviations", "Default"},
       {"xmloption", "content"},
       {"jit", "off"},
+      // Planner switch for PostgreSQL's genetic join search (12+ FROM items);
+      // it changes plans only, never results, and this planner has none, so
+      // any value is accepted (ActiveRecord connects with -c geqo=off).
+      {"geqo", "on"},
   };
   return kOther;
 }
