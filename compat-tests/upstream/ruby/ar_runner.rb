@@ -68,9 +68,11 @@ $upstream_schema_counter = nil  # later migrations (the tests' own) run unwrappe
 module UpstreamTestTimeout
   def run
     finished = false
+    timed_out = false
     watchdog = Thread.new do
       sleep UpstreamTestTimeout.limit
       unless finished
+        timed_out = true
         UpstreamTestTimeout.cancel_statements
         sleep 5
         Thread.main.raise(Timeout::Error, "test exceeded #{UpstreamTestTimeout.limit}s") unless finished
@@ -83,7 +85,10 @@ module UpstreamTestTimeout
       watchdog.kill
     end
     file = UpstreamTestTimeout.files[self.class] || "?"
-    verdict = result.passed? && !result.skipped? ? "pass" : "fail"
+    # The watchdog's cancel can look like success to a test expecting a
+    # cancelled statement: a timed-out test fails whatever it reported.
+    verdict = result.passed? && !result.skipped? && !timed_out ? "pass" : "fail"
+    warn "upstream-timeout #{file}:#{self.class.name}##{name}" if timed_out
     $upstream_results.puts("#{file}:#{self.class.name}##{name}\t#{verdict}")
     warn format("upstream-time %.2f %s:%s#%s", result.time, file, self.class.name, name)
     result
