@@ -24,28 +24,8 @@ versions=("$(dpkg-query -W -f='${source:Version}' ruby-activerecord 2>/dev/null 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 if ! apt-cache showsrc rails 2>/dev/null | grep -q '^Package: rails'; then
-  # deb-src twins of the Debian archive entries (deb822 and one-line files).
-  python3 - <<'PY' | $SUDO tee /etc/apt/sources.list.d/immudb-upstream-deb-src.sources >/dev/null
-import glob, re
-out = []
-for path in sorted(glob.glob("/etc/apt/sources.list.d/*.sources")):
-    for stanza in re.split(r"\n\s*\n", open(path).read()):
-        f = dict(l.split(":", 1) for l in stanza.splitlines() if ":" in l and not l.startswith("#"))
-        f = {k.strip(): v.strip() for k, v in f.items()}
-        if "deb" in f.get("Types", "").split() and "debian.org" in f.get("URIs", ""):
-            out.append("\n".join(["Types: deb-src"] + [f"{k}: {f[k]}" for k in
-                       ("URIs", "Suites", "Components", "Signed-By") if k in f]))
-for path in ["/etc/apt/sources.list"] + sorted(glob.glob("/etc/apt/sources.list.d/*.list")):
-    try:
-        lines = open(path).read().splitlines()
-    except FileNotFoundError:
-        continue
-    for l in lines:
-        m = re.match(r"\s*deb\s+(\[[^\]]*\]\s+)?(\S*debian\.org\S*)\s+(\S+)\s*(.*)", l)
-        if m:
-            out.append(f"Types: deb-src\nURIs: {m.group(2)}\nSuites: {m.group(3)}\nComponents: {m.group(4) or 'main'}")
-print("# deb-src entries for compat-tests/upstream (apt-get source)\n\n" + "\n\n".join(out))
-PY
+  # deb-src twins of the Debian archive entries (shared with pg_regress.sh).
+  python3 "$here/pg_regress/deb_src.py" | $SUDO tee /etc/apt/sources.list.d/immudb-upstream-deb-src.sources >/dev/null
   $SUDO apt-get update -qq
 fi
 src=$UPSTREAM_CACHE/rails/src
