@@ -5,7 +5,8 @@ pkgs=(build-essential cmake ninja-build pkg-config libssl-dev doctest-dev libboo
       libboost-program-options-dev libpg-query-dev libre2-dev nlohmann-json3-dev
       libhowardhinnant-date-dev libprotobuf-c-dev libpq-dev postgresql postgresql-client python3
       ruby ruby-activerecord ruby-pg  # ruby-*: orm-fixtures/activerecord
-      dpkg-dev)  # dpkg-source: compat-tests/upstream/suites/pg_regress.sh unpacks Debian sources
+      dpkg-dev  # dpkg-source: compat-tests/upstream/suites/pg_regress.sh unpacks Debian sources
+      ruby-minitest ruby-mocha)  # compat-tests/upstream/suites/activerecord.sh
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

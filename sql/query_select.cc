@@ -371,6 +371,10 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   if (s->where_clause != nullptr) {
     binder.no_agg_clause = "WHERE";
     auto cond = binder.BindCondition(s->where_clause, scope, "WHERE");
+    // Describing binds only: without FROM the one empty row would be
+    // filtered here with no parameter values and no outer rows (a correlated
+    // subquery's outer columns), which is an error or worse.
+    if (sc.describe_only) from.rows.clear();
     std::vector<Row> kept;
     // Describing reads no table, but a FROM-less query still has its one
     // empty row; its WHERE may name outer columns, which have no row yet.

@@ -67,6 +67,10 @@ const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
       // The only table access method (pg_am): SQLAlchemy's table reflection
       // compares pg_am.amname with it.
       {"default_table_access_method", "heap"},
+      // Planner switch for PostgreSQL's genetic join search (12+ FROM items);
+      // it changes plans only, never results, and this planner has none, so
+      // any value is accepted (ActiveRecord connects with -c geqo=off).
+      {"geqo", "on"},
   };
   return kOther;
 }

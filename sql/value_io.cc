@@ -268,6 +268,30 @@ size_t Utf8PrefixBytes(std::string_view s, size_t chars) {
   return s.size();
 }
 
+// A type name as regtype's input reads it, without its type modifiers:
+// "character varying(1024)", "timestamp(6) without time zone" and
+// "numeric(10,2)[]" name varchar, timestamp and numeric[] (PostgreSQL parses
+// the modifiers and ignores them: a regtype is only the type's OID).
+std::string WithoutTypmods(std::string_view t) {
+  std::string out;
+  for (size_t i = 0; i < t.size(); i++) {
+    if (t[i] == '(') {
+      const size_t close = t.find(')', i);
+      if (close != std::string_view::npos &&
+          t.substr(i + 1, close - i - 1).find_first_not_of("0123456789, ") == std::string_view::npos) {
+        i = close;
+        continue;
+      }
+    }
+    // One space between words, none before "[]".
+    if (t[i] == ' ' && (out.empty() || out.back() == ' ')) continue;
+    if (t[i] == '[' && !out.empty() && out.back() == ' ') out.pop_back();
+    out.push_back(t[i]);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 std::string ToText(const Value& v, const ValueContext& ctx) {
@@ -402,8 +426,10 @@ Value FromText(std::string_view text, uint32_t type, int32_t typmod, const Value
     }
     if (t == "-") return Value::Int(type, 0);
     if (type == oid::kRegtype) {
-      uint32_t id = TypeOidByName(t);
-      if (id == 0 && t.ends_with("[]")) id = ArrayTypeOf(TypeOidByName(t.substr(0, t.size() - 2)));
+      const std::string name = WithoutTypmods(t);
+      const std::string_view n = name;
+      uint32_t id = TypeOidByName(n);
+      if (id == 0 && n.ends_with("[]")) id = ArrayTypeOf(TypeOidByName(n.substr(0, n.size() - 2)));
       if (id == 0) throw PgError(sqlstate::kUndefinedObject, "type \"" + std::string(t) + "\" does not exist");
       return Value::Int(type, id);
     }
