@@ -178,6 +178,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityB
     }
   }
   changed_.clear();
+  reset_values_ = params_;
   // A crashed server leaves temporary relations behind; whoever gets the
   // schema next removes them (as a PostgreSQL backend does on first use).
   try {
@@ -463,6 +464,23 @@ void SessionImpl::RestoreSetParameters(bool all) {
   }
 }
 
+void SessionImpl::ResetAllParameters() {
+  // Fixed for the session (or per transaction): RESET ALL leaves them.
+  static const std::set<std::string> kKeep = {
+      "server_version", "server_version_num", "server_encoding", "integer_datetimes", "is_superuser",
+      "session_authorization", "max_identifier_length", "max_connections", "transaction_isolation",
+      "transaction_read_only"};
+  for (const auto& [k, v] : reset_values_) {
+    if (kKeep.contains(k)) continue;
+    auto it = params_.find(k);
+    if (it != params_.end() && it->second == v) continue;
+    if (in_block_) NoteSet(k, false);
+    SetParameter(k, v, true);
+  }
+  // Custom "a.b" settings made since the start go.
+  std::erase_if(params_, [&](const auto& kv) { return kv.first.find('.') != std::string::npos && !reset_values_.contains(kv.first); });
+}
+
 void SessionImpl::RollbackTransaction() {
   RestoreSetParameters(true);
   EndTransactionCharacteristics();
@@ -653,22 +671,21 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, std::string_view text, R
         }
         case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT:
         case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET: {
+          // Back to the session's own default: the value it started with
+          // (a startup parameter, else the built-in default).
           const std::string name = CanonicalName(v->name);
           if (in_block_) NoteSet(v->name, v->is_local);
-          for (const auto* list : {&ReportedDefaults(), &OtherDefaults()}) {
-            for (const auto& [k, d] : *list) {
-              if (k == name) SetParameter(k, k == "session_authorization" ? options_.user : d, true);
-            }
+          if (auto it = reset_values_.find(name); it != reset_values_.end()) {
+            SetParameter(name, it->second, true);
+          } else if (!params_.contains(name) && name.find('.') == std::string::npos) {
+            throw PgError(sqlstate::kUndefinedObject, "unrecognized configuration parameter \"" + std::string(v->name) + "\"");
+          } else {
+            params_.erase(name);  // a custom "a.b" setting
           }
           return r;
         }
         case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL:
-          for (const auto& [k, d] : ReportedDefaults()) {
-            if (k != "server_version" && k != "session_authorization" && k != "is_superuser" && k != "server_encoding" &&
-                k != "integer_datetimes") {
-              SetParameter(k, d, true);
-            }
-          }
+          ResetAllParameters();
           return r;
         case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI: {
           const std::string what = v->name != nullptr ? v->name : "";
@@ -734,6 +751,8 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, std::string_view text, R
           sequences_ = std::make_unique<SessionSequences>(db_);
           eval_.sequences = sequences_.get();
           DropTempRelationsInTransaction();
+          ResetAllParameters();
+          db_->advisory_locks().UnlockAll(this);
           r.tag = "DISCARD ALL";
           return r;
       }

@@ -136,6 +136,10 @@ class SessionImpl : public Session, public SessionIntrospection {
   std::set<std::string> tx_local_params_;
   void NoteSet(const std::string& raw_name, bool local);
   void RestoreSetParameters(bool all);
+  // Every parameter's value when the session started (RESET's target).
+  std::map<std::string, std::string> reset_values_;
+  // RESET ALL (and DISCARD ALL): every settable parameter back to it.
+  void ResetAllParameters();
   // Temporary relations: ON COMMIT DROP / DELETE ROWS of temp tables created
   // in this session, run at every commit (DROP entries then go).
   std::map<std::string, PgQuery__OnCommitAction> on_commit_;  // quoted qualified name -> action
