@@ -124,6 +124,12 @@ void Feed(const AggCall& a, AggState& s, const Value& v, const Value& v2, EvalCo
     s.has = true;
     return;
   }
+  if (n == "bit_and" || n == "bit_or" || n == "bit_xor") {
+    const int64_t x = static_cast<int64_t>(s.isum);
+    s.isum = !s.has ? v.i : n == "bit_and" ? (x & v.i) : n == "bit_or" ? (x | v.i) : (x ^ v.i);
+    s.has = true;
+    return;
+  }
   if (n == "string_agg") {
     if (s.has && !v2.null) s.text += v2.s;
     s.text += v.s;
@@ -314,6 +320,7 @@ Value Finish(const AggCall& a, AggState& s, EvalContext& ctx) {
   if (!s.has) return Value::Null(t);
   if (n == "min" || n == "max" || n == "any_value") return s.best;
   if (n == "bool_and" || n == "bool_or") return Value::Bool(s.flag);
+  if (n == "bit_and" || n == "bit_or" || n == "bit_xor") return Value::Int(t, static_cast<int64_t>(s.isum));
   if (n == "string_agg") return Value::Str(t, s.text);
   if (n == "array_agg") return Value::Array(t, s.values);
   if (t == oid::kJson || t == oid::kJsonb) return FinishJson(a, s, ctx);

@@ -44,7 +44,8 @@ bool IsWindowOnlyName(std::string_view n) {
 
 bool IsAggregateName(std::string_view n) {
   return n == "count" || n == "sum" || n == "avg" || n == "min" || n == "max" || n == "bool_and" ||
-         n == "bool_or" || n == "every" || n == "string_agg" || n == "array_agg" ||
+         n == "bool_or" || n == "every" || n == "string_agg" || n == "array_agg" || n == "bit_and" ||
+         n == "bit_or" || n == "bit_xor" ||
          n == "json_agg" || n == "jsonb_agg" || n == "json_object_agg" || n == "jsonb_object_agg" ||
          IsOrderedSetName(n) || IsStatisticalName(n);
 }
@@ -174,6 +175,10 @@ AggCall Binder::BindAggCall(const PgQuery__FuncCall* f, const std::string& name,
   } else if (n == "bool_and" || n == "bool_or") {
     call.arg = Coerce(std::move(call.arg), oid::kBool, -1, false);
     call.result_type = oid::kBool;
+  } else if (n == "bit_and" || n == "bit_or" || n == "bit_xor") {
+    // Over smallint, integer and bigint, yielding the argument's type.
+    if (t != oid::kInt2 && t != oid::kInt4 && t != oid::kInt8) NoSuchAggregate(name, types, f->location);
+    call.result_type = t;
   } else if (n == "string_agg") {
     // string_agg(text, text) and (bytea, bytea): only implicit casts apply,
     // so string_agg(int, ',') does not exist (42883).
