@@ -31,21 +31,11 @@ const char* IntTypeName(uint32_t type) {
   return type == oid::kInt2 ? "smallint" : type == oid::kInt4 ? "integer" : "bigint";
 }
 
-[[noreturn]] void IntOutOfRange(uint32_t type) {
-  throw PgError(sqlstate::kNumericValueOutOfRange,
-                std::string(type == oid::kInt2   ? "smallint"
-                            : type == oid::kInt4 ? "integer"
-                                                 : "bigint") +
-                    " out of range");
-}
-
-int64_t CheckIntRange(int64_t v, uint32_t type) {
-  if (type == oid::kInt2 && (v < INT16_MIN || v > INT16_MAX)) IntOutOfRange(type);
-  if ((type == oid::kInt4 || type == oid::kOid) && (v < INT32_MIN || v > INT32_MAX)) {
-    if (type == oid::kOid && v >= 0 && v <= UINT32_MAX) return v;
-    IntOutOfRange(type);
-  }
-  return v;
+// Text input beyond the type's range: PostgreSQL names the value and type
+// (arithmetic overflow says "integer out of range" instead).
+[[noreturn]] void InputOutOfRange(std::string_view text, uint32_t type) {
+  throw PgError(sqlstate::kNumericValueOutOfRange, "value \"" + std::string(text) + "\" is out of range for type " +
+                                                       (type == oid::kOid ? "oid" : IntTypeName(type)));
 }
 
 int64_t ParseInt(std::string_view text, uint32_t type) {
@@ -60,14 +50,17 @@ int64_t ParseInt(std::string_view text, uint32_t type) {
   int64_t acc = 0;
   for (char c : s) {
     if (c < '0' || c > '9') BadInput(IntTypeName(type), text);
-    if (acc < (INT64_MIN + (c - '0')) / 10) IntOutOfRange(type);
+    if (acc < (INT64_MIN + (c - '0')) / 10) InputOutOfRange(text, type);
     acc = acc * 10 - (c - '0');
   }
   if (!neg) {
-    if (acc == INT64_MIN) IntOutOfRange(type);
+    if (acc == INT64_MIN) InputOutOfRange(text, type);
     acc = -acc;
   }
-  return CheckIntRange(acc, type);
+  if (type == oid::kInt2 && (acc < INT16_MIN || acc > INT16_MAX)) InputOutOfRange(text, type);
+  if (type == oid::kInt4 && (acc < INT32_MIN || acc > INT32_MAX)) InputOutOfRange(text, type);
+  if (type == oid::kOid && (acc < INT32_MIN || acc > UINT32_MAX)) InputOutOfRange(text, type);
+  return acc;
 }
 
 double ParseFloat(std::string_view text, uint32_t type) {
