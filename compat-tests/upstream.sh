@@ -8,7 +8,17 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/compat-tests/lib.sh"
 bin=${IMMUDB_BIN:-$root/build/bin/immudb}
-pg_port=${UPSTREAM_PG_PORT:-55462}
+# A port of the reserved range (scripts/deps.sh) no other run is using, so two
+# runs can overlap.
+pick_pg_port() {
+  local p
+  for p in $(seq 55462 55499); do
+    [ -d "/tmp/immu_pgref_$p" ] && continue
+    python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1', $p))" 2>/dev/null && { echo "$p"; return; }
+  done
+  echo 55462
+}
+pg_port=${UPSTREAM_PG_PORT:-$(pick_pg_port)}
 [ -x "$bin" ] || { echo "upstream: $bin not built" >&2; exit 1; }
 [ $# -gt 0 ] || set -- all
 tmp=$(mktemp -d)
