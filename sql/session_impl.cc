@@ -705,13 +705,14 @@ QueryResult SessionImpl::RunUtility(const PgNode* stmt, std::string_view text, R
         case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE: {
           std::string value;
           for (size_t i = 0; i < v->n_args; i++) value += (i ? ", " : "") + SetArgText(v->args[i]);
-          if (v->is_local && !in_block_) {
+          const bool block = in_block_ || implicit_block_;
+          if (v->is_local && !block) {
             if (notices) notices->Notice("WARNING", "25P01", "SET LOCAL can only be used in transaction blocks");
             return r;
           }
           // SET is transactional: ROLLBACK undoes it, and SET LOCAL ends
           // with the transaction either way.
-          if (in_block_) NoteSet(v->name, v->is_local);
+          if (block) NoteSet(v->name, v->is_local);
           SetParameter(v->name, value, true);
           return r;
         }
@@ -1050,7 +1051,12 @@ void SessionImpl::SimpleQuery(std::string_view sql, RowSink& sink, std::vector<E
     return;
   }
   // Statements of one Query message share an implicit transaction unless
-  // they open an explicit block.
+  // they open an explicit block (SET LOCAL works inside it).
+  struct ImplicitBlock {
+    bool& flag;
+    ~ImplicitBlock() { flag = false; }
+  } implicit{implicit_block_};
+  implicit_block_ = tree->size() > 1;
   for (size_t i = 0; i < tree->size(); i++) {
     QueryResult r;
     const PgNode* node = tree->stmt(i);

@@ -134,6 +134,7 @@ class SessionImpl : public Session, public SessionIntrospection {
   // ones, ROLLBACK all of them, as PostgreSQL.
   std::map<std::string, std::optional<std::string>> tx_saved_params_;
   std::set<std::string> tx_local_params_;
+  bool implicit_block_ = false;  // running a multi-statement Query outside BEGIN
   void NoteSet(const std::string& raw_name, bool local);
   void RestoreSetParameters(bool all);
   // Every parameter's value when the session started (RESET's target).

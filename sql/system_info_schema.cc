@@ -126,6 +126,34 @@ void Columns(StmtContext& sc, RowBuilder& b) {
           .End();
     }
   }
+  // The catalogs' own columns, as PostgreSQL lists them too (clients probe
+  // information_schema.columns on an empty database).
+  for (const auto& r : SystemRelations()) {
+    for (size_t c = 0; c < r.columns.size(); c++) {
+      const uint32_t ty = r.columns[c].type;
+      std::string udt;
+      for (const auto& pt : PgTypes()) {
+        if (pt.oid == ty) udt = pt.name;
+      }
+      b.Begin()
+          .Set("table_catalog", NameV(sc.eval->database))
+          .Set("table_schema", NameV(r.schema))
+          .Set("table_name", NameV(r.name))
+          .Set("column_name", NameV(r.columns[c].name))
+          .Set("ordinal_position", Int4V(static_cast<int64_t>(c + 1)))
+          .Set("is_nullable", Yes(true))
+          .Set("data_type", Str(DataType(ty)))
+          .Set("udt_catalog", NameV(sc.eval->database))
+          .Set("udt_schema", NameV("pg_catalog"))
+          .Set("udt_name", NameV(udt))
+          .Set("dtd_identifier", NameV(std::to_string(c + 1)))
+          .Set("is_self_referencing", Yes(false))
+          .Set("is_identity", Yes(false))
+          .Set("is_generated", Str("NEVER"))
+          .Set("is_updatable", Yes(false))
+          .End();
+    }
+  }
 }
 
 // Constraints as information_schema reports them: PRIMARY KEY, UNIQUE, and
