@@ -71,6 +71,11 @@ const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
       // it changes plans only, never results, and this planner has none, so
       // any value is accepted (ActiveRecord connects with -c geqo=off).
       {"geqo", "on"},
+      // Server-log switches: they print plans and parse trees to the log only.
+      {"debug_print_plan", "off"},
+      {"debug_print_parse", "off"},
+      {"debug_print_rewritten", "off"},
+      {"debug_pretty_print", "on"},
       // The rest of PostgreSQL's planner and cost settings, for the same
       // reason: they steer plan choice (and memory use) only, never results,
       // so tests and tools that set them run unchanged.
