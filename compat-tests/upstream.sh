@@ -29,6 +29,9 @@ cleanup() {
 }
 trap cleanup EXIT
 port=$(free_port)
+# Runaway statements (huge joins, endless recursive WITH) fail with 54000 at
+# 1 GiB instead of growing the server until the machine's OOM killer acts.
+export IMMUDB_MAX_STATEMENT_MEMORY=$((1 << 30))
 start_immudb "$bin" "$tmp/data" "$port" upstream-pw "$tmp/server.log"
 "$root/scripts/pg_reference.sh" start "$pg_port" >/dev/null
 env_immudb "$port" upstream-pw

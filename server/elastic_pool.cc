@@ -1,6 +1,7 @@
 #include "server/elastic_pool.h"
 
 #include <algorithm>
+#include <system_error>
 
 namespace immu::server {
 
@@ -15,10 +16,16 @@ void ElasticPool::Post(std::function<void()> task) {
   // Every queued task needs its own thread: an idle thread woken for an
   // earlier task cannot take this one if that task blocks (a row lock).
   if (static_cast<int>(queue_.size()) > idle_ && static_cast<int>(threads_.size()) < max_threads_ && !stopping_) {
-    threads_.emplace_back([this] { Loop(); });
-  } else {
-    cv_.notify_one();
+    try {
+      threads_.emplace_back([this] { Loop(); });
+      return;
+    } catch (const std::system_error&) {
+      // The system refuses another thread (EAGAIN under a process or memory
+      // limit): the task waits for a running thread instead of the server
+      // terminating.
+    }
   }
+  cv_.notify_one();
 }
 
 void ElasticPool::Loop() {

@@ -111,6 +111,7 @@ void RunRecursive(CteEntry& e, StmtContext& sc, const Scope* outer) {
       if (all || seen.insert(RowIdentity(row)).second) {
         e.rows.push_back(row);
         fresh.push_back(std::move(row));
+        CheckMaterialized(e.rows.size(), step.columns.size());
       }
     }
     // A recursive term that never read the working table yields the same

@@ -113,7 +113,7 @@ fi
 say "database $db on ${PGHOST:-localhost}:${PGPORT:-5432} as ${PGUSER:-}, $per_test s per test, $per_statement s per statement"
 # A local immudb gets an address-space cap (pg_regress/cap_server.py says why).
 case ${PGHOST:-localhost} in
-  127.0.0.1|localhost|::1) python3 "$here/pg_regress/cap_server.py" "${PGPORT:-5432}" "${PG_REGRESS_SERVER_GIB:-6}" |
+  127.0.0.1|localhost|::1) python3 "$here/pg_regress/cap_server.py" "${PGPORT:-5432}" "${PG_REGRESS_SERVER_GIB:-24}" |
                              sed 's/^/pg_regress: /' ;;
 esac
 
