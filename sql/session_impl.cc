@@ -473,6 +473,11 @@ void SessionImpl::CommitTransaction() {
       }
       ThrowIfError(r.status());
     }
+    // Another session's DDL may have committed since this transaction took
+    // its catalog snapshot (changes to other objects do not conflict):
+    // publishing our copy would drop theirs, so publish what the store now
+    // holds, which has both. Serialized by ddl_mu.
+    catalog_ = Catalog::Load(db_->store());
     db_->PublishCatalog(catalog_);
     catalog_changed_ = false;
     return;

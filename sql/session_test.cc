@@ -385,6 +385,28 @@ TEST_CASE("session: a concurrent INSERT of the same key waits, then fails with 2
   CHECK(J(f.Q("SELECT id, v FROM rc ORDER BY id")) == "3|33 / 4|41 / 5|50 / 8|70 / 9|90");
 }
 
+TEST_CASE("session: concurrent DDL of two sessions keeps both catalog changes (concurrency)") {
+  Fixture f;
+  SessionOptions so;
+  so.user = "immudb";
+  so.database = "defaultdb";
+  auto other = f.engine->NewSession(so);
+  auto run_other = [&](const std::string& sql) {
+    Recorder r;
+    std::vector<ExecResult> results;
+    other->SimpleQuery(sql, r, &results);
+  };
+  f.Q("BEGIN");
+  f.Q("CREATE TABLE ddl_mine (a int)");
+  run_other("CREATE TABLE ddl_theirs (b int)");  // commits while we are open
+  f.Q("COMMIT");
+  auto third = f.engine->NewSession(so);
+  Recorder r;
+  std::vector<ExecResult> results;
+  third->SimpleQuery("SELECT count(*) FROM pg_class WHERE relname IN ('ddl_mine', 'ddl_theirs')", r, &results);
+  CHECK(r.rows == std::vector<std::string>{"2"});
+}
+
 TEST_CASE("session: LOCK TABLE modes conflict as in PostgreSQL; readers and DDL queue (concurrency)") {
   Fixture f;
   f.Q("CREATE TABLE lk (id int PRIMARY KEY)");
