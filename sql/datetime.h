@@ -225,6 +225,8 @@ Interval MakeInterval(int years, int months, int weeks, int days, int hours, int
                       double secs);
 TimestampTz ToTimestamp(double unix_seconds);  // to_timestamp(double precision)
 TimestampTz TimestampTzFromUnixMicros(int64_t unix_micros);
+// The wall clock now (clock_timestamp(); sessions' and the server's times).
+TimestampTz WallClockNow();
 
 // ---- date_trunc / extract / date_part --------------------------------------
 Timestamp DateTruncTimestamp(std::string_view field, Timestamp t);

@@ -2,6 +2,7 @@
 // AT TIME ZONE, following PostgreSQL 15's date.c and timestamp.c.
 
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -620,6 +621,12 @@ TimestampTz ToTimestamp(double seconds) {
 
 TimestampTz TimestampTzFromUnixMicros(int64_t unix_micros) {
   return unix_micros - kEpochDiffSecs * kUsecsPerSec;
+}
+
+TimestampTz WallClockNow() {
+  return TimestampTzFromUnixMicros(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
 }
 
 bool Overlaps(Timestamp ts1, Timestamp te1, Timestamp ts2, Timestamp te2) {

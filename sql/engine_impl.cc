@@ -19,6 +19,7 @@
 #include "sql/activity_board.h"
 #include "sql/cluster.h"
 #include "sql/database.h"
+#include "sql/datetime.h"
 #include "sql/engine.h"
 #include "sql/session_impl.h"
 
@@ -46,7 +47,7 @@ std::string EncodeDirName(const std::string& name) {
 std::string DecodeDirName(const std::string& dir) {
   std::string out;
   for (size_t i = 0; i < dir.size(); i++) {
-    if (dir[i] == '%' && i + 2 < dir.size() + 0 && std::isxdigit(static_cast<unsigned char>(dir[i + 1])) &&
+    if (dir[i] == '%' && i + 2 < dir.size() && std::isxdigit(static_cast<unsigned char>(dir[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(dir[i + 2]))) {
       out.push_back(static_cast<char>(std::stoi(dir.substr(i + 1, 2), nullptr, 16)));
       i += 2;
@@ -57,16 +58,9 @@ std::string DecodeDirName(const std::string& dir) {
   return out;
 }
 
-int64_t NowPg() {
-  constexpr int64_t kPgEpochUnixMicros = 946684800LL * 1000000;
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-             .count() -
-         kPgEpochUnixMicros;
-}
-
 class EngineImpl : public Engine, public Cluster {
  public:
-  explicit EngineImpl(const EngineOptions& o) : options_(o), start_time_(NowPg()) {
+  explicit EngineImpl(const EngineOptions& o) : options_(o), start_time_(WallClockNow()) {
     std::error_code ec;
     fs::create_directories(o.dir, ec);
     if (ec) throw PgError(sqlstate::kInternalError, "cannot create data directory " + o.dir + ": " + ec.message());
@@ -101,7 +95,7 @@ class EngineImpl : public Engine, public Cluster {
       a.application_name = options.application_name;
       a.client_addr = options.client_addr;
       a.client_port = options.client_port;
-      a.backend_start = NowPg();
+      a.backend_start = WallClockNow();
       a.state = "idle";
       a.state_change = a.backend_start;
       activity = board_.Register(a);
@@ -138,7 +132,7 @@ class EngineImpl : public Engine, public Cluster {
     const std::string dropped = options_.dir + "/.dropped";
     std::error_code ec;
     fs::create_directories(dropped, ec);
-    const std::string target = dropped + "/" + EncodeDirName(name) + "." + std::to_string(NowPg());
+    const std::string target = dropped + "/" + EncodeDirName(name) + "." + std::to_string(WallClockNow());
     if (!ec) fs::rename(DirOf(name), target, ec);
     if (ec) {
       // Serve it again rather than lose track of it.

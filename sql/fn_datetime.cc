@@ -194,18 +194,13 @@ Value SleepSeconds(double secs, EvalContext& ctx) {
 }
 Value SleepFor(Args a, EvalContext& ctx) { return SleepSeconds(DatePartInterval("epoch", a[0].iv).value_or(0), ctx); }
 
-TimestampTz WallClock() {
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::system_clock::now().time_since_epoch());
-  return TimestampTzFromUnixMicros(us.count());
-}
-Value ClockTimestamp(Args, EvalContext&) { return Value::Int(oid::kTimestampTz, WallClock()); }
+Value ClockTimestamp(Args, EvalContext&) { return Value::Int(oid::kTimestampTz, WallClockNow()); }
 Value SleepUntil(Args a, EvalContext& ctx) {
-  return SleepSeconds(static_cast<double>(a[0].i - WallClock()) / kUsecsPerSec, ctx);
+  return SleepSeconds(static_cast<double>(a[0].i - WallClockNow()) / kUsecsPerSec, ctx);
 }
 // timeofday(): the wall clock as text, "Wed Nov 25 16:40:30.123456 2026 UTC".
 Value TimeOfDay(Args, EvalContext& ctx) {
-  return Value::Str(oid::kText, ToChar(WallClock(), &Zone(ctx), "Dy Mon DD HH24:MI:SS.US YYYY TZ").value_or(""));
+  return Value::Str(oid::kText, ToChar(WallClockNow(), &Zone(ctx), "Dy Mon DD HH24:MI:SS.US YYYY TZ").value_or(""));
 }
 
 bool IsTs(uint32_t t) { return t == oid::kTimestamp || t == oid::kTimestampTz; }

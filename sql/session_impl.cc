@@ -140,12 +140,7 @@ std::string CanonicalName(const std::string& name) {
   return l;
 }
 
-int64_t NowPgMicros() {
-  const int64_t unix_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count();
-  return unix_us - kEpochDiffSecs * kUsecsPerSec;
-}
+int64_t NowPgMicros() { return WallClockNow(); }
 
 std::string SetArgText(const PgNode* n) {
   if (n->node_case == PG_QUERY__NODE__NODE_A_CONST) {
