@@ -118,6 +118,7 @@ std::string TableDef::ToJson() const {
   }
   j["comment"] = comment;
   if (!constraint_comments.empty()) j["constraint_comments"] = constraint_comments;
+  if (fk_triggers_disabled) j["fk_triggers_disabled"] = true;
   return j.dump();
 }
 
@@ -206,6 +207,7 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
     if (j.contains("constraint_comments")) {
       t.constraint_comments = j["constraint_comments"].get<std::map<std::string, std::string>>();
     }
+    t.fk_triggers_disabled = j.value("fk_triggers_disabled", false);
     return t;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;

@@ -125,6 +125,12 @@ struct TableDef {
   std::string comment;      // COMMENT ON TABLE/VIEW/SEQUENCE
   // COMMENT ON CONSTRAINT name ON table, by constraint name.
   std::map<std::string, std::string> constraint_comments;
+  // ALTER TABLE ... DISABLE TRIGGER ALL: the table's internal foreign-key
+  // triggers are off, as in PostgreSQL: rows written to this table are not
+  // checked against their referenced rows, and changes to this table's
+  // referenced keys neither cascade nor are refused. (There are no user
+  // triggers, so DISABLE TRIGGER USER changes nothing.)
+  bool fk_triggers_disabled = false;
 
   int FindColumn(std::string_view column) const;  // -1 when missing
   std::string ToJson() const;

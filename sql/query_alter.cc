@@ -14,6 +14,7 @@
 #include "sql/constraints.h"
 #include "sql/query_internal.h"
 #include "sql/sequences.h"
+#include "sql/user_directory.h"
 #include "sql/row_codec.h"
 
 namespace immu::sql {
@@ -370,6 +371,24 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
         });
         break;
       }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigAll:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigAll:
+        // System triggers (foreign keys) may only be switched by a superuser.
+        if (sc.eval->users != nullptr && !sc.eval->users->IsSuperuser(sc.eval->user)) {
+          Throw(sqlstate::kInsufficientPrivilege,
+                "permission denied: \"RI_ConstraintTrigger\" is a system trigger");
+        }
+        t.fk_triggers_disabled = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigAll;
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigUser:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigUser:
+        break;  // no user triggers exist (CREATE TRIGGER is not supported)
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrig:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig:
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig:
+        Throw(sqlstate::kUndefinedObject,
+              "trigger \"" + name + "\" for table \"" + t.name + "\" does not exist");
       default:
         throw PgError(sqlstate::kFeatureNotSupported, "this ALTER TABLE command is not supported yet");
     }

@@ -71,11 +71,6 @@ std::string RoleName(const PgNode* n, const std::string& current_user) {
   return RoleName(n->role_spec, current_user);
 }
 
-bool IsSuperuser(const UserDirectory& users, const std::string& name) {
-  const std::optional<RoleInfo> r = users.Find(name);
-  return r && r->superuser;
-}
-
 QueryResult Tag(const char* tag) {
   QueryResult r;
   r.tag = tag;
@@ -95,7 +90,7 @@ QueryResult RunRoleStatement(const PgNode* stmt, UserDirectory* users, const std
   if (users == nullptr) {
     throw PgError(sqlstate::kFeatureNotSupported, "roles are managed by the server; the embedded engine has none");
   }
-  const bool super = IsSuperuser(*users, current_user);
+  const bool super = users->IsSuperuser(current_user);
   switch (stmt->node_case) {
     case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT: {
       const PgQuery__CreateRoleStmt* s = stmt->create_role_stmt;

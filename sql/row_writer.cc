@@ -208,6 +208,7 @@ void RowWriter::CheckRow(const Row& row) {
 }
 
 void RowWriter::QueueParentChecks(const Row& row, const Row* old_row) {
+  if (t_.fk_triggers_disabled) return;  // DISABLE TRIGGER ALL on this table
   for (size_t f = 0; f < t_.foreign_keys.size(); f++) {
     const ForeignKeyDef& fk = t_.foreign_keys[f];
     std::vector<Value> values = Pick(row, fk.columns);
@@ -241,6 +242,7 @@ RowWriter& RowWriter::WriterFor(const TableDef& child) {
 }
 
 void RowWriter::OnParentChange(const Row& old_row, const Row* new_row) {
+  if (t_.fk_triggers_disabled) return;  // DISABLE TRIGGER ALL on the referenced table
   for (size_t r = 0; r < referencing_.size(); r++) {
     const TableDef& child = *referencing_[r].child;
     const ForeignKeyDef& fk = child.foreign_keys[referencing_[r].fk];

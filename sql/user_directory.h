@@ -46,6 +46,10 @@ class UserDirectory {
   // Sorted by name. Never returns secrets.
   virtual std::vector<RoleInfo> Roles() const = 0;
   virtual std::optional<RoleInfo> Find(const std::string& name) const = 0;
+  bool IsSuperuser(const std::string& name) const {
+    const std::optional<RoleInfo> r = Find(name);
+    return r && r->superuser;
+  }
   // Throw PgError: 42710 when the role exists (Create), 42704 when it does
   // not (Alter, Drop), 55006 for a role that cannot be dropped.
   virtual void Create(const RoleChange& change) = 0;
