@@ -86,6 +86,7 @@ inline constexpr const char* kInvalidRecursion = "42P19";
 inline constexpr const char* kWindowingError = "42P20";
 inline constexpr const char* kWrongObjectType = "42809";
 inline constexpr const char* kInvalidTableDefinition = "42P16";
+inline constexpr const char* kInvalidSchemaDefinition = "42P15";
 inline constexpr const char* kUndefinedDatabase = "3D000";
 inline constexpr const char* kInvalidSchemaName = "3F000";
 inline constexpr const char* kDependentObjectsStillExist = "2BP01";

@@ -1,7 +1,10 @@
 // CREATE / DROP SCHEMA and COMMENT ON. Schemas and comments are catalog
 // entries like tables (versioned, provable, transactional).
 
+#include <map>
+
 #include "catalog/pg_error.h"
+#include "sql/query.h"
 #include "sql/query_internal.h"
 #include "sql/system_internal.h"
 
@@ -22,6 +25,51 @@ std::string ObjectName(const PgNode* object, std::string* schema) {
   return std::string(NodeString(l->items[l->n_items - 1]));
 }
 
+// The relation an element creates, when it names one.
+const PgQuery__RangeVar* ElementRelation(const PgNode* e) {
+  switch (e->node_case) {
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+      return e->create_stmt->relation;
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+      return e->view_stmt->view;
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+      return e->create_seq_stmt->sequence;
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+      return e->index_stmt->relation;
+    default:
+      return nullptr;
+  }
+}
+
+// CREATE SCHEMA name element...: as in PostgreSQL, each element runs with
+// the new schema at the front of search_path, so unqualified names are
+// created in it and resolve to it; an element naming another schema is
+// refused (42P15).
+void RunSchemaElements(const PgQuery__CreateSchemaStmt* s, const std::string& name, StmtContext& sc) {
+  std::map<std::string, std::string> settings;
+  if (sc.eval->settings != nullptr) settings = *sc.eval->settings;
+  auto it = settings.find("search_path");
+  const std::string rest = it != settings.end() ? it->second : "\"$user\", public";
+  settings["search_path"] = QuoteIdent(name) + (rest.empty() ? "" : ", " + rest);
+  const auto* saved = sc.eval->settings;
+  sc.eval->settings = &settings;
+  try {
+    for (size_t i = 0; i < s->n_schema_elts; i++) {
+      const PgNode* e = s->schema_elts[i];
+      const PgQuery__RangeVar* rv = ElementRelation(e);
+      if (rv != nullptr && rv->schemaname != nullptr && *rv->schemaname && name != rv->schemaname) {
+        throw PgError(sqlstate::kInvalidSchemaDefinition, "CREATE specifies a schema (" + std::string(rv->schemaname) +
+                                                              ") different from the one being created (" + name + ")");
+      }
+      ExecuteStatement(e, sc);
+    }
+  } catch (...) {
+    sc.eval->settings = saved;
+    throw;
+  }
+  sc.eval->settings = saved;
+}
+
 }  // namespace
 
 QueryResult RunCreateSchema(const PgQuery__CreateSchemaStmt* s, StmtContext& sc) {
@@ -30,9 +78,6 @@ QueryResult RunCreateSchema(const PgQuery__CreateSchemaStmt* s, StmtContext& sc)
   std::string name = s->schemaname != nullptr ? s->schemaname : "";
   if (name.empty() && s->authrole != nullptr && s->authrole->rolename != nullptr) name = s->authrole->rolename;
   if (name.empty()) throw PgError(sqlstate::kSyntaxError, "schema name missing");
-  if (s->n_schema_elts > 0) {
-    throw PgError(sqlstate::kFeatureNotSupported, "CREATE SCHEMA with schema elements is not supported yet");
-  }
   if ((*sc.catalog)->SchemaExists(name)) {
     if (s->if_not_exists) return out;
     throw PgError(sqlstate::kDuplicateSchema, "schema \"" + name + "\" already exists");
@@ -47,6 +92,7 @@ QueryResult RunCreateSchema(const PgQuery__CreateSchemaStmt* s, StmtContext& sc)
   d.name = name;
   d.owner = s->authrole != nullptr && s->authrole->rolename != nullptr ? s->authrole->rolename : sc.eval->user;
   SaveSchema(sc, d);
+  if (s->n_schema_elts > 0) RunSchemaElements(s, name, sc);
   return out;
 }
 

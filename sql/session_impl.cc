@@ -332,7 +332,13 @@ QueryResult SessionImpl::RunSavepointStmt(const PgQuery__TransactionStmt* t) {
     throw PgError(sqlstate::kNoActiveSqlTransaction, std::string(what) + " can only be used in transaction blocks");
   }
   if (t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT) {
-    savepoints_.push_back({name, txn_->Mark(), catalog_, catalog_changed_, deferred_.size()});
+    std::map<std::string, std::optional<std::string>> params;
+    for (const auto& [k, before] : tx_saved_params_) {
+      auto it = params_.find(k);
+      params[k] = it != params_.end() ? std::optional<std::string>(it->second) : std::nullopt;
+    }
+    savepoints_.push_back(
+        {name, txn_->Mark(), catalog_, catalog_changed_, deferred_.size(), std::move(params), tx_local_params_});
     r.tag = "SAVEPOINT";
     return r;
   }
@@ -352,6 +358,7 @@ QueryResult SessionImpl::RunSavepointStmt(const PgQuery__TransactionStmt* t) {
   catalog_ = sp.catalog;
   catalog_changed_ = sp.catalog_changed;
   deferred_.resize(sp.deferred);
+  RestoreSavepointParameters(sp);
   savepoints_.resize(i);
   failed_ = false;
   r.tag = "ROLLBACK";
@@ -513,6 +520,30 @@ void SessionImpl::RestoreSetParameters(bool all) {
       params_.erase(name);
     }
   }
+}
+
+void SessionImpl::RestoreSavepointParameters(const Savepoint& sp) {
+  for (auto it = tx_saved_params_.begin(); it != tx_saved_params_.end();) {
+    const std::string& name = it->first;
+    auto at_savepoint = sp.params.find(name);
+    // First SET after the savepoint: back to its value before the block.
+    const std::optional<std::string>& value = at_savepoint != sp.params.end() ? at_savepoint->second : it->second;
+    auto now = params_.find(name);
+    const bool same = value ? (now != params_.end() && now->second == *value) : now == params_.end();
+    if (!same) {
+      if (value) {
+        try {
+          SetParameter(name, *value, true);
+        } catch (const PgError&) {
+          params_[name] = *value;  // it was valid when saved
+        }
+      } else {
+        params_.erase(name);
+      }
+    }
+    it = at_savepoint != sp.params.end() ? std::next(it) : tx_saved_params_.erase(it);
+  }
+  tx_local_params_ = sp.local_params;
 }
 
 void SessionImpl::ResetAllParameters() {

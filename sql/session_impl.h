@@ -115,6 +115,10 @@ class SessionImpl : public Session, public SessionIntrospection {
     std::shared_ptr<const Catalog> catalog;
     bool catalog_changed;
     size_t deferred;  // deferred_ size
+    // Parameters SET in the block before the savepoint, with their values
+    // then: ROLLBACK TO puts back what was SET after it.
+    std::map<std::string, std::optional<std::string>> params;
+    std::set<std::string> local_params;
   };
   std::vector<Savepoint> savepoints_;
   // Checks of deferred foreign keys, run at COMMIT.
@@ -137,6 +141,8 @@ class SessionImpl : public Session, public SessionIntrospection {
   bool implicit_block_ = false;  // running a multi-statement Query outside BEGIN
   void NoteSet(const std::string& raw_name, bool local);
   void RestoreSetParameters(bool all);
+  // ROLLBACK TO: parameters SET since the savepoint get their values back.
+  void RestoreSavepointParameters(const Savepoint& sp);
   // Every parameter's value when the session started (RESET's target).
   std::map<std::string, std::string> reset_values_;
   // RESET ALL (and DISCARD ALL): every settable parameter back to it.
