@@ -259,6 +259,18 @@ std::shared_ptr<const Catalog> Catalog::Load(Store* store) {
   return cat;
 }
 
+std::shared_ptr<const void> Catalog::Derived(const std::string& key,
+                                             const std::function<std::shared_ptr<const void>()>& make) const {
+  {
+    std::lock_guard<std::mutex> l(derived_.mu);
+    auto it = derived_.values.find(key);
+    if (it != derived_.values.end()) return it->second;
+  }
+  std::shared_ptr<const void> v = make();
+  std::lock_guard<std::mutex> l(derived_.mu);
+  return derived_.values.emplace(key, std::move(v)).first->second;
+}
+
 std::shared_ptr<const Catalog> Catalog::WithTable(const TableDef& t) const {
   auto cat = std::make_shared<Catalog>(*this);
   cat->tables_[t.oid] = t;

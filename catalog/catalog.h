@@ -16,7 +16,9 @@
 
 #include <cstdint>
 #include <climits>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -196,7 +198,25 @@ class Catalog {
 
   uint32_t next_oid() const { return next_oid_; }
 
+ // A value derived from this snapshot alone (the rows of pg_attribute, say),
+  // computed by make on first use and kept with the snapshot, so catalog
+  // queries do not rebuild it per statement. Snapshots never change, so the
+  // value never goes stale; copies made by With*/Without* start empty.
+  // Thread-safe; make runs outside the lock (two racing callers may both
+  // compute, the first stored result wins) and must not throw to leave
+  // nothing cached (a throw propagates and caches nothing).
+  std::shared_ptr<const void> Derived(const std::string& key,
+                                      const std::function<std::shared_ptr<const void>()>& make) const;
+
  private:
+  struct DerivedCache {
+    DerivedCache() = default;
+    DerivedCache(const DerivedCache&) {}
+    DerivedCache& operator=(const DerivedCache&) { return *this; }
+    std::mutex mu;
+    std::map<std::string, std::shared_ptr<const void>> values;
+  };
+  mutable DerivedCache derived_;
   std::map<uint32_t, TableDef> tables_;
   std::map<uint32_t, SchemaDef> schemas_;
   std::map<uint32_t, TypeDef> types_;

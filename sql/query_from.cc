@@ -137,7 +137,20 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
     const std::string qualifier = rv->alias != nullptr && rv->alias->aliasname != nullptr && *rv->alias->aliasname
                                       ? rv->alias->aliasname
                                       : rv->relname;
-    if (BuildSystemRelation(schema, rv->relname, qualifier, sc, &sys)) {
+    // Conjuncts of the WHERE clause (this query's, or pushed down from an
+    // enclosing join) that bind over the relation alone filter its rows as
+    // they are produced; the caller still applies the whole WHERE.
+    const PgNode* conds = where != nullptr ? where : sc.pushdown_where;
+    FilterMaker make_filter;
+    const bool renamed = rv->alias != nullptr && rv->alias->n_colnames > 0;
+    if (conds != nullptr && binder != nullptr && !renamed) {
+      make_filter = [&](const Scope& s) {
+        Scope scope = s;
+        scope.parent = outer;
+        return BindPushableConjuncts(conds, scope, *binder);
+      };
+    }
+    if (BuildSystemRelation(schema, rv->relname, qualifier, sc, &sys, make_filter)) {
       if (rv->alias != nullptr) {
         for (size_t i = 0; i < rv->alias->n_colnames && i < sys.scope.columns.size(); i++) {
           sys.scope.columns[i].name = NodeString(rv->alias->colnames[i]);

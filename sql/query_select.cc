@@ -13,6 +13,7 @@
 #include "sql/query_aggregate.h"
 #include "sql/query_cte.h"
 #include "sql/query_explain.h"
+#include "sql/comma_join.h"
 #include "sql/query_internal.h"
 #include "sql/query_setop.h"
 #include "sql/query_window.h"
@@ -331,7 +332,19 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   Relation from;
   from.scope.parent = outer;
   from.rows.push_back(Row{});
-  for (size_t i = 0; i < s->n_from_clause; i++) {
+  bool lateral = false;
+  for (size_t i = 1; i < s->n_from_clause; i++) lateral |= IsLateral(s->from_clause[i]);
+  if (s->n_from_clause > 1 && !lateral) {
+    // Several items: joined in an order the WHERE's equalities suggest.
+    std::vector<Relation> items;
+    for (size_t i = 0; i < s->n_from_clause; i++) {
+      sc.row_locking = locking;
+      items.push_back(BuildFromPushingDown(s->from_clause[i], nullptr, sc, binder, outer));
+      if (s->where_clause != nullptr && !sc.describe_only) FilterItem(s->where_clause, &items.back(), sc);
+    }
+    from = JoinCommaItems(std::move(items), sc.describe_only ? nullptr : s->where_clause, sc, outer);
+  }
+  for (size_t i = 0; i < s->n_from_clause && (s->n_from_clause == 1 || lateral); i++) {
     sc.row_locking = locking;
     const PgNode* fi = s->from_clause[i];
     if (i > 0 && IsLateral(fi)) {

@@ -322,8 +322,25 @@ void RowBuilder::End() {
   open_ = false;
 }
 
+namespace {
+
+// Relations whose rows depend on nothing but the catalog snapshot (and the
+// database name, part of the cache key): no storage reads (pg_sequences'
+// last_value), no session or server state (pg_settings, pg_roles,
+// pg_stat_activity, pg_database, pg_locks ...).
+bool SnapshotOnly(std::string_view schema, std::string_view name) {
+  if (schema == "information_schema") return true;
+  static const std::set<std::string_view> kNames = {
+      "pg_namespace", "pg_class",   "pg_attribute", "pg_index",       "pg_constraint", "pg_attrdef",
+      "pg_tables",    "pg_indexes", "pg_sequence",  "pg_views",       "pg_type",       "pg_proc",
+      "pg_am",        "pg_description", "pg_collation", "pg_language", "pg_enum",      "pg_range"};
+  return kNames.contains(name);
+}
+
+}  // namespace
+
 bool BuildSystemRelation(std::string_view schema, std::string_view name, const std::string& qualifier,
-                         StmtContext& sc, Relation* out) {
+                         StmtContext& sc, Relation* out, const FilterMaker& make_filter) {
   const SysRelation* rel = FindSystemRelation(schema, name);
   if (rel == nullptr) return false;
   RowBuilder b(*rel, qualifier, out);
@@ -331,7 +348,27 @@ bool BuildSystemRelation(std::string_view schema, std::string_view name, const s
   Producer p = std::string_view(rel->schema) == "information_schema" ? InfoSchemaProducer(name) : ClassProducer(name);
   if (p == nullptr) p = MiscProducer(name);
   if (p == nullptr) p = UserTypeProducer(name);
-  if (p != nullptr) p(sc, b);  // no producer: present and empty
+  if (p == nullptr) return true;  // present and empty
+  std::unique_ptr<Expr> filter = make_filter ? make_filter(out->scope) : nullptr;
+  if (!SnapshotOnly(rel->schema, name) || sc.catalog == nullptr || *sc.catalog == nullptr) {
+    p(sc, b);
+    if (filter) std::erase_if(out->rows, [&](const Row& row) { return !EvalPredicate(*filter, row, *sc.eval); });
+    return true;
+  }
+  const std::string key = "sys:" + std::string(rel->schema) + "." + std::string(name) + ":" + sc.eval->database;
+  auto rows = std::static_pointer_cast<const std::vector<Row>>((*sc.catalog)->Derived(key, [&] {
+    Relation all;
+    RowBuilder all_b(*rel, qualifier, &all);
+    p(sc, all_b);
+    return std::static_pointer_cast<const void>(std::make_shared<const std::vector<Row>>(std::move(all.rows)));
+  }));
+  if (!filter) {
+    out->rows = *rows;
+    return true;
+  }
+  for (const Row& row : *rows) {
+    if (EvalPredicate(*filter, row, *sc.eval)) out->rows.push_back(row);
+  }
   return true;
 }
 

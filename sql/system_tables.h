@@ -7,6 +7,7 @@
 // information_schema, or unqualified and not a user table (pg_catalog is
 // implicitly first on the search path, as in PostgreSQL).
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,9 +18,14 @@
 namespace immu::sql {
 
 // Fills *out (scope columns with table qualifier `qualifier`, and rows) when
-// (schema, name) is a system relation; returns false otherwise.
+// (schema, name) is a system relation; returns false otherwise. Relations
+// that are a function of the catalog snapshot alone are built once per
+// snapshot (Catalog::Derived) and copied from there. make_filter, when
+// given, is called with the relation's scope and may return a predicate
+// (conjuncts of the query's WHERE): rows failing it are left out.
+using FilterMaker = std::function<std::unique_ptr<Expr>(const Scope& scope)>;
 bool BuildSystemRelation(std::string_view schema, std::string_view name, const std::string& qualifier,
-                         StmtContext& sc, Relation* out);
+                         StmtContext& sc, Relation* out, const FilterMaker& make_filter = nullptr);
 
 // reg* type names over a session's catalog (sql/system_names.cc). The
 // pointer follows the session's current snapshot, so values printed after
