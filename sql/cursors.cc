@@ -68,6 +68,20 @@ QueryResult SessionCursors::Fetch(const PgQuery__FetchStmt* f) {
   return r;
 }
 
+QueryResult SessionCursors::Take(const std::string& name, int64_t max_rows, bool* more) {
+  Cursor& c = Find(name);
+  const size_t left = c.result.rows.size() - c.next;
+  const size_t n = max_rows > 0 ? std::min(left, static_cast<size_t>(max_rows)) : left;
+  QueryResult r;
+  r.returns_rows = true;
+  r.columns = c.result.columns;
+  r.rows.assign(std::make_move_iterator(c.result.rows.begin() + static_cast<std::ptrdiff_t>(c.next)),
+                std::make_move_iterator(c.result.rows.begin() + static_cast<std::ptrdiff_t>(c.next + n)));
+  c.next += n;
+  *more = c.next < c.result.rows.size();
+  return r;
+}
+
 QueryResult SessionCursors::Close(const std::string& name) {
   if (name.empty()) {
     cursors_.clear();

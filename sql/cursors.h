@@ -28,6 +28,11 @@ class SessionCursors {
   QueryResult Fetch(const PgQuery__FetchStmt* f);
   // The result shape of FETCH from name (for Describe); 34000 when unknown.
   QueryResult Describe(const std::string& name) const;
+  // Whether a cursor of that name is open.
+  bool Contains(const std::string& name) const { return cursors_.contains(name); }
+  // The protocol's Execute on a cursor's portal: up to max_rows (0: all)
+  // of its next rows; *more tells whether rows remain.
+  QueryResult Take(const std::string& name, int64_t max_rows, bool* more);
   // CLOSE name, or every cursor when name is empty (CLOSE ALL).
   QueryResult Close(const std::string& name);
   // Transaction end: cursors declared without HOLD go.

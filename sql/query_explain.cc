@@ -216,7 +216,13 @@ QueryResult RunExplain(const PgQuery__ExplainStmt* s, StmtContext& sc) {
   text.type = oid::kText;
   out.columns = {MakeResultColumn("QUERY PLAN", text)};
   out.tag = "EXPLAIN";
-  if (sc.describe_only) return out;
+  if (sc.describe_only) {
+    // Describing (Parse of a prepared EXPLAIN): the statement is still
+    // bound, so the types of its parameters ($1 compared with a bigint
+    // column) are inferred as for the statement itself.
+    ExecuteStatement(s->query, sc);
+    return out;
+  }
 
   const PgNode* q = s->query;
   PlanRecorder rec(analyze);

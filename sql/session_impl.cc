@@ -1244,6 +1244,9 @@ void SessionImpl::Bind(const std::string& portal, const std::string& statement,
 std::vector<ResultColumn> SessionImpl::DescribePortal(const std::string& portal) {
   UserTypeScope user_types = TypeScope();
   auto it = portals_.find(portal);
+  // A cursor opened by DECLARE is a portal too (psycopg 3 describes its
+  // named cursors this way).
+  if (it == portals_.end() && cursors_.Contains(portal)) return cursors_.Describe(portal).columns;
   if (it == portals_.end()) throw PgError(sqlstate::kInvalidCursorName, "portal \"" + portal + "\" does not exist");
   std::vector<ResultColumn> cols = it->second.stmt->desc.columns;
   for (size_t c = 0; c < cols.size(); c++) cols[c].format = it->second.formats[c];
@@ -1254,6 +1257,16 @@ std::vector<ResultColumn> SessionImpl::DescribePortal(const std::string& portal)
 ExecResult SessionImpl::Execute(const std::string& portal, int64_t max_rows, RowSink& sink) {
   UserTypeScope user_types = TypeScope();
   auto it = portals_.find(portal);
+  if (it == portals_.end() && cursors_.Contains(portal)) {
+    // Execute on a DECLAREd cursor's portal: its next rows, in text.
+    bool more = false;
+    QueryResult r = cursors_.Take(portal, max_rows, &more);
+    SendRows(r, std::vector<int16_t>(r.columns.size(), 0), 0, r.rows.size(), sink);
+    ExecResult er;
+    er.suspended = more || (max_rows > 0 && r.rows.size() == static_cast<size_t>(max_rows));
+    if (!er.suspended) er.command_tag = "SELECT " + std::to_string(r.rows.size());
+    return er;
+  }
   if (it == portals_.end()) throw PgError(sqlstate::kInvalidCursorName, "portal \"" + portal + "\" does not exist");
   Portal& p = it->second;
   ExecResult er;

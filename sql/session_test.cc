@@ -217,6 +217,22 @@ TEST_CASE("session: extended protocol with parameters and portals") {
   f.session->Sync();
 }
 
+TEST_CASE("session: a prepared EXPLAIN infers its parameters' types from the statement (ActiveRecord)") {
+  Fixture f;
+  f.Q("CREATE TABLE ex (id bigint PRIMARY KEY, v text)");
+  auto desc = f.session->Parse("", "EXPLAIN SELECT * FROM ex WHERE id = $1 AND v = $2", {});
+  REQUIRE(desc.param_type_oids.size() == 2);
+  CHECK(desc.param_type_oids[0] == 20);
+  CHECK(desc.param_type_oids[1] == 25);
+  std::vector<std::optional<std::string>> params = {"1", "x"};
+  f.session->Bind("", "", params, {}, {});
+  Recorder rows;
+  auto er = f.session->Execute("", 0, rows);
+  CHECK(er.command_tag == "EXPLAIN");
+  CHECK_FALSE(rows.rows.empty());
+  f.session->Sync();
+}
+
 TEST_CASE("session: a failed transaction still binds prepared COMMIT/ROLLBACK (pgjdbc)") {
   Fixture f;
   f.session->Parse("rb", "ROLLBACK", {});

@@ -149,6 +149,26 @@ check("information_schema columns", cols_seen,
       [("arr", "ARRAY"), ("n", "numeric"), ("tz", "timestamp with time zone")])
 conn.rollback()
 
+# Named (server-side) cursors: DECLARE, then a Describe of the cursor's
+# portal, then FETCH FORWARD; WITH HOLD survives the commit.
+with conn.transaction():
+    cur = conn.cursor(name="drv_pg3_cur")
+    cur.execute("SELECT id FROM drv_pg3 WHERE id >= %s ORDER BY id", (1,))
+    first = cur.fetchmany(1)
+    rest = cur.fetchall()
+    check("named cursor rows", (first, len(rest) + 1),
+          ([(1,)], conn.execute("SELECT count(*) FROM drv_pg3 WHERE id >= 1").fetchone()[0]))
+    check("named cursor description", [d.name for d in cur.description], ["id"])
+    cur.close()
+held = conn.cursor(name="drv_pg3_held", withhold=True)
+held.execute("SELECT id FROM drv_pg3 ORDER BY id")
+check("held cursor first row", held.fetchone(), (1,))
+conn.commit()
+check("held cursor after commit", len(held.fetchall()) + 1,
+      conn.execute("SELECT count(*) FROM drv_pg3").fetchone()[0])
+held.close()
+conn.rollback()
+
 conn.autocommit = True
 conn.execute("DROP TABLE drv_pg3_child")
 conn.execute("DROP TABLE drv_pg3")
