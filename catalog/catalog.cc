@@ -105,7 +105,7 @@ std::string TableDef::ToJson() const {
   }
   j["foreign_keys"] = fks;
   j["kind"] = std::string(1, kind);
-  if (kind == 'v') {
+  if (kind == 'v' || kind == 'm') {
     j["view_query"] = view_query;
     j["view_deps"] = view_deps;
   }
@@ -119,6 +119,7 @@ std::string TableDef::ToJson() const {
   j["comment"] = comment;
   if (!constraint_comments.empty()) j["constraint_comments"] = constraint_comments;
   if (fk_triggers_disabled) j["fk_triggers_disabled"] = true;
+  if (!populated) j["unpopulated"] = true;
   return j.dump();
 }
 
@@ -208,6 +209,7 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
       t.constraint_comments = j["constraint_comments"].get<std::map<std::string, std::string>>();
     }
     t.fk_triggers_disabled = j.value("fk_triggers_disabled", false);
+    t.populated = !j.value("unpopulated", false);
     return t;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;

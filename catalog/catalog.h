@@ -133,6 +133,9 @@ struct TableDef {
   // referenced keys neither cascade nor are refused. (There are no user
   // triggers, so DISABLE TRIGGER USER changes nothing.)
   bool fk_triggers_disabled = false;
+  // 'm' (materialized view): false after WITH NO DATA until a REFRESH;
+  // reading it then fails (55000).
+  bool populated = true;
 
   int FindColumn(std::string_view column) const;  // -1 when missing
   std::string ToJson() const;

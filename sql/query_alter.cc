@@ -445,7 +445,9 @@ QueryResult RunRename(const PgQuery__RenameStmt* s, StmtContext& sc) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
     case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
       if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) out.tag = "ALTER VIEW";
+      if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) out.tag = "ALTER MATERIALIZED VIEW";
       if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) out.tag = "ALTER SEQUENCE";
       if ((*sc.catalog)->Find(t.schema, newname) != nullptr) {
         Throw(sqlstate::kDuplicateTable, "relation \"" + newname + "\" already exists");

@@ -234,14 +234,36 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
   return out;
 }
 
-QueryResult RunCreateTableAs(const PgQuery__CreateTableAsStmt* s, StmtContext& sc) {
-  if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
-    throw PgError(sqlstate::kFeatureNotSupported, "materialized views are not supported yet");
+size_t InsertResultRows(StmtContext& sc, const TableDef& t, std::vector<Row>* rows) {
+  RowWriter writer(sc, t);
+  size_t n = 0;
+  for (Row& row : *rows) {
+    CheckCancel(*sc.eval);
+    row.resize(t.columns.size());
+    for (size_t c = 0; c < row.size(); c++) {
+      if (!row[c].null && row[c].type != t.columns[c].type_oid) {
+        row[c] = CastValue(row[c], t.columns[c].type_oid, t.columns[c].typmod, sc.eval->vc, false);
+      }
+    }
+    writer.Insert(row);
+    n++;
   }
+  writer.Finish();
+  return n;
+}
+
+// CREATE TABLE AS and CREATE MATERIALIZED VIEW. A materialized view is a
+// table of kind 'm' holding its query's rows as of the last refresh
+// (versioned and provable like any rows) plus the query's text.
+QueryResult RunCreateTableAs(const PgQuery__CreateTableAsStmt* s, StmtContext& sc) {
+  const bool matview = s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW;
   if (s->query == nullptr || s->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
     throw PgError(sqlstate::kFeatureNotSupported, "CREATE TABLE AS needs a SELECT");
   }
   const PgQuery__RangeVar* rv = s->into->rel;
+  if (matview && rv->relpersistence != nullptr && std::string_view(rv->relpersistence) == "u") {
+    Throw(sqlstate::kFeatureNotSupported, "materialized views cannot be unlogged", rv->location);
+  }
   const std::string schema = CreationSchema(sc, rv);
   QueryResult out;
   out.tag = "SELECT 0";
@@ -249,7 +271,14 @@ QueryResult RunCreateTableAs(const PgQuery__CreateTableAsStmt* s, StmtContext& s
     if (s->if_not_exists) return out;
     Throw(sqlstate::kDuplicateTable, "relation \"" + std::string(rv->relname) + "\" already exists", rv->location);
   }
-  QueryResult q = RunSelect(s->query->select_stmt, sc, nullptr);
+  QueryResult q;
+  if (matview && s->into->skip_data) {
+    StmtContext d = sc;
+    d.describe_only = true;
+    q = RunSelect(s->query->select_stmt, d, nullptr);
+  } else {
+    q = RunSelect(s->query->select_stmt, sc, nullptr);
+  }
   if (s->into->n_col_names > q.columns.size()) {
     throw PgError(sqlstate::kSyntaxError, "too many column names were specified");
   }
@@ -266,26 +295,56 @@ QueryResult RunCreateTableAs(const PgQuery__CreateTableAsStmt* s, StmtContext& s
     c.typmod = q.columns[i].type_mod;
     t.columns.push_back(std::move(c));
   }
+  if (matview) {
+    t.kind = 'm';
+    t.populated = !s->into->skip_data;
+    QualifiedViewQuery(sc, s->query, &t.view_query, &t.view_deps);
+  }
   if (sc.describe_only) return out;
   t.oid = sc.db->AllocateOid();
   SaveTable(sc, t);
   const TableDef& saved = *(*sc.catalog)->FindByOid(t.oid);
-  size_t n = 0;
-  if (!s->into->skip_data) {
-    RowWriter writer(sc, saved);
-    for (Row& row : q.rows) {
-      CheckCancel(*sc.eval);
-      for (size_t c = 0; c < row.size(); c++) {
-        if (!row[c].null && row[c].type != saved.columns[c].type_oid) {
-          row[c] = CastValue(row[c], saved.columns[c].type_oid, saved.columns[c].typmod, sc.eval->vc, false);
-        }
-      }
-      writer.Insert(row);
-      n++;
-    }
-    writer.Finish();
-  }
+  const size_t n = s->into->skip_data ? 0 : InsertResultRows(sc, saved, &q.rows);
   out.tag = "SELECT " + std::to_string(n);
+  return out;
+}
+
+QueryResult RunRefreshMatView(const PgQuery__RefreshMatViewStmt* s, StmtContext& sc) {
+  QueryResult out;
+  out.tag = "REFRESH MATERIALIZED VIEW";
+  TableDef t = LookupTable(sc, s->relation);
+  if (t.kind != 'm') {
+    Throw(sqlstate::kFeatureNotSupported, "\"" + t.name + "\" is not a materialized view", s->relation->location);
+  }
+  if (s->concurrent) {
+    if (s->skip_data) {
+      throw PgError(sqlstate::kSyntaxError, "REFRESH options CONCURRENTLY and WITH NO DATA cannot be used together");
+    }
+    if (!t.populated) {
+      throw PgError(sqlstate::kFeatureNotSupported,
+                    "CONCURRENTLY cannot be used when the materialized view is not populated");
+    }
+    const bool keyed = std::any_of(t.indexes.begin(), t.indexes.end(),
+                                   [](const IndexDef& x) { return x.unique && x.predicate.empty(); });
+    if (!keyed) {
+      throw PgError(sqlstate::kObjectNotInPrerequisiteState,
+                    "cannot refresh materialized view \"" + t.schema + "." + t.name + "\" concurrently", "",
+                    "Create a unique index with no WHERE clause on one or more columns of the materialized view.");
+    }
+  }
+  if (sc.describe_only) return out;
+  LockRelation(sc, t, s->concurrent ? Database::TableLockMode::kExclusive : Database::TableLockMode::kAccessExclusive);
+  std::vector<Row> rows;
+  if (!s->skip_data) {
+    auto tree = ParseTree::Parse(t.view_query);
+    rows = RunSelect(tree->stmt(0)->select_stmt, sc, nullptr).rows;
+  }
+  // Fresh storage, as TRUNCATE: the previous contents stay as history.
+  t.storage_id = sc.db->AllocateOid();
+  for (auto& x : t.indexes) x.storage_id = sc.db->AllocateOid();
+  t.populated = !s->skip_data;
+  SaveTable(sc, t);
+  InsertResultRows(sc, *(*sc.catalog)->FindByOid(t.oid), &rows);
   return out;
 }
 
@@ -304,10 +363,13 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
   } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) {
     kind = 'S';
     noun = "sequence";
+  } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
+    kind = 'm';
+    noun = "materialized view";
   } else if (s->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
     throw PgError(sqlstate::kFeatureNotSupported, "DROP of this kind of object is not supported yet");
   }
-  out.tag = kind == 'v' ? "DROP VIEW" : kind == 'S' ? "DROP SEQUENCE" : "DROP TABLE";
+  out.tag = kind == 'v' ? "DROP VIEW" : kind == 'S' ? "DROP SEQUENCE" : kind == 'm' ? "DROP MATERIALIZED VIEW" : "DROP TABLE";
   std::vector<const TableDef*> victims;
   for (size_t i = 0; i < s->n_objects; i++) {
     const PgQuery__List* names = s->objects[i]->list;
@@ -324,7 +386,10 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
       Throw(sqlstate::kUndefinedTable, std::string(noun) + " \"" + name + "\" does not exist");
     }
     if (t->kind != kind) {
-      const char* hint = t->kind == 'v' ? "Use DROP VIEW to remove a view." : t->kind == 'S' ? "Use DROP SEQUENCE to remove a sequence." : "Use DROP TABLE to remove a table.";
+      const char* hint = t->kind == 'v'   ? "Use DROP VIEW to remove a view."
+                         : t->kind == 'S' ? "Use DROP SEQUENCE to remove a sequence."
+                         : t->kind == 'm' ? "Use DROP MATERIALIZED VIEW to remove a materialized view."
+                                          : "Use DROP TABLE to remove a table.";
       throw PgError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a " + noun, "", hint);
     }
     victims.push_back(t);
@@ -336,14 +401,18 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
   // Views reading a dropped relation go with CASCADE, else stop the drop.
   for (size_t i = 0; i < oids.size(); i++) {
     for (const auto& [oid, v] : (*sc.catalog)->tables()) {
-      if (v.kind != 'v' || std::find(oids.begin(), oids.end(), oid) != oids.end()) continue;
+      if ((v.kind != 'v' && v.kind != 'm') || std::find(oids.begin(), oids.end(), oid) != oids.end()) continue;
       if (std::find(v.view_deps.begin(), v.view_deps.end(), oids[i]) == v.view_deps.end()) continue;
       const TableDef* dropped = (*sc.catalog)->FindByOid(oids[i]);
       if (s->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE) {
-        const char* what = dropped->kind == 'v' ? "view " : dropped->kind == 'S' ? "sequence " : "table ";
+        const char* what = dropped->kind == 'v'   ? "view "
+                           : dropped->kind == 'S' ? "sequence "
+                           : dropped->kind == 'm' ? "materialized view "
+                                                  : "table ";
         throw PgError(sqlstate::kDependentObjectsStillExist,
                       "cannot drop " + std::string(what) + dropped->name + " because other objects depend on it",
-                      "view " + v.name + " depends on " + what + dropped->name,
+                      std::string(v.kind == 'm' ? "materialized view " : "view ") + v.name + " depends on " + what +
+                          dropped->name,
                       "Use DROP ... CASCADE to drop the dependent objects too.");
       }
       oids.push_back(oid);
@@ -413,6 +482,8 @@ QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
       return RunCreateSchema(stmt->create_schema_stmt, sc);
     case PG_QUERY__NODE__NODE_COMMENT_STMT:
       return RunComment(stmt->comment_stmt, sc);
+    case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
+      return RunRefreshMatView(stmt->refresh_mat_view_stmt, sc);
     case PG_QUERY__NODE__NODE_LOCK_STMT: {
       // LOCK [TABLE] name [, ...] [IN mode MODE] [NOWAIT]; the session
       // refuses it outside a transaction block (25P01).

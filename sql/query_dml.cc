@@ -154,9 +154,18 @@ std::unique_ptr<Expr> BindDefault(const TableDef& t, size_t c, Binder& binder) {
 }
 
 
+namespace {
+
+[[noreturn]] void RefuseMatViewChange(const TableDef& t, int location) {
+  Throw(sqlstate::kWrongObjectType, "cannot change materialized view \"" + t.name + "\"", location);
+}
+
+}  // namespace
+
 QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
   WithScope with(s->with_clause, sc);
   const TableDef& t = LookupTable(sc, s->relation);
+  if (t.kind == 'm') RefuseMatViewChange(t, s->relation->location);
   if (t.kind != 'r') {
     Throw(sqlstate::kWrongObjectType, "cannot insert into " + std::string(t.kind == 'v' ? "view" : "sequence") +
                                           " \"" + t.name + "\"", s->relation->location);
@@ -423,6 +432,7 @@ void BindAssignments(PgNode* const* targets, size_t n, const TableDef& t, const 
 QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
   WithScope with(s->with_clause, sc);
   const TableDef& t = LookupTable(sc, s->relation);
+  if (t.kind == 'm') RefuseMatViewChange(t, s->relation->location);
   if (t.kind != 'r') Throw(sqlstate::kWrongObjectType, "cannot update view \"" + t.name + "\"", s->relation->location);
   Binder binder(*sc.eval, sc.param_types);
   InstallSubqueryBinder(binder, sc);
@@ -468,6 +478,7 @@ QueryResult RunUpdate(const PgQuery__UpdateStmt* s, StmtContext& sc) {
 QueryResult RunDelete(const PgQuery__DeleteStmt* s, StmtContext& sc) {
   WithScope with(s->with_clause, sc);
   const TableDef& t = LookupTable(sc, s->relation);
+  if (t.kind == 'm') RefuseMatViewChange(t, s->relation->location);
   if (t.kind != 'r') Throw(sqlstate::kWrongObjectType, "cannot delete from view \"" + t.name + "\"", s->relation->location);
   Binder binder(*sc.eval, sc.param_types);
   InstallSubqueryBinder(binder, sc);

@@ -162,6 +162,11 @@ Relation FromRangeVar(const PgQuery__RangeVar* rv, StmtContext& sc, const PgNode
   const TableDef& t = found != nullptr ? *found : LookupTable(sc, rv);  // LookupTable: 42P01 or a pg_catalog.x
   if (found != nullptr) LockRelation(sc, t, Database::TableLockMode::kAccessShare);
   if (t.kind == 'v') return ExpandView(sc, t, rv);
+  if (t.kind == 'm' && !t.populated && !sc.describe_only) {
+    throw PgError(sqlstate::kObjectNotInPrerequisiteState,
+                  "materialized view \"" + t.name + "\" has not been populated", "",
+                  "Use the REFRESH MATERIALIZED VIEW command.");
+  }
   if (t.kind == 'S') return SequenceRelation(sc, t, rv->alias != nullptr ? rv->alias->aliasname : t.name);
   Relation r;
   const std::string qualifier = rv->alias != nullptr ? rv->alias->aliasname : t.name;

@@ -91,6 +91,14 @@ QueryResult RunCreateTableAs(const PgQuery__CreateTableAsStmt* s, StmtContext& s
 QueryResult RunCreateSequence(const PgQuery__CreateSeqStmt* s, StmtContext& sc);
 QueryResult RunAlterSequence(const PgQuery__AlterSeqStmt* s, StmtContext& sc);
 QueryResult RunCreateView(const PgQuery__ViewStmt* s, StmtContext& sc);
+// The stored text of a (materialized) view's SELECT, every relation name
+// schema-qualified so later search_path changes do not retarget it, and the
+// relations it reads (DROP checks them).
+void QualifiedViewQuery(StmtContext& sc, PgNode* query, std::string* text, std::vector<uint32_t>* deps);
+// Inserts a query's rows into t (CREATE TABLE AS, materialized views),
+// cast to its column types; returns how many.
+size_t InsertResultRows(StmtContext& sc, const TableDef& t, std::vector<Row>* rows);
+QueryResult RunRefreshMatView(const PgQuery__RefreshMatViewStmt* s, StmtContext& sc);
 QueryResult RunCreateSchema(const PgQuery__CreateSchemaStmt* s, StmtContext& sc);
 QueryResult RunDropSchema(const PgQuery__DropStmt* s, StmtContext& sc);
 QueryResult RunComment(const PgQuery__CommentStmt* s, StmtContext& sc);

@@ -114,12 +114,7 @@ QueryResult RunCreateView(const PgQuery__ViewStmt* s, StmtContext& sc) {
   t.schema = schema;
   t.name = name;
   t.kind = 'v';
-  {
-    FromQualifier q(sc);
-    q.Select(s->query->select_stmt, {});
-    t.view_query = DeparseStatement(s->query);
-    t.view_deps = q.deps();
-  }
+  QualifiedViewQuery(sc, s->query, &t.view_query, &t.view_deps);
   for (size_t i = 0; i < shape.columns.size(); i++) {
     ColumnDef c;
     c.name = i < s->n_aliases ? std::string(NodeString(s->aliases[i])) : shape.columns[i].name;
@@ -155,6 +150,13 @@ QueryResult RunCreateView(const PgQuery__ViewStmt* s, StmtContext& sc) {
   if (t.oid == 0) t.oid = sc.db->AllocateOid();
   SaveTable(sc, t);
   return out;
+}
+
+void QualifiedViewQuery(StmtContext& sc, PgNode* query, std::string* text, std::vector<uint32_t>* deps) {
+  FromQualifier q(sc);
+  q.Select(query->select_stmt, {});
+  *text = DeparseStatement(query);
+  *deps = q.deps();
 }
 
 Relation ExpandView(StmtContext& sc, const TableDef& view, const PgQuery__RangeVar* rv) {

@@ -151,7 +151,7 @@ Value ColDescription(std::span<const Value> a, EvalContext& ctx) {
 Value GetViewDef(std::span<const Value> a, EvalContext& ctx) {
   const Catalog* cat = Cat(ctx);
   const TableDef* t = cat != nullptr ? cat->FindByOid(static_cast<uint32_t>(a[0].i)) : nullptr;
-  if (t == nullptr || t->kind != 'v') return Value::Null(oid::kText);
+  if (t == nullptr || (t->kind != 'v' && t->kind != 'm')) return Value::Null(oid::kText);
   return TextV(" " + t->view_query + ";");
 }
 

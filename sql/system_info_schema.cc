@@ -40,7 +40,7 @@ void Tables(StmtContext& sc, RowBuilder& b) {
   };
   for (const auto& r : SystemRelations()) row(r.schema, r.name, r.kind == 'v');
   for (const auto& [id, t] : Cat(sc).tables()) {
-    if (t.kind != 'S') row(t.schema, t.name, t.kind == 'v');
+    if (t.kind != 'S' && t.kind != 'm') row(t.schema, t.name, t.kind == 'v');
   }
 }
 
@@ -53,7 +53,7 @@ std::string DataType(uint32_t type) {
 
 void Columns(StmtContext& sc, RowBuilder& b) {
   for (const auto& [id, t] : Cat(sc).tables()) {
-    if (t.kind == 'S') continue;
+    if (t.kind == 'S' || t.kind == 'm') continue;
     for (size_t c = 0; c < t.columns.size(); c++) {
       const ColumnDef& col = t.columns[c];
       if (col.dropped) continue;

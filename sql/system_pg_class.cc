@@ -366,11 +366,25 @@ void PgViews(StmtContext& sc, RowBuilder& b) {
   }
 }
 
+void PgMatviews(StmtContext& sc, RowBuilder& b) {
+  for (const auto& [id, t] : Cat(sc).tables()) {
+    if (t.kind != 'm') continue;
+    b.Begin()
+        .Set("schemaname", NameV(t.schema))
+        .Set("matviewname", NameV(t.name))
+        .Set("matviewowner", NameV(kSuperuserName))
+        .Set("hasindexes", BoolV(!t.indexes.empty()))
+        .Set("ispopulated", BoolV(t.populated))
+        .Set("definition", TextV(" " + t.view_query + ";"))
+        .End();
+  }
+}
+
 }  // namespace
 
 Producer ClassProducer(std::string_view name) {
   static const std::pair<std::string_view, Producer> kProducers[] = {
-      {"pg_views", PgViews},
+      {"pg_views", PgViews},          {"pg_matviews", PgMatviews},
       {"pg_namespace", PgNamespace}, {"pg_class", PgClass},         {"pg_attribute", PgAttribute},
       {"pg_index", PgIndex},         {"pg_constraint", PgConstraint}, {"pg_attrdef", PgAttrdef},
       {"pg_tables", PgTables},       {"pg_indexes", PgIndexes},     {"pg_sequence", PgSequence},

@@ -332,7 +332,7 @@ bool SnapshotOnly(std::string_view schema, std::string_view name) {
   if (schema == "information_schema") return true;
   static const std::set<std::string_view> kNames = {
       "pg_namespace", "pg_class",   "pg_attribute", "pg_index",       "pg_constraint", "pg_attrdef",
-      "pg_tables",    "pg_indexes", "pg_sequence",  "pg_views",       "pg_type",       "pg_proc",
+      "pg_tables",    "pg_indexes", "pg_sequence",  "pg_views",       "pg_matviews",       "pg_type",       "pg_proc",
       "pg_am",        "pg_description", "pg_collation", "pg_language", "pg_enum",      "pg_range"};
   return kNames.contains(name);
 }
