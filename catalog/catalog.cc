@@ -71,6 +71,11 @@ std::string TableDef::ToJson() const {
                     {"generated", c.generated_expr},
                     {"dropped", c.dropped},
                     {"comment", c.comment}});
+    if (c.identity_options) {
+      const SequenceDef& o = *c.identity_options;
+      cols.back()["identity_options"] = {{"start", o.start}, {"increment", o.increment}, {"min", o.min_value},
+                                         {"max", o.max_value}, {"cache", o.cache},     {"cycle", o.cycle}};
+    }
   }
   j["columns"] = cols;
   auto idx = nlohmann::json::array();
@@ -147,6 +152,18 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
       d.generated_expr = c.value("generated", "");
       d.dropped = c.value("dropped", false);
       d.comment = c.value("comment", "");
+      if (c.contains("identity_options")) {
+        const auto& q = c.at("identity_options");
+        SequenceDef o;
+        o.type_oid = d.type_oid;
+        o.start = q.value("start", int64_t{1});
+        o.increment = q.value("increment", int64_t{1});
+        o.min_value = q.value("min", int64_t{1});
+        o.max_value = q.value("max", INT64_MAX);
+        o.cache = q.value("cache", int64_t{1});
+        o.cycle = q.value("cycle", false);
+        d.identity_options = o;
+      }
       t.columns.push_back(std::move(d));
     }
     if (j.contains("indexes")) {

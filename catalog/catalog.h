@@ -30,6 +30,21 @@
 
 namespace immu {
 
+// A standalone sequence (CREATE SEQUENCE), or the sequence behind a serial
+// or identity column when owned_by_table is set. Its last value lives under
+// SequenceKey(owner oid, column) like the serial columns' counters.
+struct SequenceDef {
+  uint32_t type_oid = 20;  // int8
+  int64_t start = 1;
+  int64_t increment = 1;
+  int64_t min_value = 1;
+  int64_t max_value = INT64_MAX;
+  int64_t cache = 1;
+  bool cycle = false;
+  uint32_t owned_by_table = 0;  // 0: not owned
+  int16_t owned_by_column = -1;
+};
+
 struct ColumnDef {
   std::string name;
   uint32_t type_oid = 0;
@@ -39,6 +54,9 @@ struct ColumnDef {
   bool serial = false;       // default is the column's own sequence
   bool identity = false;         // GENERATED ... AS IDENTITY (serial is set too)
   bool identity_always = false;  // GENERATED ALWAYS AS IDENTITY
+  // GENERATED ... AS IDENTITY (START WITH ...): the identity sequence's
+  // options when any were given (nullopt: the column type's defaults).
+  std::optional<SequenceDef> identity_options;
   // GENERATED ALWAYS AS (expr) STORED: the expression's SQL text (empty:
   // an ordinary column). Computed from the row on every write.
   std::string generated_expr;
@@ -72,20 +90,6 @@ struct ForeignKeyDef {
   bool not_valid = false;
 };
 
-// A standalone sequence (CREATE SEQUENCE), or the sequence behind a serial
-// or identity column when owned_by_table is set. Its last value lives under
-// SequenceKey(owner oid, column) like the serial columns' counters.
-struct SequenceDef {
-  uint32_t type_oid = 20;  // int8
-  int64_t start = 1;
-  int64_t increment = 1;
-  int64_t min_value = 1;
-  int64_t max_value = INT64_MAX;
-  int64_t cache = 1;
-  bool cycle = false;
-  uint32_t owned_by_table = 0;  // 0: not owned
-  int16_t owned_by_column = -1;
-};
 
 // A secondary index (or UNIQUE constraint) of a table. Its entries live in
 // the same store, written in the same transaction as the rows:

@@ -371,6 +371,35 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
         });
         break;
       }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity: {
+        ColumnDef& col = column();
+        const PgQuery__Constraint* con = cmd->def->constraint;
+        auto refuse = [&](const std::string& why) {
+          throw PgError(sqlstate::kObjectNotInPrerequisiteState,
+                        "column \"" + col.name + "\" of relation \"" + t.name + "\" " + why);
+        };
+        if (col.type_oid != oid::kInt2 && col.type_oid != oid::kInt4 && col.type_oid != oid::kInt8) {
+          throw PgError(sqlstate::kInvalidParameterValue, "identity column type must be smallint, integer, or bigint");
+        }
+        if (!col.not_null) refuse("must be declared NOT NULL before identity can be added");
+        if (col.identity) refuse("is already an identity column");
+        if (col.serial || !col.default_expr.empty()) refuse("already has a default value");
+        col.serial = col.identity = true;
+        col.identity_always = con->generated_when != nullptr && std::string_view(con->generated_when) == "a";
+        col.identity_options = IdentityOptions(sc, con->options, con->n_options, col.type_oid);
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity: {
+        ColumnDef& col = column();
+        if (!col.identity) {
+          if (cmd->missing_ok) break;
+          throw PgError(sqlstate::kObjectNotInPrerequisiteState,
+                        "column \"" + col.name + "\" of relation \"" + t.name + "\" is not an identity column");
+        }
+        col.serial = col.identity = col.identity_always = false;
+        col.identity_options.reset();
+        break;
+      }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigAll:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigAll:
         // System triggers (foreign keys) may only be switched by a superuser.

@@ -107,6 +107,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
             col.not_null = true;
             col.identity = true;
             col.identity_always = con->generated_when != nullptr && *con->generated_when && std::string_view(con->generated_when) == "a";
+            col.identity_options = IdentityOptions(sc, con->options, con->n_options, col.type_oid);
             break;
           case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED:
             col.generated_expr = DeparseExpr(con->raw_expr);

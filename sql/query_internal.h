@@ -90,6 +90,10 @@ void SaveTable(StmtContext& sc, const TableDef& t);
 QueryResult RunCreateTableAs(const PgQuery__CreateTableAsStmt* s, StmtContext& sc);
 QueryResult RunCreateSequence(const PgQuery__CreateSeqStmt* s, StmtContext& sc);
 QueryResult RunAlterSequence(const PgQuery__AlterSeqStmt* s, StmtContext& sc);
+// The sequence options of GENERATED ... AS IDENTITY (opts), checked as
+// CREATE SEQUENCE checks them, for a column of type column_type; nullopt
+// when there are none.
+std::optional<SequenceDef> IdentityOptions(StmtContext& sc, PgNode* const* opts, size_t n, uint32_t column_type);
 QueryResult RunCreateView(const PgQuery__ViewStmt* s, StmtContext& sc);
 // The stored text of a (materialized) view's SELECT, every relation name
 // schema-qualified so later search_path changes do not retarget it, and the

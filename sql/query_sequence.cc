@@ -174,6 +174,17 @@ ColumnDef Col(const char* name, uint32_t type) {
 
 }  // namespace
 
+std::optional<SequenceDef> IdentityOptions(StmtContext& sc, PgNode* const* opts, size_t n, uint32_t column_type) {
+  if (n == 0) return std::nullopt;
+  SeqOptions o = ParseOptions(opts, n);
+  if (o.has_owned) throw PgError(sqlstate::kSyntaxError, "identity column sequences cannot have OWNED BY");
+  if (!o.has_type) o.type = column_type == oid::kInt2 || column_type == oid::kInt4 ? column_type : oid::kInt8;
+  o.has_type = true;
+  SequenceDef def;
+  Apply(sc, o, "", true, &def);
+  return def;
+}
+
 QueryResult RunCreateSequence(const PgQuery__CreateSeqStmt* s, StmtContext& sc) {
   QueryResult out;
   out.tag = "CREATE SEQUENCE";

@@ -27,6 +27,7 @@ SequenceRef SerialSequence(const TableDef& t, size_t c) {
   int64_t min = 0;
   SequenceBounds(r.def.type_oid, &min, &r.def.max_value);
   r.def.min_value = 1;
+  if (t.columns[c].identity && t.columns[c].identity_options) r.def = *t.columns[c].identity_options;
   r.def.owned_by_table = t.oid;
   r.def.owned_by_column = static_cast<int16_t>(c);
   r.name = SequenceName(t, c);
