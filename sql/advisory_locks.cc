@@ -6,7 +6,7 @@
 
 namespace immu::sql {
 
-void AdvisoryLocks::Lock(int64_t key, const void* owner, const std::atomic<bool>* cancel) {
+void AdvisoryLocks::Lock(int64_t key, const void* owner, const std::function<void()>& check) {
   std::unique_lock lock(mu_);
   while (true) {
     auto [it, inserted] = held_.try_emplace(key, Held{owner, 0});
@@ -16,9 +16,7 @@ void AdvisoryLocks::Lock(int64_t key, const void* owner, const std::atomic<bool>
     }
     // Woken by unlocks; the timeout bounds how late a cancel is noticed.
     cv_.wait_for(lock, std::chrono::milliseconds(50));
-    if (cancel != nullptr && cancel->load()) {
-      throw PgError(sqlstate::kQueryCanceled, "canceling statement due to user request");
-    }
+    if (check) check();
   }
 }
 

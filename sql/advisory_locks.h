@@ -9,6 +9,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -16,9 +17,9 @@ namespace immu::sql {
 
 class AdvisoryLocks {
  public:
-  // Waits until the lock is free or owned by owner; throws 57014 when
-  // *cancel becomes true while waiting.
-  void Lock(int64_t key, const void* owner, const std::atomic<bool>* cancel);
+  // Waits until the lock is free or owned by owner; check (sql/lock_wait.h)
+  // runs between waits and throws to give up.
+  void Lock(int64_t key, const void* owner, const std::function<void()>& check);
   bool TryLock(int64_t key, const void* owner);
   // False when owner does not hold key.
   bool Unlock(int64_t key, const void* owner);

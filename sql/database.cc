@@ -59,7 +59,7 @@ uint32_t Database::AllocateOid() {
   return oid;
 }
 
-void Database::LockRow(const std::string& key, const void* owner, const std::atomic<bool>* cancel) {
+void Database::LockRow(const std::string& key, const void* owner, const std::function<void()>& check) {
   std::unique_lock lock(lock_mu_);
   while (true) {
     auto [it, inserted] = row_locks_.try_emplace(key, owner);
@@ -73,9 +73,13 @@ void Database::LockRow(const std::string& key, const void* owner, const std::ato
     CheckDeadlock(owner, holder);
     waits_for_[owner] = holder;
     lock_cv_.wait_for(lock, std::chrono::milliseconds(50));
-    if (cancel != nullptr && cancel->load()) {
-      waits_for_.erase(owner);
-      throw PgError(sqlstate::kQueryCanceled, "canceling statement due to user request");
+    if (check) {
+      try {
+        check();
+      } catch (...) {
+        waits_for_.erase(owner);
+        throw;
+      }
     }
   }
 }
@@ -126,7 +130,7 @@ uint16_t ConflictsWith(Database::TableLockMode m) {
 }  // namespace
 
 bool Database::LockTable(uint32_t table_oid, TableLockMode mode, const void* owner, bool nowait,
-                         const std::atomic<bool>* cancel, const std::string& name) {
+                         const std::function<void()>& check, const std::string& name) {
   bool waited = false;
   const uint16_t bit = static_cast<uint16_t>(1u << static_cast<int>(mode));
   const uint16_t conflicts = ConflictsWith(mode);
@@ -155,9 +159,13 @@ bool Database::LockTable(uint32_t table_oid, TableLockMode mode, const void* own
     waits_for_[owner] = blocker;
     waited = true;
     lock_cv_.wait_for(lock, std::chrono::milliseconds(50));
-    if (cancel != nullptr && cancel->load()) {
-      waits_for_.erase(owner);
-      throw PgError(sqlstate::kQueryCanceled, "canceling statement due to user request");
+    if (check) {
+      try {
+        check();
+      } catch (...) {
+        waits_for_.erase(owner);
+        throw;
+      }
     }
   }
 }

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <unordered_map>
 #include <vector>
 #include <map>
@@ -61,7 +62,8 @@ class Database {
   // transaction ends, so concurrent writers of a row queue up (as in
   // PostgreSQL) instead of failing at commit. A wait that would close a
   // cycle fails with 40P01; a cancelled wait with 57014.
-  void LockRow(const std::string& key, const void* owner, const std::atomic<bool>* cancel);
+  // check (sql/lock_wait.h) runs between waits and throws to give up.
+  void LockRow(const std::string& key, const void* owner, const std::function<void()>& check);
   void ReleaseRowLocks(const void* owner);
   // Takes the row lock only if it is free (or already owner's).
   bool TryLockRow(const std::string& key, const void* owner);
@@ -84,7 +86,7 @@ class Database {
   };
   // Returns true when it had to wait (the caller may refresh its snapshot).
   bool LockTable(uint32_t table_oid, TableLockMode mode, const void* owner, bool nowait,
-                 const std::atomic<bool>* cancel, const std::string& name);
+                 const std::function<void()>& check, const std::string& name);
 
  private:
   Database() = default;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "catalog/pg_error.h"
+#include "sql/lock_wait.h"
 #include "sql/user_types.h"
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
@@ -68,7 +69,7 @@ const TableDef& LookupTable(StmtContext& sc, const PgQuery__RangeVar* rv) {
 
 void LockRelation(StmtContext& sc, const TableDef& t, Database::TableLockMode mode, bool nowait) {
   if (sc.lock_owner == nullptr || sc.describe_only) return;
-  if (sc.db->LockTable(t.oid, mode, sc.lock_owner, nowait, sc.eval->cancel, t.name)) {
+  if (sc.db->LockTable(t.oid, mode, sc.lock_owner, nowait, MakeLockWaitCheck(*sc.eval), t.name)) {
     // PostgreSQL takes a READ COMMITTED statement's snapshot after its
     // locks: what the holder committed while we waited is visible.
     if (const auto* settings = sc.eval->settings; settings != nullptr) {

@@ -2,6 +2,7 @@
 // the transaction; DELETE writes a tombstone. Nothing is overwritten.
 
 #include "catalog/pg_error.h"
+#include "sql/lock_wait.h"
 #include "sql/user_types.h"
 #include "sql/array_functions.h"
 #include "sql/generated_columns.h"
@@ -112,7 +113,7 @@ bool KeyExists(StmtContext& sc, const std::string& key) {
 
 std::optional<ValueVersion> ReadKeyForWrite(StmtContext& sc, const std::string& key, bool wait) {
   if (wait && sc.lock_owner != nullptr) {
-    sc.db->LockRow(key, sc.lock_owner, sc.eval->cancel);
+    sc.db->LockRow(key, sc.lock_owner, MakeLockWaitCheck(*sc.eval));
     // Under the lock no other writer can commit key: the newest committed
     // version (a tombstone too) is what our write follows.
     sc.txn->SetBase(key, sc.txn->LatestCommittedTx(key));
@@ -304,7 +305,7 @@ QueryResult RunInsert(const PgQuery__InsertStmt* s, StmtContext& sc) {
 // against WHERE. Returns false when the row no longer qualifies.
 bool LockLatest(StmtContext& sc, const TableDef& t, const std::string& key, const Expr* cond, Row* row) {
   if (sc.lock_owner == nullptr) return true;
-  sc.db->LockRow(key, sc.lock_owner, sc.eval->cancel);
+  sc.db->LockRow(key, sc.lock_owner, MakeLockWaitCheck(*sc.eval));
   auto latest = sc.txn->GetLatest(key);
   if (!latest.ok()) {
     if (latest.status().code() == StatusCode::kNotFound) return false;  // deleted meanwhile

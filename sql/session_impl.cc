@@ -1,5 +1,7 @@
 #include "sql/session_impl.h"
 
+#include "sql/lock_wait.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -245,20 +247,6 @@ SessionImpl::~SessionImpl() {
   db_->ReleaseRowLocks(this);
 }
 
-namespace {
-// statement_timeout in milliseconds ("0", "250", "5s", "2min", ...).
-int64_t TimeoutMs(const std::string& v) {
-  size_t i = 0;
-  while (i < v.size() && (std::isdigit(static_cast<unsigned char>(v[i])) || v[i] == '.')) i++;
-  if (i == 0) return 0;
-  const double n = std::strtod(v.substr(0, i).c_str(), nullptr);
-  std::string unit = v.substr(i);
-  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
-  const double scale = unit == "s" ? 1e3 : unit == "min" ? 6e4 : unit == "h" ? 3.6e6 : unit == "d" ? 8.64e7
-                       : unit == "us" ? 1e-3 : 1;
-  return static_cast<int64_t>(n * scale);
-}
-}  // namespace
 
 void SessionImpl::StartStatementClock() {
   const int64_t ms = TimeoutMs(params_["statement_timeout"]);

@@ -423,6 +423,45 @@ TEST_CASE("session: concurrent DDL of two sessions keeps both catalog changes (c
   CHECK(r.rows == std::vector<std::string>{"2"});
 }
 
+TEST_CASE("session: lock_timeout and statement_timeout end lock waits (concurrency)") {
+  Fixture f;
+  f.Q("CREATE TABLE lt (id int PRIMARY KEY, v int)");
+  f.Q("INSERT INTO lt VALUES (1, 0)");
+  SessionOptions so;
+  so.user = "immudb";
+  so.database = "defaultdb";
+  auto other = f.engine->NewSession(so);
+  auto other_state = [&](const std::string& sql) -> std::string {
+    try {
+      Recorder r;
+      std::vector<ExecResult> results;
+      other->SimpleQuery(sql, r, &results);
+      return "ok";
+    } catch (const PgError& e) {
+      return std::string(e.sqlstate()) + " " + e.message();
+    }
+  };
+  f.Q("BEGIN");
+  f.Q("UPDATE lt SET v = 1 WHERE id = 1");  // holds the row lock
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(other_state("SET lock_timeout = '150ms'") == "ok");
+  CHECK(other_state("UPDATE lt SET v = 2 WHERE id = 1") == "55P03 canceling statement due to lock timeout");
+  CHECK(other_state("SET lock_timeout = 0") == "ok");
+  CHECK(other_state("SET statement_timeout = 150") == "ok");
+  CHECK(other_state("UPDATE lt SET v = 2 WHERE id = 1") == "57014 canceling statement due to statement timeout");
+  CHECK(other_state("SET statement_timeout = 0") == "ok");
+  f.Q("LOCK TABLE lt IN ACCESS EXCLUSIVE MODE");
+  CHECK(other_state("SET lock_timeout = '100ms'") == "ok");
+  CHECK(other_state("SELECT * FROM lt") == "55P03 canceling statement due to lock timeout");
+  f.Q("SELECT pg_advisory_lock(7)");
+  CHECK(other_state("SELECT pg_advisory_lock(7)") == "55P03 canceling statement due to lock timeout");
+  const auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited < std::chrono::seconds(5));
+  f.Q("COMMIT");
+  f.Q("SELECT pg_advisory_unlock(7)");
+  CHECK(other_state("UPDATE lt SET v = 3 WHERE id = 1") == "ok");
+}
+
 TEST_CASE("session: LOCK TABLE modes conflict as in PostgreSQL; readers and DDL queue (concurrency)") {
   Fixture f;
   f.Q("CREATE TABLE lk (id int PRIMARY KEY)");

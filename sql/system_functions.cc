@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "catalog/pg_error.h"
+#include "sql/lock_wait.h"
 #include "sql/cluster.h"
 #include "sql/functions.h"
 #include <openssl/rand.h>
@@ -365,7 +366,7 @@ AdvisoryLocks& Advisory(EvalContext& ctx) {
   return ctx.db->advisory_locks();
 }
 Value AdvisoryLock(std::span<const Value> a, EvalContext& ctx) {
-  Advisory(ctx).Lock(AdvisoryKey(a), ctx.session, ctx.cancel);
+  Advisory(ctx).Lock(AdvisoryKey(a), ctx.session, MakeLockWaitCheck(ctx));
   return Value::Null(oid::kVoid);
 }
 Value AdvisoryTryLock(std::span<const Value> a, EvalContext& ctx) {
