@@ -97,7 +97,15 @@ Value TableIsVisible(std::span<const Value> a, EvalContext& ctx) {
   const uint32_t id = static_cast<uint32_t>(a[0].i);
   if (const Catalog* cat = Cat(ctx)) {
     const RelationRef r = FindRelation(*cat, id);
-    if (r.kind != 0) return Value::Bool(r.table->schema == "public");
+    if (r.kind != 0) {
+      // Visible: the first schema of search_path (the session's temporary
+      // schema included) holding a relation of that name is its own.
+      for (const std::string& schema : SearchPath(ctx, *cat)) {
+        if (schema == r.table->schema) return Value::Bool(true);
+        if (cat->Find(schema, r.name) != nullptr || cat->FindIndexTable(schema, r.name) != nullptr) break;
+      }
+      return Value::Bool(false);
+    }
   }
   for (const auto& s : SystemRelations()) {
     if (s.oid == id) return Value::Bool(std::string_view(s.schema) == "pg_catalog");
