@@ -193,10 +193,18 @@ QueryResult RunSetOp(const PgQuery__SelectStmt* s, StmtContext& sc, const Scope*
     out.rows.clear();
     for (auto& t : tagged) out.rows.push_back(std::move(t.second));
   }
-  int64_t offset =
-      s->limit_offset ? EvalLimit(s->limit_offset, binder, Scope{}, *sc.eval, "OFFSET") : 0;
-  int64_t limit =
-      s->limit_count ? EvalLimit(s->limit_count, binder, Scope{}, *sc.eval, "LIMIT") : -1;
+  // Describing binds LIMIT/OFFSET (typing their parameters) without
+  // evaluating them: there are no parameter values yet.
+  auto limit_value = [&](const PgNode* n, const char* what, int64_t none) -> int64_t {
+    if (n == nullptr) return none;
+    if (sc.describe_only) {
+      binder.Coerce(binder.Bind(n, Scope{}), oid::kInt8, -1, false);
+      return none;
+    }
+    return EvalLimit(n, binder, Scope{}, *sc.eval, what);
+  };
+  int64_t offset = limit_value(s->limit_offset, "OFFSET", 0);
+  int64_t limit = limit_value(s->limit_count, "LIMIT", -1);
   if (offset > 0)
     out.rows.erase(
         out.rows.begin(),
