@@ -246,7 +246,8 @@ std::string DefaultColumnName(const PgNode* n) {
   }
 }
 
-void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out) {
+void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out,
+                    bool has_from) {
   for (size_t i = 0; i < n; i++) {
     const PgQuery__ResTarget* rt = targets[i]->res_target;
     const PgNode* val = rt->val;
@@ -277,7 +278,7 @@ void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder
           e.set_position(cr->location + 1);
           throw e;
         }
-        if (qualifier.empty() && scope.columns.empty()) {
+        if (qualifier.empty() && !has_from) {
           PgError e(sqlstate::kSyntaxError, "SELECT * with no tables specified is not valid");
           e.set_position(cr->location + 1);
           throw e;

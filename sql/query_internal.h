@@ -69,7 +69,10 @@ struct Projection {
   std::vector<ResultColumn> columns;
 };
 // Set-returning calls bind only where binder.srfs is set (sql/srf.h).
-void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out);
+// has_from: the query has a FROM clause ("SELECT *" needs one, even over a
+// table without columns).
+void BindTargetList(PgNode* const* targets, size_t n, const Scope& scope, Binder& binder, Projection* out,
+                    bool has_from = true);
 
 // Output name PostgreSQL gives an unnamed select-list expression.
 std::string DefaultColumnName(const PgNode* n);

@@ -429,7 +429,7 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
   std::vector<SrfCall> srfs;  // set-returning calls of the select list and ORDER BY
   binder.srfs = &srfs;
   Projection proj;
-  BindTargetList(s->target_list, s->n_target_list, scope, binder, &proj);
+  BindTargetList(s->target_list, s->n_target_list, scope, binder, &proj, s->n_from_clause > 0);
   std::unique_ptr<Expr> having;
   if (s->having_clause != nullptr) {
     binder.windows = nullptr;
