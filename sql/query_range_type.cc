@@ -63,7 +63,7 @@ QueryResult RunCreateRange(const PgQuery__CreateRangeStmt* s, StmtContext& sc) {
       throw PgError(sqlstate::kSyntaxError, "type attribute \"" + name + "\" not recognized");
     }
   }
-  if (!have_subtype) throw PgError(sqlstate::kInvalidObjectDefinition, "type attribute \"subtype\" is required");
+  if (!have_subtype) throw PgError(sqlstate::kSyntaxError, "type attribute \"subtype\" is required");
   TypeDef multi;
   multi.kind = 'm';
   multi.schema = range.schema;
