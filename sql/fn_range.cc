@@ -11,8 +11,9 @@ namespace immu::sql {
 
 namespace {
 
-// Polymorphic arguments take their type exactly (or an unknown literal).
-bool Accepts(uint32_t want, uint32_t got) { return got == want || got == oid::kUnknown; }
+// Polymorphic arguments take their type exactly (or an unknown literal);
+// domain values carry their base type.
+bool Accepts(uint32_t want, uint32_t got) { return got == want || got == oid::kUnknown || BaseType(want) == got; }
 
 // A range or multirange operand as its list of non-empty ranges, so every
 // combination of ranges and multiranges shares one implementation
@@ -161,6 +162,15 @@ Value MultirangeConstructor(std::span<const Value> a, EvalContext&) {
   return MakeMultirange(type, std::move(ranges));
 }
 
+Value MultirangeFromArray(std::span<const Value> a, EvalContext& ctx) {
+  if (a[0].null) throw PgError(sqlstate::kNullValueNotAllowed, "multirange values cannot contain null members");
+  std::vector<Value> args(a[0].arr->begin(), a[0].arr->end());
+  args.push_back(a[1]);
+  return MultirangeConstructor(args, ctx);
+}
+
+Value Identity(std::span<const Value> a, EvalContext&) { return a[0]; }
+
 Value ToMultirange(std::span<const Value> a, EvalContext&) {
   RangeTypeInfo info;
   FindRangeType(a[0].type, &info);
@@ -213,6 +223,70 @@ Value FnRangeMerge(std::span<const Value> a, EvalContext&) {
   return MakeRange(type, LowerOf(*a[0].arr), UpperOf(*a[0].arr));
 }
 
+// The functions behind the operators, callable by name (rangetypes.c and
+// multirangetypes.c): name -> operator; the argument types pick the variant.
+constexpr std::pair<std::string_view, std::string_view> kOperatorFunctions[] = {
+    {"range_contains", "@>"},
+    {"range_contains_elem", "@>"},
+    {"range_contains_multirange", "@>"},
+    {"multirange_contains_elem", "@>"},
+    {"multirange_contains_range", "@>"},
+    {"multirange_contains_multirange", "@>"},
+    {"range_contained_by", "<@"},
+    {"elem_contained_by_range", "<@"},
+    {"range_contained_by_multirange", "<@"},
+    {"elem_contained_by_multirange", "<@"},
+    {"multirange_contained_by_range", "<@"},
+    {"multirange_contained_by_multirange", "<@"},
+    {"range_overlaps", "&&"},
+    {"range_overlaps_multirange", "&&"},
+    {"multirange_overlaps_range", "&&"},
+    {"multirange_overlaps_multirange", "&&"},
+    {"range_before", "<<"},
+    {"range_before_multirange", "<<"},
+    {"multirange_before_range", "<<"},
+    {"multirange_before_multirange", "<<"},
+    {"range_after", ">>"},
+    {"range_after_multirange", ">>"},
+    {"multirange_after_range", ">>"},
+    {"multirange_after_multirange", ">>"},
+    {"range_overleft", "&<"},
+    {"range_overleft_multirange", "&<"},
+    {"multirange_overleft_range", "&<"},
+    {"multirange_overleft_multirange", "&<"},
+    {"range_overright", "&>"},
+    {"range_overright_multirange", "&>"},
+    {"multirange_overright_range", "&>"},
+    {"multirange_overright_multirange", "&>"},
+    {"range_adjacent", "-|-"},
+    {"range_adjacent_multirange", "-|-"},
+    {"multirange_adjacent_range", "-|-"},
+    {"multirange_adjacent_multirange", "-|-"},
+    {"range_union", "+"},
+    {"multirange_union", "+"},
+    {"range_intersect", "*"},
+    {"multirange_intersect", "*"},
+    {"range_minus", "-"},
+    {"multirange_minus", "-"},
+};
+
+Value FnEq(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareRanges(a[0], a[1]) == 0); }
+Value FnNe(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareRanges(a[0], a[1]) != 0); }
+Value FnLt(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareRanges(a[0], a[1]) < 0); }
+Value FnLe(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareRanges(a[0], a[1]) <= 0); }
+Value FnGt(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareRanges(a[0], a[1]) > 0); }
+Value FnGe(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareRanges(a[0], a[1]) >= 0); }
+Value FnCmp(std::span<const Value> a, EvalContext&) { return Value::Int(oid::kInt4, CompareRanges(a[0], a[1])); }
+
+// range_eq ... range_cmp and multirange_eq ... multirange_cmp.
+ScalarFn ComparisonFunction(std::string_view name, bool multi) {
+  const std::string_view prefix = multi ? "multirange_" : "range_";
+  if (!name.starts_with(prefix)) return nullptr;
+  const std::string_view op = name.substr(prefix.size());
+  return op == "eq" ? FnEq : op == "ne" ? FnNe : op == "lt" ? FnLt : op == "le" ? FnLe
+       : op == "gt" ? FnGt : op == "ge" ? FnGe : op == "cmp" ? FnCmp : nullptr;
+}
+
 }  // namespace
 
 bool ResolveRangeOperator(std::string_view op, uint32_t left, uint32_t right, ResolvedFn* out) {
@@ -256,8 +330,11 @@ bool ResolveRangeOperator(std::string_view op, uint32_t left, uint32_t right, Re
 bool ResolveRangeFunction(std::string_view name, std::span<const uint32_t> t, ResolvedFn* out) {
   const size_t n = t.size();
   // Constructors: a range or multirange type's name.
-  if (name.find("range") != std::string_view::npos) {
+  {
     const uint32_t type = TypeOidByName(name);
+    if (type != 0 && n == 1 && Accepts(type, t[0]) && RangeTypeOf(type) != 0) {
+      return *out = {Identity, type, {type}}, true;  // a function-style cast to the value's own type
+    }
     RangeTypeInfo info;
     if (type != 0 && FindRangeType(type, &info) && (n == 2 || n == 3)) {
       if (!CanCast(t[0], info.subtype, false) || !CanCast(t[1], info.subtype, false)) return false;
@@ -271,6 +348,10 @@ bool ResolveRangeFunction(std::string_view name, std::span<const uint32_t> t, Re
       return true;
     }
     if (const uint32_t range = type != 0 ? MultirangeRangeType(type) : 0; range != 0) {
+      if (n == 1 && t[0] == ArrayTypeOf(range)) {  // VARIADIC array of ranges
+        *out = {MultirangeFromArray, type, {t[0], type}, false};
+        return true;
+      }
       for (uint32_t a : t) {
         if (!Accepts(range, a)) return false;
       }
@@ -280,6 +361,11 @@ bool ResolveRangeFunction(std::string_view name, std::span<const uint32_t> t, Re
       out->arg_types.back() = type;
       out->strict = false;
       return true;
+    }
+  }
+  if (n == 2) {
+    for (const auto& [fn_name, op] : kOperatorFunctions) {
+      if (fn_name == name) return ResolveRangeOperator(op, t[0], t[1], out);
     }
   }
   if (n == 0 || RangeTypeOf(t[0]) == 0) return false;
@@ -307,6 +393,11 @@ bool ResolveRangeFunction(std::string_view name, std::span<const uint32_t> t, Re
   }
   if (n == 2 && name == "range_merge" && IsRangeType(t0) && Accepts(t0, t[1])) {
     return *out = {FnRangeMerge, t0, {t0, t0}}, true;
+  }
+  if (n == 2) {
+    if (ScalarFn f = ComparisonFunction(name, IsMultirangeType(t0)); f != nullptr && Accepts(t0, t[1])) {
+      return *out = {f, f == FnCmp ? oid::kInt4 : oid::kBool, {t0, t0}}, true;
+    }
   }
   return false;
 }

@@ -21,6 +21,13 @@ std::string DefaultMultirangeName(const std::string& range_name) {
   return range_name.substr(0, pos) + "multi" + range_name.substr(pos);
 }
 
+// A built-in type already has the name; array names ("_x") do not count,
+// as PostgreSQL renames an array type out of the way.
+bool NamesBuiltinType(const std::string& name) {
+  const uint32_t existing = TypeOidByName(name);
+  return existing != 0 && ArrayElementType(existing) == 0;
+}
+
 const PgQuery__TypeName* ArgTypeName(const PgQuery__DefElem* d) {
   if (d->arg == nullptr || d->arg->node_case != PG_QUERY__NODE__NODE_TYPE_NAME) {
     throw PgError(sqlstate::kSyntaxError, std::string(d->defname) + " requires a parameter");
@@ -70,8 +77,12 @@ QueryResult RunCreateRange(const PgQuery__CreateRangeStmt* s, StmtContext& sc) {
   multi.owner = range.owner;
   multi.name = multirange_name.empty() ? DefaultMultirangeName(range.name) : multirange_name;
   if ((*sc.catalog)->FindTypeDef(multi.schema, multi.name) != nullptr ||
-      (*sc.catalog)->Find(multi.schema, multi.name) != nullptr || multi.name == range.name) {
-    throw PgError(sqlstate::kDuplicateObject, "type \"" + multi.name + "\" already exists");
+      (*sc.catalog)->Find(multi.schema, multi.name) != nullptr || multi.name == range.name ||
+      NamesBuiltinType(multi.name)) {
+    if (!multirange_name.empty()) throw PgError(sqlstate::kDuplicateObject, "type \"" + multi.name + "\" already exists");
+    throw PgError(sqlstate::kDuplicateObject, "type \"" + multi.name + "\" already exists",
+                  "Failed while creating a multirange type for type \"" + range.name + "\".",
+                  "You can manually specify a multirange type name using the \"multirange_type_name\" attribute.");
   }
   if (sc.describe_only) return out;
   range.oid = sc.db->AllocateOid();
