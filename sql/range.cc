@@ -113,6 +113,7 @@ uint32_t RangeSubtype(uint32_t type) {
 std::span<const RangeTypeInfo> BuiltinRangeTypes() { return kBuiltinRanges; }
 
 RangeParts DeserializeRange(const Value& r) {
+  if (!r.arr || r.arr->size() != 2) throw PgError(sqlstate::kInternalError, "value is not a range");
   RangeParts p;
   p.empty = RangeIsEmpty(r);
   p.lower.lower = true;
@@ -164,7 +165,12 @@ int CompareRangeBounds(const RangeBound& a, const RangeBound& b) {
 }
 
 int CompareRanges(const Value& a, const Value& b) {
-  if (IsMultirangeType(a.type)) {
+  const bool multi = IsMultirangeType(a.type);
+  if (multi != IsMultirangeType(b.type)) {  // never of one type: no operator compares them
+    throw PgError(sqlstate::kDatatypeMismatch,
+                  "cannot compare " + FormatType(a.type, -1) + " with " + FormatType(b.type, -1));
+  }
+  if (multi) {
     const size_t n = std::min(a.arr->size(), b.arr->size());
     for (size_t k = 0; k < n; k++) {
       if (const int c = CompareRanges((*a.arr)[k], (*b.arr)[k]); c != 0) return c;
