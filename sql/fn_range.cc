@@ -171,6 +171,18 @@ Value MultirangeFromArray(std::span<const Value> a, EvalContext& ctx) {
 
 Value Identity(std::span<const Value> a, EvalContext&) { return a[0]; }
 
+// The subtype_diff functions of the built-in ranges (pg_range.rngsubdiff):
+// the distance as float8, in days for dates and seconds for timestamps.
+Value SubdiffInt(std::span<const Value> a, EvalContext&) {
+  return Value::Float(oid::kFloat8, static_cast<double>(a[0].i) - static_cast<double>(a[1].i));
+}
+Value SubdiffNumeric(std::span<const Value> a, EvalContext&) {
+  return Value::Float(oid::kFloat8, Numeric::Sub(*a[0].num, *a[1].num).ToDouble());
+}
+Value SubdiffTimestamp(std::span<const Value> a, EvalContext&) {
+  return Value::Float(oid::kFloat8, static_cast<double>(a[0].i - a[1].i) / 1000000.0);
+}
+
 Value ToMultirange(std::span<const Value> a, EvalContext&) {
   RangeTypeInfo info;
   FindRangeType(a[0].type, &info);
@@ -366,6 +378,20 @@ bool ResolveRangeFunction(std::string_view name, std::span<const uint32_t> t, Re
   if (n == 2) {
     for (const auto& [fn_name, op] : kOperatorFunctions) {
       if (fn_name == name) return ResolveRangeOperator(op, t[0], t[1], out);
+    }
+  }
+  if (n == 2 && name.ends_with("range_subdiff")) {
+    static constexpr std::pair<std::string_view, uint32_t> kSubdiffs[] = {
+        {"int4range_subdiff", oid::kInt4},       {"int8range_subdiff", oid::kInt8},
+        {"numrange_subdiff", oid::kNumeric},     {"daterange_subdiff", oid::kDate},
+        {"tsrange_subdiff", oid::kTimestamp},    {"tstzrange_subdiff", oid::kTimestampTz},
+    };
+    for (const auto& [fn_name, sub] : kSubdiffs) {
+      if (fn_name != name || !CanCast(t[0], sub, false) || !CanCast(t[1], sub, false)) continue;
+      const ScalarFn f = sub == oid::kNumeric                                     ? SubdiffNumeric
+                         : sub == oid::kTimestamp || sub == oid::kTimestampTz ? SubdiffTimestamp
+                                                                              : SubdiffInt;
+      return *out = {f, oid::kFloat8, {sub, sub}}, true;
     }
   }
   if (n == 0 || RangeTypeOf(t[0]) == 0) return false;
