@@ -428,6 +428,11 @@ bool ResolveRangeFunction(std::string_view name, std::span<const uint32_t> t, Re
   return false;
 }
 
+bool WantsTypeCarrier(const ResolvedFn& fn, size_t given_args) {
+  return fn.arg_types.size() == given_args + 1 && fn.arg_types.back() == fn.result_type &&
+         RangeTypeOf(fn.result_type) != 0;
+}
+
 bool IsRangeAggregateName(std::string_view name) { return name == "range_agg" || name == "range_intersect_agg"; }
 
 uint32_t RangeAggregateResultType(std::string_view name, uint32_t arg_type) {

@@ -19,6 +19,12 @@ namespace immu::sql {
 bool ResolveRangeOperator(std::string_view op, uint32_t left, uint32_t right, ResolvedFn* out);
 bool ResolveRangeFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
 
+// Range and multirange constructors declare one argument more than the
+// call gives: a NULL of their result type, which the binder appends (a
+// ScalarFn sees values only, and int4range(NULL, NULL) must still know
+// which range type to build).
+bool WantsTypeCarrier(const ResolvedFn& fn, size_t given_args);
+
 bool IsRangeAggregateName(std::string_view name);
 // The result type of range_agg / range_intersect_agg over arg_type; 0 when
 // the argument is not a range or multirange.
