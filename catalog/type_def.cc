@@ -46,6 +46,10 @@ std::string TypeDef::ToJson() const {
     }
     j["checks"] = cs;
   }
+  if (kind == 'r' || kind == 'm') {
+    j["base_type"] = base_type;
+    j["multirange_oid"] = multirange_oid;
+  }
   if (kind == 'c') {
     auto fs = nlohmann::json::array();
     for (const auto& f : fields) fs.push_back({{"name", f.name}, {"type", f.type_oid}, {"typmod", f.typmod}});
@@ -76,6 +80,7 @@ std::optional<TypeDef> TypeDef::FromJson(std::string_view json) {
     }
     t.base_type = j.value("base_type", 0u);
     t.base_typmod = j.value("base_typmod", -1);
+    t.multirange_oid = j.value("multirange_oid", 0u);
     t.not_null = j.value("not_null", false);
     t.default_expr = j.value("default", "");
     if (j.contains("checks")) {

@@ -45,15 +45,18 @@ struct TypeDef {
   std::string schema = "public";
   std::string name;
   std::string owner = "immudb";
-  // pg_type.typtype: 'e' enum, 'd' domain, 'c' composite.
+  // pg_type.typtype: 'e' enum, 'd' domain, 'c' composite, 'r' range,
+  // 'm' multirange (CREATE TYPE ... AS RANGE makes both, sql/range.h).
   char kind = 'e';
   std::string comment;
 
   // 'e': labels in sort order.
   std::vector<EnumLabel> labels;
 
-  // 'd'
+  // 'd': the base type; 'r': the subtype; 'm': the range type.
   uint32_t base_type = 0;
+  // 'r': its multirange type's oid.
+  uint32_t multirange_oid = 0;
   int32_t base_typmod = -1;
   bool not_null = false;
   std::string default_expr;

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "catalog/pg_error.h"
+#include "sql/fn_range.h"
 #include "sql/json.h"
 #include "sql/row_codec.h"
 
@@ -147,7 +148,7 @@ void Feed(const AggCall& a, AggState& s, const Value& v, const Value& v2, EvalCo
     FeedStatistical(s, v);
     return;
   }
-  if (keeps_nulls || n == "percentile_cont" || n == "percentile_disc" || n == "mode") {
+  if (keeps_nulls || n == "percentile_cont" || n == "percentile_disc" || n == "mode" || IsRangeAggregateName(n)) {
     s.values.push_back(v);
     s.has = true;
     return;
@@ -323,6 +324,7 @@ Value Finish(const AggCall& a, AggState& s, EvalContext& ctx) {
   if (n == "bit_and" || n == "bit_or" || n == "bit_xor") return Value::Int(t, static_cast<int64_t>(s.isum));
   if (n == "string_agg") return Value::Str(t, s.text);
   if (n == "array_agg") return Value::Array(t, s.values);
+  if (IsRangeAggregateName(n)) return FinishRangeAggregate(n, t, s.values);
   if (t == oid::kJson || t == oid::kJsonb) return FinishJson(a, s, ctx);
   const uint32_t at = a.arg->type;
   const bool integral = at == oid::kInt2 || at == oid::kInt4 || at == oid::kInt8;

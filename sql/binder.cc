@@ -2,6 +2,7 @@
 #include "sql/fn_library.h"
 
 #include "catalog/pg_error.h"
+#include "sql/fn_range.h"
 #include "sql/user_types.h"
 #include "sql/domain_check.h"
 #include "sql/record_expr.h"
@@ -628,6 +629,8 @@ std::unique_ptr<Expr> Binder::BindFuncCall(const PgQuery__FuncCall* f, const Sco
   for (size_t i = 0; i < args.size(); i++) {
     if (i < fn.arg_types.size() && fn.arg_types[i] != 0) args[i] = Coerce(std::move(args[i]), fn.arg_types[i], -1, false);
   }
+  // Range constructors learn their result type from a NULL of it.
+  if (WantsTypeCarrier(fn, args.size())) args.push_back(Expr::Const(Value::Null(fn.result_type)));
   auto e = MakeFunc(fn, std::move(args), name);
   e->location = f->location;
   return e;

@@ -4,6 +4,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/binder.h"
+#include "sql/fn_range.h"
 
 namespace immu::sql {
 
@@ -47,7 +48,7 @@ bool IsAggregateName(std::string_view n) {
          n == "bool_or" || n == "every" || n == "string_agg" || n == "array_agg" || n == "bit_and" ||
          n == "bit_or" || n == "bit_xor" ||
          n == "json_agg" || n == "jsonb_agg" || n == "json_object_agg" || n == "jsonb_object_agg" ||
-         IsOrderedSetName(n) || IsStatisticalName(n);
+         IsOrderedSetName(n) || IsStatisticalName(n) || IsRangeAggregateName(n);
 }
 
 Value GroupingMarker(std::span<const Value>, EvalContext&) {
@@ -202,6 +203,9 @@ AggCall Binder::BindAggCall(const PgQuery__FuncCall* f, const std::string& name,
           f->location);
     }
     call.result_type = ArrayTypeOf(elem);
+    if (call.result_type == 0) NoSuchAggregate(name, types, f->location);
+  } else if (IsRangeAggregateName(n)) {
+    call.result_type = RangeAggregateResultType(n, t);
     if (call.result_type == 0) NoSuchAggregate(name, types, f->location);
   } else if (n == "json_agg" || n == "json_object_agg") {
     call.result_type = oid::kJson;

@@ -7,6 +7,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/json.h"
+#include "sql/range.h"
 #include "sql/user_types.h"
 #include "sql/value_io.h"
 
@@ -71,6 +72,7 @@ bool CanCast(uint32_t from, uint32_t to, bool explicit_cast) {
     if (from == to) return true;
     if (IsCompositeType(to)) return from == oid::kRecord || IsCompositeType(from) || (IsStringType(from) && explicit_cast);
   }
+  if (from != 0 && MultirangeRangeType(to) == from) return explicit_cast;  // the multirange() function
   const uint32_t fe = ArrayElementType(from), te = ArrayElementType(to);
   if (fe != 0 && te != 0) return CanCast(fe, te, explicit_cast);
   if (fe != 0 || te != 0) return IsStringType(to) || (IsStringType(from) && explicit_cast);
@@ -118,6 +120,7 @@ Value CastValue(const Value& v, uint32_t to, int32_t typmod, const ValueContext&
   }
   if (v.null) return Value::Null(to);
   if (from == to) return ApplyTypmod(v, typmod, explicit_cast);
+  if (MultirangeRangeType(to) == from) return MakeMultirange(to, {v});
   if (v.arr && ArrayElementType(to) != 0) {
     const uint32_t elem = ArrayElementType(to);
     ValueArray out;

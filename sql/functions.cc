@@ -1,6 +1,7 @@
 #include "sql/functions.h"
 #include "sql/array_functions.h"
 #include "sql/fn_library.h"
+#include "sql/fn_range.h"
 #include "sql/immudb_functions.h"
 
 #include <re2/re2.h>
@@ -450,6 +451,7 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
     throw e;
   };
   if (ResolvedFn arr; left != 0 && ResolveArrayOperator(op, left, right, &arr)) return arr;
+  if (ResolvedFn rng; ResolveRangeOperator(op, left, right, &rng)) return rng;
   if (ResolvedFn row; ResolveRowComparison(op, left, right, &row)) return row;
   if (left == 0) {  // prefix
     uint32_t t = right == oid::kUnknown ? oid::kNumeric : right;
@@ -546,6 +548,7 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
 
 ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_types) {
   ResolvedFn sys;
+  if (ResolveRangeFunction(name, arg_types, &sys)) return sys;
   if (ResolveSystemFunction(name, arg_types, &sys)) return sys;
   if (ResolveImmudbFunction(name, arg_types, &sys)) return sys;
   if (ResolveJsonFunction(name, arg_types, &sys)) return sys;

@@ -504,6 +504,8 @@ QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
       return RunAlterEnum(stmt->alter_enum_stmt, sc);
     case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
       return RunCreateComposite(stmt->composite_type_stmt, sc);
+    case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT:
+      return RunCreateRange(stmt->create_range_stmt, sc);
     case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
       return RunCreateDomain(stmt->create_domain_stmt, sc);
     case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT:

@@ -6,6 +6,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/immudb_functions.h"
+#include "sql/fn_range.h"
 #include "sql/json_functions.h"
 #include "sql/query_cte.h"
 #include "sql/query_explain.h"
@@ -594,6 +595,8 @@ Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Bin
   for (size_t i = 0; i < args.size() && i < fn.arg_types.size(); i++) {
     if (fn.arg_types[i] != 0) args[i] = binder.Coerce(std::move(args[i]), fn.arg_types[i], -1, false);
   }
+  // A range constructor's type-carrying NULL (as Binder::BindFuncCall).
+  if (WantsTypeCarrier(fn, args.size())) args.push_back(Expr::Const(Value::Null(fn.result_type)));
   col.type = fn.result_type;
   // Functions whose result column PostgreSQL names by an OUT parameter.
   if (name == "pg_partition_ancestors" && (rf->alias == nullptr || rf->alias->n_colnames == 0)) col.name = "relid";

@@ -113,6 +113,7 @@ QueryResult RunComment(const PgQuery__CommentStmt* s, StmtContext& sc);
 QueryResult RunCreateEnum(const PgQuery__CreateEnumStmt* s, StmtContext& sc);
 QueryResult RunAlterEnum(const PgQuery__AlterEnumStmt* s, StmtContext& sc);
 QueryResult RunCreateComposite(const PgQuery__CompositeTypeStmt* s, StmtContext& sc);
+QueryResult RunCreateRange(const PgQuery__CreateRangeStmt* s, StmtContext& sc);  // query_range_type.cc
 QueryResult RunDropType(const PgQuery__DropStmt* s, StmtContext& sc);  // DROP TYPE and DROP DOMAIN
 QueryResult RunRenameType(const PgQuery__RenameStmt* s, StmtContext& sc);  // ALTER TYPE/DOMAIN ... RENAME TO
 QueryResult RunCreateDomain(const PgQuery__CreateDomainStmt* s, StmtContext& sc);

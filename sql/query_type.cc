@@ -193,10 +193,15 @@ struct TypeDependents {
 
 TypeDependents FindTypeDependents(const Catalog& cat, const TypeDef& t) {
   TypeDependents d;
-  auto uses = [&](uint32_t type) { return type == t.oid || (t.array_oid != 0 && type == t.array_oid); };
-  auto what = [](const TypeDef& x) { return x.kind == 'd' ? "type " : "composite type "; };
+  // A range's multirange (and its array) goes with it.
+  const TypeDef* multi = t.kind == 'r' ? cat.FindTypeDefByOid(t.multirange_oid) : nullptr;
+  auto uses = [&](uint32_t type) {
+    return type == t.oid || (t.array_oid != 0 && type == t.array_oid) ||
+           (multi != nullptr && (type == multi->oid || type == multi->array_oid));
+  };
+  auto what = [](const TypeDef& x) { return x.kind == 'c' ? "composite type " : "type "; };
   for (const auto& [oid, other] : cat.types()) {
-    bool dep = other.kind == 'd' && uses(other.base_type);
+    bool dep = (other.kind == 'd' || other.kind == 'r') && uses(other.base_type);
     for (const auto& f : other.fields) dep = dep || uses(f.type_oid);
     if (!dep) continue;
     d.types.push_back(oid);
@@ -240,6 +245,10 @@ void DropTypeAndDependents(StmtContext& sc, uint32_t oid, bool cascade, int dept
   }
   ThrowIfError(sc.txn->Delete(TypeDefKey(t.oid)));
   *sc.catalog = (*sc.catalog)->WithoutType(t.oid);
+  if (t.kind == 'r' && (*sc.catalog)->FindTypeDefByOid(t.multirange_oid) != nullptr) {
+    ThrowIfError(sc.txn->Delete(TypeDefKey(t.multirange_oid)));
+    *sc.catalog = (*sc.catalog)->WithoutType(t.multirange_oid);
+  }
   sc.catalog_changed = true;
 }
 
@@ -279,6 +288,13 @@ QueryResult RunDropType(const PgQuery__DropStmt* s, StmtContext& sc) {
     const TypeDef* t = LookupType(sc, schema, name, s->missing_ok);
     if (t == nullptr) continue;  // IF EXISTS: PostgreSQL notes "does not exist, skipping"
     if (domain && t->kind != 'd') throw PgError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a domain");
+    if (t->kind == 'm') {  // dropped with its range type only
+      const TypeDef* range = (*sc.catalog)->FindTypeDefByOid(t->base_type);
+      const std::string owner = range != nullptr ? range->name : "?";
+      throw PgError(sqlstate::kDependentObjectsStillExist,
+                    "cannot drop type " + t->name + " because type " + owner + " requires it", "",
+                    "You can drop type " + owner + " instead.");
+    }
     victims.push_back(t->oid);
   }
   if (sc.describe_only) return out;

@@ -4,6 +4,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/json.h"
+#include "sql/range.h"
 #include "sql/user_types.h"
 #include "storage/coding.h"
 
@@ -47,6 +48,9 @@ void AppendKeyValue(const Value& v, std::string* out) {
       return;
     case Slot::kInterval:
       AppendIntervalKey(out, v.iv);
+      return;
+    case Slot::kRange:
+      AppendRangeKey(v, out);
       return;
     case Slot::kRecord:  // field after field, as records compare
     case Slot::kArray:
@@ -115,6 +119,9 @@ void AppendRowValues(const std::vector<Value>& values, std::string* out) {
         PutFixed32LE(out, 4);
         PutFixed32LE(out, static_cast<uint32_t>(v.i));
         break;
+      case Slot::kRange:  // flags, then the bounds (or ranges) as a nested row
+        out->push_back(static_cast<char>(v.i));
+        [[fallthrough]];
       case Slot::kRecord:
       case Slot::kArray: {
         std::string nested;
@@ -194,6 +201,11 @@ void DecodeRow(std::string_view data, const std::vector<uint32_t>& types, std::v
         v.s = l->label;
         break;
       }
+      case Slot::kRange:
+        if (data.empty()) Corrupt();
+        v.i = static_cast<uint8_t>(data[0]);
+        data.remove_prefix(1);
+        [[fallthrough]];
       case Slot::kRecord:
       case Slot::kArray: {
         if (data.size() < 4) Corrupt();
@@ -203,7 +215,11 @@ void DecodeRow(std::string_view data, const std::vector<uint32_t>& types, std::v
         const uint32_t n = DecodeFixed32LE(data.data());
         if (n > len) Corrupt();
         std::vector<Value> elems;
-        std::vector<uint32_t> elem_types(n, ArrayElementType(type));
+        const uint32_t base = BaseType(type);
+        const uint32_t mr_range = MultirangeRangeType(base);
+        std::vector<uint32_t> elem_types(n, mr_range != 0           ? mr_range
+                                            : RangeSubtype(base) != 0 ? RangeSubtype(base)
+                                                                      : ArrayElementType(type));
         if (const TypeDef* def = FindUserType(type); def != nullptr && def->kind == 'c') {
           // Fields added later decode as NULL, as table columns do.
           elem_types.clear();

@@ -12,6 +12,7 @@
 #include "sql/binder.h"
 #include "sql/functions.h"
 #include "sql/numeric.h"
+#include "sql/range.h"
 
 namespace immu::sql {
 
@@ -174,7 +175,9 @@ uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>
   if (name == "generate_series") return BindGenerateSeries(name, args, binder);
   if (name == "unnest") {
     if (a.size() != 1) NoSuchFunction(name, a);
-    const uint32_t elem = ArrayElementType(a[0]->type);
+    // An array's elements, or a multirange's ranges (both held in arr).
+    const uint32_t elem = ArrayElementType(a[0]->type) != 0 ? ArrayElementType(a[0]->type)
+                                                             : MultirangeRangeType(a[0]->type);
     if (elem == 0) NoSuchFunction(name, a);
     return elem;
   }

@@ -157,6 +157,8 @@ Producer InfoSchemaProducer(std::string_view name);
 // (domain CHECKs), pg_class (composites).
 Producer UserTypeProducer(std::string_view name);
 void UserTypePgTypeRows(StmtContext& sc, RowBuilder& b);
+// sql/system_ranges.cc: pg_range.
+Producer RangeProducer(std::string_view name);
 void UserTypePgConstraintRows(StmtContext& sc, RowBuilder& b);
 void UserTypePgClassRows(StmtContext& sc, RowBuilder& b);
 // (pg_class oid, field) of every composite's attributes.

@@ -348,6 +348,7 @@ bool BuildSystemRelation(std::string_view schema, std::string_view name, const s
   Producer p = std::string_view(rel->schema) == "information_schema" ? InfoSchemaProducer(name) : ClassProducer(name);
   if (p == nullptr) p = MiscProducer(name);
   if (p == nullptr) p = UserTypeProducer(name);
+  if (p == nullptr) p = RangeProducer(name);
   if (p == nullptr) return true;  // present and empty
   std::unique_ptr<Expr> filter = make_filter ? make_filter(out->scope) : nullptr;
   if (!SnapshotOnly(rel->schema, name) || sc.catalog == nullptr || *sc.catalog == nullptr) {

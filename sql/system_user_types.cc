@@ -18,8 +18,23 @@ constexpr uint32_t kRecordIn = 2290, kRecordOut = 2291, kRecordRecv = 2402, kRec
 constexpr uint32_t kArrayIn = 750, kArrayOut = 751, kArrayRecv = 2400, kArraySend = 2401;
 constexpr uint32_t kArraySubscript = 6179;
 constexpr uint32_t kDomainIn = 2597, kDomainRecv = 2598;
+constexpr uint32_t kRangeIn = 3834, kRangeOut = 3835, kRangeRecv = 3836, kRangeSend = 3837;
+constexpr uint32_t kMultirangeIn = 4231, kMultirangeOut = 4232, kMultirangeRecv = 4233, kMultirangeSend = 4234;
 
 Value Proc(uint32_t id) { return Value::Int(oid::kRegproc, id); }
+
+const PgTypeRow* BuiltinRow(uint32_t type);
+
+// typalign of a user type other than a domain (and of its array type):
+// composites 'd'; ranges and multiranges as their subtype, at least 'i'
+// (PostgreSQL's DefineRange); enums 'i'.
+char TypeAlign(const TypeDef& t) {
+  if (t.kind == 'c') return 'd';
+  if (t.kind != 'r' && t.kind != 'm') return 'i';
+  const TypeDef* range = t.kind == 'r' ? &t : FindUserType(t.base_type);
+  const PgTypeRow* sub = range != nullptr ? BuiltinRow(range->base_type) : nullptr;
+  return sub != nullptr && sub->align == 'd' ? 'd' : 'i';
+}
 
 const PgTypeRow* BuiltinRow(uint32_t type) {
   for (const auto& t : PgTypes()) {
@@ -95,6 +110,13 @@ void UserTypeRow(RowBuilder& b, const TypeDef& t) {
     b.Set("typinput", Proc(kRecordIn)).Set("typoutput", Proc(kRecordOut));
     b.Set("typreceive", Proc(kRecordRecv)).Set("typsend", Proc(kRecordSend));
     b.Set("typalign", CharV('d')).Set("typstorage", CharV('x'));
+  } else if (t.kind == 'r' || t.kind == 'm') {
+    const bool range = t.kind == 'r';
+    b.Set("typlen", Int2V(-1)).Set("typbyval", BoolV(false)).Set("typcategory", CharV('R'));
+    b.Set("typinput", Proc(range ? kRangeIn : kMultirangeIn)).Set("typoutput", Proc(range ? kRangeOut : kMultirangeOut));
+    b.Set("typreceive", Proc(range ? kRangeRecv : kMultirangeRecv));
+    b.Set("typsend", Proc(range ? kRangeSend : kMultirangeSend));
+    b.Set("typalign", CharV(TypeAlign(t))).Set("typstorage", CharV('x'));
   } else {
     int32_t base_typmod = -1;
     const uint32_t base = BaseType(t.oid, &base_typmod);
@@ -131,7 +153,7 @@ void UserTypeRow(RowBuilder& b, const TypeDef& t) {
       .Set("typmodin", Proc(0))
       .Set("typmodout", Proc(0))
       .Set("typanalyze", Proc(0))
-      .Set("typalign", CharV(t.kind == 'c' ? 'd' : 'i'))
+      .Set("typalign", CharV(TypeAlign(t)))
       .Set("typstorage", CharV('x'))
       .Set("typtypmod", Int4V(-1))
       .End();

@@ -108,7 +108,7 @@ bool UserTypeToText(const Value& v, const ValueContext& ctx, std::string* out) {
     return true;
   }
   const TypeDef* t = FindUserType(v.type);
-  if (t == nullptr) return false;
+  if (t == nullptr || t->kind == 'r' || t->kind == 'm') return false;  // ranges: sql/range.h
   if (t->kind == 'e') {
     *out = v.s;
   } else if (t->kind == 'c') {
@@ -124,7 +124,7 @@ bool UserTypeToText(const Value& v, const ValueContext& ctx, std::string* out) {
 
 bool UserTypeFromText(std::string_view text, uint32_t type, int32_t typmod, const ValueContext& ctx, Value* out) {
   const TypeDef* t = FindUserType(type);
-  if (t == nullptr) return false;
+  if (t == nullptr || t->kind == 'r' || t->kind == 'm') return false;  // ranges: sql/range.h
   if (t->kind == 'e') {
     *out = EnumFromLabel(*t, text);
   } else if (t->kind == 'c') {
@@ -139,7 +139,7 @@ bool UserTypeFromText(std::string_view text, uint32_t type, int32_t typmod, cons
 
 bool UserTypeAppendBinary(const Value& v, std::string* out) {
   const TypeDef* t = FindUserType(v.type);
-  if (t == nullptr) return false;
+  if (t == nullptr || t->kind == 'r' || t->kind == 'm') return false;  // ranges: sql/range.h
   if (t->kind == 'e') {
     out->append(v.s);  // enum_send: the label
   } else if (t->kind == 'c') {
@@ -172,7 +172,7 @@ bool UserTypeAppendBinary(const Value& v, std::string* out) {
 
 bool UserTypeFromBinary(std::string_view data, uint32_t type, int32_t typmod, Value* out) {
   const TypeDef* t = FindUserType(type);
-  if (t == nullptr) return false;
+  if (t == nullptr || t->kind == 'r' || t->kind == 'm') return false;  // ranges: sql/range.h
   if (t->kind == 'e') {
     *out = EnumFromLabel(*t, data);
   } else if (t->kind == 'c') {

@@ -47,6 +47,18 @@ constexpr TypeInfo kTypes[] = {
     {oid::kCstring, "cstring", -2, 'P', Slot::kString},
     {oid::kRegnamespace, "regnamespace", 4, 'N', Slot::kInt},
     {oid::kRegrole, "regrole", 4, 'N', Slot::kInt},
+    {oid::kInt4Range, "int4range", -1, 'R', Slot::kRange},
+    {oid::kNumRange, "numrange", -1, 'R', Slot::kRange},
+    {oid::kTsRange, "tsrange", -1, 'R', Slot::kRange},
+    {oid::kTstzRange, "tstzrange", -1, 'R', Slot::kRange},
+    {oid::kDateRange, "daterange", -1, 'R', Slot::kRange},
+    {oid::kInt8Range, "int8range", -1, 'R', Slot::kRange},
+    {oid::kInt4Multirange, "int4multirange", -1, 'R', Slot::kRange},
+    {oid::kNumMultirange, "nummultirange", -1, 'R', Slot::kRange},
+    {oid::kTsMultirange, "tsmultirange", -1, 'R', Slot::kRange},
+    {oid::kTstzMultirange, "tstzmultirange", -1, 'R', Slot::kRange},
+    {oid::kDateMultirange, "datemultirange", -1, 'R', Slot::kRange},
+    {oid::kInt8Multirange, "int8multirange", -1, 'R', Slot::kRange},
 };
 
 // Array types PostgreSQL defines for the types above: (array, element).
@@ -64,6 +76,10 @@ constexpr ArrayType kArrayTypes[] = {
     {1263, oid::kCstring},   {2207, oid::kRegprocedure}, {2210, oid::kRegclass},  {2211, oid::kRegtype},
     {2951, oid::kUuid},      {199, oid::kJson},          {3807, oid::kJsonb},     {4090, oid::kRegnamespace},
     {4097, oid::kRegrole},
+    {3905, oid::kInt4Range},      {3907, oid::kNumRange},       {3909, oid::kTsRange},
+    {3911, oid::kTstzRange},      {3913, oid::kDateRange},      {3927, oid::kInt8Range},
+    {6150, oid::kInt4Multirange}, {6151, oid::kNumMultirange},  {6152, oid::kTsMultirange},
+    {6153, oid::kTstzMultirange}, {6155, oid::kDateMultirange}, {6157, oid::kInt8Multirange},
 };
 
 // Array TypeInfos, named as format_type prints them ("integer[]").
@@ -125,11 +141,19 @@ constexpr Alias kAliases[] = {
     {"regprocedure", oid::kRegprocedure, false},
     {"regnamespace", oid::kRegnamespace, false},
     {"regrole", oid::kRegrole, false},  {"cstring", oid::kCstring, false},
+    {"int4range", oid::kInt4Range, false}, {"int8range", oid::kInt8Range, false},
+    {"numrange", oid::kNumRange, false},   {"tsrange", oid::kTsRange, false},
+    {"tstzrange", oid::kTstzRange, false}, {"daterange", oid::kDateRange, false},
+    {"int4multirange", oid::kInt4Multirange, false}, {"int8multirange", oid::kInt8Multirange, false},
+    {"nummultirange", oid::kNumMultirange, false},   {"tsmultirange", oid::kTsMultirange, false},
+    {"tstzmultirange", oid::kTstzMultirange, false}, {"datemultirange", oid::kDateMultirange, false},
 };
 
 constexpr TypeInfo kEnumInfo{0, "anyenum", 4, 'E', Slot::kEnum};
 constexpr TypeInfo kRecordInfo{0, "record", -1, 'C', Slot::kRecord};
 constexpr TypeInfo kUserArrayInfo{0, "anyarray", -1, 'A', Slot::kArray};
+constexpr TypeInfo kRangeInfo{0, "anyrange", -1, 'R', Slot::kRange};
+constexpr TypeInfo kMultirangeInfo{0, "anymultirange", -1, 'R', Slot::kRange};
 
 }  // namespace
 
@@ -153,6 +177,8 @@ const TypeInfo* FindType(uint32_t type_oid) {
     if (const TypeDef* t = FindUserType(type_oid)) {
       if (t->kind == 'e') return &kEnumInfo;
       if (t->kind == 'c') return &kRecordInfo;
+      if (t->kind == 'r') return &kRangeInfo;
+      if (t->kind == 'm') return &kMultirangeInfo;
       const uint32_t base = BaseType(type_oid);
       return base != type_oid ? FindType(base) : nullptr;
     }

@@ -13,6 +13,7 @@
 //   arrays, int2vector, oidvector (one dimension)     -> arr
 //   regclass/regtype/regproc/regnamespace/regrole     -> i (the OID)
 //   user-defined enums and composites: see sql/user_types.h
+//   ranges and multiranges (built-in and user-defined): see sql/range.h
 // A NULL has null = true and keeps its type (NULL::int4 is still int4).
 
 #include <cstdint>
@@ -74,12 +75,26 @@ inline constexpr uint32_t kInt8Array = 1016;
 inline constexpr uint32_t kOidArray = 1028;
 inline constexpr uint32_t kRegtypeArray = 2211;
 inline constexpr uint32_t kAclitemArray = 1034;
+// Range and multirange types (sql/range.h).
+inline constexpr uint32_t kInt4Range = 3904;
+inline constexpr uint32_t kNumRange = 3906;
+inline constexpr uint32_t kTsRange = 3908;
+inline constexpr uint32_t kTstzRange = 3910;
+inline constexpr uint32_t kDateRange = 3912;
+inline constexpr uint32_t kInt8Range = 3926;
+inline constexpr uint32_t kInt4Multirange = 4451;
+inline constexpr uint32_t kNumMultirange = 4532;
+inline constexpr uint32_t kTsMultirange = 4533;
+inline constexpr uint32_t kTstzMultirange = 4534;
+inline constexpr uint32_t kDateMultirange = 4535;
+inline constexpr uint32_t kInt8Multirange = 4536;
 }  // namespace oid
 
 // How values of a type are stored and compared.
 // kEnum: user enums (i label oid, f sort order, s label); kRecord:
-// composite values (arr holds the fields).
-enum class Slot { kInt, kFloat, kString, kNumeric, kInterval, kArray, kEnum, kRecord };
+// composite values (arr holds the fields); kRange: ranges and multiranges
+// (sql/range.h).
+enum class Slot { kInt, kFloat, kString, kNumeric, kInterval, kArray, kEnum, kRecord, kRange };
 
 struct TypeInfo {
   uint32_t oid;

@@ -8,6 +8,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/json.h"
+#include "sql/range.h"
 #include "sql/user_types.h"
 #include "storage/coding.h"
 
@@ -285,10 +286,17 @@ std::string WithoutTypmods(std::string_view t) {
   return out;
 }
 
+// Ranges and multirages, built in or user-defined.
+bool IsRangeSlot(uint32_t type) {
+  const TypeInfo* t = FindType(type);
+  return t != nullptr && t->slot == Slot::kRange;
+}
+
 }  // namespace
 
 std::string ToText(const Value& v, const ValueContext& ctx) {
   if (std::string u; (v.type >= kFirstUserOid || v.type == oid::kRecord) && UserTypeToText(v, ctx, &u)) return u;
+  if (v.arr && IsRangeSlot(v.type)) return RangeToText(v, ctx);
   if (v.arr) return ArrayToText(v, ctx);
   if (IsRegType(v.type)) {
     if (v.type == oid::kRegtype) return v.i == 0 ? "-" : FormatType(static_cast<uint32_t>(v.i), -1);
@@ -346,6 +354,10 @@ std::string ToText(const Value& v, const ValueContext& ctx) {
 void AppendBinary(const Value& v, std::string* out) {
   char buf[8];
   if (v.type >= kFirstUserOid && UserTypeAppendBinary(v, out)) return;
+  if (v.arr && IsRangeSlot(v.type)) {
+    AppendRangeBinary(v, out);
+    return;
+  }
   if (v.arr) {
     AppendArrayBinary(v, out);
     return;
@@ -412,6 +424,7 @@ void AppendBinary(const Value& v, std::string* out) {
 Value FromText(std::string_view text, uint32_t type, int32_t typmod, const ValueContext& ctx) {
   if (Value u; type >= kFirstUserOid && UserTypeFromText(text, type, typmod, ctx, &u)) return u;
   if (ArrayElementType(type) != 0) return ApplyTypmod(ArrayFromText(text, type, ctx), typmod, false);
+  if (IsRangeSlot(type)) return RangeFromText(text, type, ctx);
   if (IsRegType(type)) {
     const std::string_view t = Trim(text);
     if (!t.empty() && t.find_first_not_of("0123456789") == std::string_view::npos) {
@@ -477,6 +490,7 @@ Value FromText(std::string_view text, uint32_t type, int32_t typmod, const Value
 Value FromBinary(std::string_view data, uint32_t type, int32_t typmod) {
   if (Value u; type >= kFirstUserOid && UserTypeFromBinary(data, type, typmod, &u)) return u;
   if (ArrayElementType(type) != 0) return ArrayFromBinary(data, type);
+  if (IsRangeSlot(type)) return RangeFromBinary(data, type);
   // As PostgreSQL's *recv functions: reading past the end is 08P01, bytes
   // left over are 22P03 (exec_bind_message's check).
   auto need = [&](size_t n) {
@@ -602,6 +616,7 @@ int CompareValues(const Value& a, const Value& b) {
     return CompareArrays(a, b);  // records compare field by field, NULLs last
   }
   if (sa == Slot::kEnum && sb == Slot::kEnum) return a.f < b.f ? -1 : a.f > b.f ? 1 : 0;
+  if (sa == Slot::kRange && sb == Slot::kRange) return CompareRanges(a, b);
   if (sa == Slot::kNumeric || sb == Slot::kNumeric) {
     if (sa == Slot::kFloat || sb == Slot::kFloat) {
       const double x = sa == Slot::kNumeric ? a.num->ToDouble() : sa == Slot::kFloat ? a.f : static_cast<double>(a.i);
@@ -650,6 +665,8 @@ size_t HashValue(const Value& v) {
       return static_cast<size_t>(HashInterval(v.iv));
     case Slot::kEnum:
       return std::hash<int64_t>()(v.i);
+    case Slot::kRange:
+      return HashRange(v);
     case Slot::kRecord:
     case Slot::kArray: {
       size_t h = 0x345678;

@@ -11,9 +11,11 @@ std::string Concrete(const std::string& t) {
     return "integer";
   }
   if (t == "anyarray" || t == "anycompatiblearray") return "integer[]";
+  if (t == "anyrange" || t == "anycompatiblerange") return "int4range";  // with anyelement's integer
+  if (t == "anymultirange" || t == "anycompatiblemultirange") return "int4multirange";
   if (t.starts_with("any") || t == "internal" || t == "cstring" || t == "trigger" || t == "event_trigger" ||
       t == "language_handler" || t == "fdw_handler" || t == "index_am_handler" || t == "tsm_handler" ||
-      t == "table_am_handler" || t == "record" || t == "void" || t == "unknown" || t.find("range") != std::string::npos) {
+      t == "table_am_handler" || t == "record" || t == "void" || t == "unknown") {
     return "";
   }
   return t;

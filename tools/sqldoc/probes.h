@@ -18,7 +18,7 @@ struct Probe {
 // Builds the call for one pg_proc row. arg_types are format_type() names;
 // variadic_type is the element type of a VARIADIC parameter ("" if none).
 // Returns false when the function cannot be called from SQL with concrete
-// types (internal pseudo-types, ranges, ...).
+// types (internal pseudo-types, ...).
 bool FunctionProbe(const std::string& name, char kind, bool retset, std::vector<std::string> arg_types,
                    const std::string& variadic_type, const std::string& result_type, char agg_kind,
                    int direct_args, Probe* out);
