@@ -45,8 +45,11 @@ struct TypeDef {
   std::string schema = "public";
   std::string name;
   std::string owner = "immudb";
-  // pg_type.typtype: 'e' enum, 'd' domain, 'c' composite.
+  // pg_type.typtype: 'e' enum, 'd' domain, 'c' composite, 'b' a base type
+  // an extension provides (citext, hstore: extension names it, and its
+  // behaviour is the engine's, keyed by name).
   char kind = 'e';
+  std::string extension;
   std::string comment;
 
   // 'e': labels in sort order.

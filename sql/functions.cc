@@ -14,6 +14,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/enum_functions.h"
+#include "sql/extensions.h"
 #include "sql/record_expr.h"
 #include "sql/user_types.h"
 
@@ -451,6 +452,7 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
   };
   if (ResolvedFn arr; left != 0 && ResolveArrayOperator(op, left, right, &arr)) return arr;
   if (ResolvedFn row; ResolveRowComparison(op, left, right, &row)) return row;
+  if (ResolvedFn ext; ResolveExtensionOperator(op, left, right, &ext)) return ext;
   if (left == 0) {  // prefix
     uint32_t t = right == oid::kUnknown ? oid::kNumeric : right;
     if (op == "-") {
@@ -558,6 +560,7 @@ ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_
   if (ResolveNumberFormatFunction(name, arg_types, &sys)) return sys;
   if (ResolveBytesFunction(name, arg_types, &sys)) return sys;
   if (ResolveEnumFunction(name, arg_types, &sys)) return sys;
+  if (ResolveExtensionFunction(name, arg_types, &sys)) return sys;
   // Type-generic functions first.
   if (name == "abs" && arg_types.size() == 1) {
     const uint32_t t = arg_types[0] == oid::kUnknown ? oid::kFloat8 : arg_types[0];

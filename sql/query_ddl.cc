@@ -9,6 +9,7 @@
 #include "sql/generated_columns.h"
 #include "sql/constraints.h"
 #include "sql/query_explain.h"
+#include "sql/extensions.h"
 #include "sql/query_internal.h"
 #include "sql/row_writer.h"
 
@@ -353,6 +354,7 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
   QueryResult out;
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) return RunDropIndex(s, sc);
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) return RunDropSchema(s, sc);
+  if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION) return RunDropExtension(s, sc);
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE || s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) {
     return RunDropType(s, sc);
   }
@@ -498,6 +500,10 @@ QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
       r.tag = "LOCK TABLE";
       return r;
     }
+    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+      return RunCreateExtension(stmt->create_extension_stmt, sc);
+    case PG_QUERY__NODE__NODE_ALTER_EXTENSION_STMT:
+      return RunAlterExtension(stmt->alter_extension_stmt, sc);
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
       return RunCreateEnum(stmt->create_enum_stmt, sc);
     case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:

@@ -4,6 +4,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/index_writer.h"
+#include "sql/system_internal.h"
 #include "sql/query_internal.h"
 
 namespace immu::sql {
@@ -60,11 +61,38 @@ QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc) {
   out.tag = "CREATE INDEX";
   TableDef t = LookupTable(sc, s->relation);
   LockRelation(sc, t, Database::TableLockMode::kShare);
-  if (s->n_index_including_params > 0 || s->n_exclude_op_names > 0) {
-    throw PgError(sqlstate::kFeatureNotSupported, "INCLUDE and exclusion constraints are not supported yet");
+  if (s->n_exclude_op_names > 0) {
+    throw PgError(sqlstate::kFeatureNotSupported, "exclusion constraints are not supported yet");
   }
   IndexDef x;
   x.unique = s->unique;
+  // USING: recorded for pg_am/pg_get_indexdef. The entries are those of an
+  // ordered index over the key columns whatever the method, so the index
+  // stays exact; the planner uses it only for what an ordered index answers
+  // (equality and ranges), never for the method's own operators (@>, %, ...),
+  // which are then evaluated on every row.
+  if (s->access_method != nullptr && *s->access_method) x.access_method = s->access_method;
+  if (AccessMethodOid(**sc.catalog, x.access_method) == 0) {
+    throw PgError(sqlstate::kUndefinedObject, "access method \"" + x.access_method + "\" does not exist");
+  }
+  if (x.unique && x.access_method != "btree") {
+    throw PgError(sqlstate::kFeatureNotSupported,
+                  "access method \"" + x.access_method + "\" does not support unique indexes");
+  }
+  if (s->n_index_including_params > 0 && x.access_method != "btree" && x.access_method != "gist" &&
+      x.access_method != "spgist") {
+    throw PgError(sqlstate::kFeatureNotSupported,
+                  "access method \"" + x.access_method + "\" does not support included columns");
+  }
+  for (size_t i = 0; i < s->n_index_including_params; i++) {
+    const PgQuery__IndexElem* e = s->index_including_params[i]->index_elem;
+    if (e == nullptr || e->name == nullptr || !*e->name) {
+      throw PgError(sqlstate::kFeatureNotSupported, "expressions are not supported in included columns");
+    }
+    const int c = t.FindColumn(e->name);
+    if (c < 0) throw PgError(sqlstate::kUndefinedColumn, "column \"" + std::string(e->name) + "\" does not exist");
+    x.include_columns.push_back(c);
+  }
   x.nulls_not_distinct = s->nulls_not_distinct != 0;
   for (size_t i = 0; i < s->n_index_params; i++) {
     const PgQuery__IndexElem* e = s->index_params[i]->index_elem;

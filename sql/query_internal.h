@@ -114,6 +114,12 @@ QueryResult RunDropType(const PgQuery__DropStmt* s, StmtContext& sc);  // DROP T
 QueryResult RunRenameType(const PgQuery__RenameStmt* s, StmtContext& sc);  // ALTER TYPE/DOMAIN ... RENAME TO
 QueryResult RunCreateDomain(const PgQuery__CreateDomainStmt* s, StmtContext& sc);
 QueryResult RunAlterDomain(const PgQuery__AlterDomainStmt* s, StmtContext& sc);
+// What depends on a type (table columns, domains, composites), as DROP's
+// DETAIL lists it; empty when nothing does.
+std::string TypeDependentsDetail(const Catalog& cat, const TypeDef& t);
+// Drops type oid and (cascade) its dependent columns and types; 2BP01
+// when something depends on it and cascade is not set.
+void DropTypeAndDependents(StmtContext& sc, uint32_t oid, bool cascade, int depth);
 // Writes a new version of a type's definition into the statement's catalog.
 void SaveType(StmtContext& sc, const TypeDef& t);
 // A type named by a (qualified) name list in its creation schema; 42710

@@ -213,7 +213,7 @@ TypeDependents FindTypeDependents(const Catalog& cat, const TypeDef& t) {
   return d;
 }
 
-namespace {
+std::string TypeDependentsDetail(const Catalog& cat, const TypeDef& t) { return FindTypeDependents(cat, t).detail; }
 
 // Drops type oid and (cascade) what depends on it; 2BP01 otherwise.
 void DropTypeAndDependents(StmtContext& sc, uint32_t oid, bool cascade, int depth) {
@@ -242,8 +242,6 @@ void DropTypeAndDependents(StmtContext& sc, uint32_t oid, bool cascade, int dept
   *sc.catalog = (*sc.catalog)->WithoutType(t.oid);
   sc.catalog_changed = true;
 }
-
-}  // namespace
 
 QueryResult RunRenameType(const PgQuery__RenameStmt* s, StmtContext& sc) {
   QueryResult out;

@@ -155,7 +155,8 @@ std::vector<IndexView> TableIndexes(const TableDef& t) {
   }
   for (const auto& x : t.indexes) {
     out.push_back({x.oid, x.name, x.columns, x.unique, false, x.constraint,
-                   x.constraint ? UniqueConstraintOid(x) : 0, x.predicate, x.nulls_not_distinct});
+                   x.constraint ? UniqueConstraintOid(x) : 0, x.predicate, x.nulls_not_distinct, x.include_columns,
+                   x.access_method});
   }
   return out;
 }
@@ -262,11 +263,18 @@ std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty)
   const std::string table =
       pretty && t.schema == "public" ? QuoteIdent(t.name) : QuoteIdent(t.schema) + "." + QuoteIdent(t.name);
   std::string s = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(index.name) +
-                  " ON " + table + " USING btree (";
+                  " ON " + table + " USING " + index.access_method + " (";
   for (size_t i = 0; i < index.columns.size(); i++) {
     s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
   }
   s += ")";
+  if (!index.include.empty()) {
+    s += " INCLUDE (";
+    for (size_t i = 0; i < index.include.size(); i++) {
+      s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.include[i])].name);
+    }
+    s += ")";
+  }
   if (index.nulls_not_distinct) s += " NULLS NOT DISTINCT";
   if (!index.predicate.empty()) s += " WHERE (" + index.predicate + ")";
   return s;
@@ -347,6 +355,7 @@ bool BuildSystemRelation(std::string_view schema, std::string_view name, const s
   if (sc.describe_only) return true;
   Producer p = std::string_view(rel->schema) == "information_schema" ? InfoSchemaProducer(name) : ClassProducer(name);
   if (p == nullptr) p = MiscProducer(name);
+  if (p == nullptr) p = ExtensionProducer(name);
   if (p == nullptr) p = UserTypeProducer(name);
   if (p == nullptr) return true;  // present and empty
   std::unique_ptr<Expr> filter = make_filter ? make_filter(out->scope) : nullptr;
