@@ -254,7 +254,7 @@ bool ResolveExtensionFunction(std::string_view name, std::span<const uint32_t> a
   if (cat == nullptr || cat->extensions().empty()) return false;
   if (cat->FindExtension("uuid-ossp") != nullptr && ResolveUuidOsspFunction(name, arg_types, out)) return true;
   if (cat->FindExtension("pg_trgm") != nullptr && ResolveTrgmFunction(name, arg_types, out)) return true;
-//  if (cat->FindExtension("unaccent") != nullptr && ResolveUnaccentFunction(name, arg_types, out)) return true;
+  if (cat->FindExtension("unaccent") != nullptr && ResolveUnaccentFunction(name, arg_types, out)) return true;
 //  if (cat->FindExtension("citext") != nullptr && ResolveCitextFunction(name, arg_types, out)) return true;
 //  if (cat->FindExtension("hstore") != nullptr && ResolveHstoreFunction(name, arg_types, out)) return true;
 //  if (cat->FindExtension("pgcrypto") != nullptr && ResolvePgcryptoFunction(name, arg_types, out)) return true;
