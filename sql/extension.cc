@@ -7,8 +7,8 @@
 
 #include "catalog/pg_error.h"
 #include "sql/extensions.h"
-#include "sql/query_internal.h"
 #include "sql/user_types.h"
+#include "sql/query_internal.h"
 
 namespace immu::sql {
 
@@ -255,7 +255,7 @@ bool ResolveExtensionFunction(std::string_view name, std::span<const uint32_t> a
   if (cat->FindExtension("uuid-ossp") != nullptr && ResolveUuidOsspFunction(name, arg_types, out)) return true;
   if (cat->FindExtension("pg_trgm") != nullptr && ResolveTrgmFunction(name, arg_types, out)) return true;
   if (cat->FindExtension("unaccent") != nullptr && ResolveUnaccentFunction(name, arg_types, out)) return true;
-//  if (cat->FindExtension("citext") != nullptr && ResolveCitextFunction(name, arg_types, out)) return true;
+  if (cat->FindExtension("citext") != nullptr && ResolveCitextFunction(name, arg_types, out)) return true;
 //  if (cat->FindExtension("hstore") != nullptr && ResolveHstoreFunction(name, arg_types, out)) return true;
 //  if (cat->FindExtension("pgcrypto") != nullptr && ResolvePgcryptoFunction(name, arg_types, out)) return true;
   return false;
@@ -265,7 +265,7 @@ bool ResolveExtensionOperator(std::string_view op, uint32_t left, uint32_t right
   const Catalog* cat = CurrentTypeCatalog();
   if (cat == nullptr || cat->extensions().empty()) return false;
   (void)op, (void)left, (void)right, (void)out;
-//  if (cat->FindExtension("citext") != nullptr && ResolveCitextOperator(op, left, right, out)) return true;
+  if (cat->FindExtension("citext") != nullptr && ResolveCitextOperator(op, left, right, out)) return true;
 //  if (cat->FindExtension("hstore") != nullptr && ResolveHstoreOperator(op, left, right, out)) return true;
   if (cat->FindExtension("pg_trgm") != nullptr && ResolveTrgmOperator(op, left, right, out)) return true;
   return false;

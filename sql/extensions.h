@@ -43,9 +43,7 @@ bool ExtensionInstalled(std::string_view name);
 // The oid of a type an installed extension provides ("citext", "hstore");
 // 0 when it is not installed.
 uint32_t ExtensionTypeOid(std::string_view type_name);
-// Whether type is the citext / hstore type of the current catalog.
-bool IsCitextType(uint32_t type);
-bool IsHstoreType(uint32_t type);
+// IsCitextType / IsHstoreType: sql/user_types.h.
 
 QueryResult RunCreateExtension(const PgQuery__CreateExtensionStmt* s, StmtContext& sc);
 QueryResult RunAlterExtension(const PgQuery__AlterExtensionStmt* s, StmtContext& sc);

@@ -15,6 +15,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/extensions.h"
+#include "sql/user_types.h"
 
 namespace immu::sql {
 

@@ -408,7 +408,7 @@ const std::vector<Entry>& Functions() {
 bool IsNumericCategory(uint32_t t) { return NumRank(t) > 0; }
 bool IsStringCategory(uint32_t t) {
   return t == oid::kText || t == oid::kVarchar || t == oid::kBpchar || t == oid::kName ||
-         t == oid::kUnknown || t == oid::kChar;
+         t == oid::kUnknown || t == oid::kChar || (t >= kFirstUserOid && IsCitextType(t));
 }
 
 uint32_t CommonType(uint32_t a, uint32_t b, const char* context) {
@@ -548,6 +548,9 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
 
 ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_types) {
   ResolvedFn sys;
+  // Extensions first: citext's overloads (strpos, replace, regexp_*) take
+  // precedence over the text ones for citext arguments.
+  if (ResolveExtensionFunction(name, arg_types, &sys)) return sys;
   if (ResolveSystemFunction(name, arg_types, &sys)) return sys;
   if (ResolveImmudbFunction(name, arg_types, &sys)) return sys;
   if (ResolveJsonFunction(name, arg_types, &sys)) return sys;
@@ -560,7 +563,6 @@ ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_
   if (ResolveNumberFormatFunction(name, arg_types, &sys)) return sys;
   if (ResolveBytesFunction(name, arg_types, &sys)) return sys;
   if (ResolveEnumFunction(name, arg_types, &sys)) return sys;
-  if (ResolveExtensionFunction(name, arg_types, &sys)) return sys;
   // Type-generic functions first.
   if (name == "abs" && arg_types.size() == 1) {
     const uint32_t t = arg_types[0] == oid::kUnknown ? oid::kFloat8 : arg_types[0];

@@ -277,6 +277,11 @@ QueryResult RunDropType(const PgQuery__DropStmt* s, StmtContext& sc) {
     const TypeDef* t = LookupType(sc, schema, name, s->missing_ok);
     if (t == nullptr) continue;  // IF EXISTS: PostgreSQL notes "does not exist, skipping"
     if (domain && t->kind != 'd') throw PgError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a domain");
+    if (t->kind == 'b') {
+      throw PgError(sqlstate::kDependentObjectsStillExist, "cannot drop type " + t->name + " because extension " +
+                                                               t->extension + " requires it",
+                    "", "You can drop extension " + t->extension + " instead.");
+    }
     victims.push_back(t->oid);
   }
   if (sc.describe_only) return out;

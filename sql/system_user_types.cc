@@ -95,6 +95,10 @@ void UserTypeRow(RowBuilder& b, const TypeDef& t) {
     b.Set("typinput", Proc(kRecordIn)).Set("typoutput", Proc(kRecordOut));
     b.Set("typreceive", Proc(kRecordRecv)).Set("typsend", Proc(kRecordSend));
     b.Set("typalign", CharV('d')).Set("typstorage", CharV('x'));
+  } else if (t.kind == 'b') {  // citext, hstore (varlena, extension I/O functions)
+    const bool citext = t.extension == "citext";
+    b.Set("typlen", Int2V(-1)).Set("typbyval", BoolV(false)).Set("typcategory", CharV(citext ? 'S' : 'U'));
+    b.Set("typalign", CharV('i')).Set("typstorage", CharV('x')).Set("typcollation", OidV(citext ? 100 : 0));
   } else {
     int32_t base_typmod = -1;
     const uint32_t base = BaseType(t.oid, &base_typmod);

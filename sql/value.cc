@@ -130,6 +130,8 @@ constexpr Alias kAliases[] = {
 constexpr TypeInfo kEnumInfo{0, "anyenum", 4, 'E', Slot::kEnum};
 constexpr TypeInfo kRecordInfo{0, "record", -1, 'C', Slot::kRecord};
 constexpr TypeInfo kUserArrayInfo{0, "anyarray", -1, 'A', Slot::kArray};
+constexpr TypeInfo kCitextInfo{0, "citext", -1, 'S', Slot::kString};
+constexpr TypeInfo kHstoreInfo{0, "hstore", -1, 'U', Slot::kString};
 
 }  // namespace
 
@@ -153,6 +155,7 @@ const TypeInfo* FindType(uint32_t type_oid) {
     if (const TypeDef* t = FindUserType(type_oid)) {
       if (t->kind == 'e') return &kEnumInfo;
       if (t->kind == 'c') return &kRecordInfo;
+      if (t->kind == 'b') return t->extension == "citext" ? &kCitextInfo : &kHstoreInfo;
       const uint32_t base = BaseType(type_oid);
       return base != type_oid ? FindType(base) : nullptr;
     }
