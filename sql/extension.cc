@@ -256,7 +256,7 @@ bool ResolveExtensionFunction(std::string_view name, std::span<const uint32_t> a
   if (cat->FindExtension("pg_trgm") != nullptr && ResolveTrgmFunction(name, arg_types, out)) return true;
   if (cat->FindExtension("unaccent") != nullptr && ResolveUnaccentFunction(name, arg_types, out)) return true;
   if (cat->FindExtension("citext") != nullptr && ResolveCitextFunction(name, arg_types, out)) return true;
-//  if (cat->FindExtension("hstore") != nullptr && ResolveHstoreFunction(name, arg_types, out)) return true;
+  if (cat->FindExtension("hstore") != nullptr && ResolveHstoreFunction(name, arg_types, out)) return true;
 //  if (cat->FindExtension("pgcrypto") != nullptr && ResolvePgcryptoFunction(name, arg_types, out)) return true;
   return false;
 }
@@ -264,9 +264,8 @@ bool ResolveExtensionFunction(std::string_view name, std::span<const uint32_t> a
 bool ResolveExtensionOperator(std::string_view op, uint32_t left, uint32_t right, ResolvedFn* out) {
   const Catalog* cat = CurrentTypeCatalog();
   if (cat == nullptr || cat->extensions().empty()) return false;
-  (void)op, (void)left, (void)right, (void)out;
   if (cat->FindExtension("citext") != nullptr && ResolveCitextOperator(op, left, right, out)) return true;
-//  if (cat->FindExtension("hstore") != nullptr && ResolveHstoreOperator(op, left, right, out)) return true;
+  if (cat->FindExtension("hstore") != nullptr && ResolveHstoreOperator(op, left, right, out)) return true;
   if (cat->FindExtension("pg_trgm") != nullptr && ResolveTrgmOperator(op, left, right, out)) return true;
   return false;
 }
