@@ -257,7 +257,7 @@ bool ResolveExtensionFunction(std::string_view name, std::span<const uint32_t> a
   if (cat->FindExtension("unaccent") != nullptr && ResolveUnaccentFunction(name, arg_types, out)) return true;
   if (cat->FindExtension("citext") != nullptr && ResolveCitextFunction(name, arg_types, out)) return true;
   if (cat->FindExtension("hstore") != nullptr && ResolveHstoreFunction(name, arg_types, out)) return true;
-//  if (cat->FindExtension("pgcrypto") != nullptr && ResolvePgcryptoFunction(name, arg_types, out)) return true;
+  if (cat->FindExtension("pgcrypto") != nullptr && ResolvePgcryptoFunction(name, arg_types, out)) return true;
   return false;
 }
 
