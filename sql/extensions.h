@@ -19,8 +19,10 @@
 // sql/query_index.cc); the indexes are ordinary ordered indexes underneath.
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "sql/functions.h"
 #include "sql/query.h"
@@ -70,6 +72,16 @@ struct ExtensionFn {
 // a number for a number parameter), as ResolveFunction's table does.
 bool MatchExtensionFunction(std::span<const ExtensionFn> fns, std::string_view name,
                             std::span<const uint32_t> arg_types, ResolvedFn* out);
+
+// hstore's set-returning functions (sql/hstore_srf.cc): skeys/svals as
+// sql/srf.cc's one-column functions, each(hstore) in FROM.
+class Binder;
+struct Relation;
+bool IsExtensionSrfName(std::string_view name);
+uint32_t BindExtensionSrf(std::string_view name, std::vector<std::unique_ptr<Expr>>* args, Binder& binder);
+std::vector<Value> RunExtensionSrf(std::string_view name, const std::vector<Value>& argv);
+bool BuildExtensionRelation(std::string_view name, std::vector<std::unique_ptr<Expr>>& args,
+                            const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, Relation* out);
 
 // Per-extension resolvers (each file above), called only when installed.
 bool ResolveUuidOsspFunction(std::string_view name, std::span<const uint32_t> arg_types, ResolvedFn* out);
