@@ -15,6 +15,7 @@
 // A Catalog object is an immutable snapshot: DDL builds a new one. Sessions
 // hold a shared_ptr to the snapshot they bind against.
 
+#include <algorithm>
 #include <cstdint>
 #include <climits>
 #include <functional>
@@ -115,6 +116,13 @@ struct IndexDef {
   // method (gin, gist, brin, hash, bloom); an index never changes results,
   // the planner only uses it where an ordered index answers the same.
   std::string access_method = "btree";
+
+  // Whether column is one of its key or INCLUDE columns (dropping the
+  // column drops the index, as in PostgreSQL).
+  bool Uses(int column) const {
+    return std::find(columns.begin(), columns.end(), column) != columns.end() ||
+           std::find(include_columns.begin(), include_columns.end(), column) != include_columns.end();
+  }
 };
 
 struct TableDef {

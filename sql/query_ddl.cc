@@ -62,6 +62,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
     std::vector<std::string> columns;
     const char* conname;
     bool nulls_not_distinct;
+    std::vector<std::string> include;
   };
   std::vector<PendingUnique> uniques;
   // CHECK and FOREIGN KEY constraints, built once every column and the
@@ -163,7 +164,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
       if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
         std::vector<std::string> cols;
         for (size_t k = 0; k < con->n_keys; k++) cols.emplace_back(NodeString(con->keys[k]));
-        uniques.push_back({cols, con->conname, con->nulls_not_distinct != 0});
+        uniques.push_back({cols, con->conname, con->nulls_not_distinct != 0, NodeStrings(con->including, con->n_including)});
         continue;
       }
       if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK || con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
@@ -230,7 +231,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
       nodes[k].string = &strs[k];
       ptrs.push_back(&nodes[k]);
     }
-    AddUniqueConstraint(sc, &t, ptrs.data(), ptrs.size(), u.conname, false, u.nulls_not_distinct);
+    AddUniqueConstraint(sc, &t, ptrs.data(), ptrs.size(), u.conname, false, u.nulls_not_distinct, u.include);
   }
   SaveTable(sc, t);
   return out;

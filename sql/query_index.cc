@@ -30,8 +30,14 @@ std::string DefaultIndexName(const Catalog& cat, const TableDef& t, const std::v
 
 }  // namespace
 
+std::vector<std::string> NodeStrings(PgNode* const* nodes, size_t n) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < n; i++) out.emplace_back(NodeString(nodes[i]));
+  return out;
+}
+
 IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, size_t n, const char* conname,
-                             bool build, bool nulls_not_distinct) {
+                             bool build, bool nulls_not_distinct, const std::vector<std::string>& include) {
   IndexDef x;
   x.unique = true;
   x.nulls_not_distinct = nulls_not_distinct;
@@ -41,6 +47,11 @@ IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, 
     const int c = t->FindColumn(col);
     if (c < 0) throw PgError(sqlstate::kUndefinedColumn, "column \"" + col + "\" named in key does not exist");
     x.columns.push_back(c);
+  }
+  for (const std::string& col : include) {
+    const int c = t->FindColumn(col);
+    if (c < 0) throw PgError(sqlstate::kUndefinedColumn, "column \"" + col + "\" named in key does not exist");
+    x.include_columns.push_back(c);
   }
   x.name = conname != nullptr && *conname ? conname : DefaultIndexName(**sc.catalog, *t, x.columns, "key");
   for (const auto& other : t->indexes) {

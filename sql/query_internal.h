@@ -132,9 +132,11 @@ Relation SequenceRelation(StmtContext& sc, const TableDef& t, const std::string&
 QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc);
 QueryResult RunDropIndex(const PgQuery__DropStmt* s, StmtContext& sc);
 // Adds a UNIQUE constraint's index to *t (building it from existing rows
-// when build is set).
+// when build is set); include: its INCLUDE (...) columns.
 IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, size_t n, const char* conname,
-                             bool build, bool nulls_not_distinct = false);
+                             bool build, bool nulls_not_distinct = false, const std::vector<std::string>& include = {});
+// The column names of a String node list (a constraint's INCLUDE list).
+std::vector<std::string> NodeStrings(PgNode* const* nodes, size_t n);
 
 // SET list of UPDATE and ON CONFLICT DO UPDATE: (column, value over scope).
 void BindAssignments(PgNode* const* targets, size_t n, const TableDef& t, const Scope& scope, Binder& binder,

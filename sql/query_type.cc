@@ -232,9 +232,7 @@ void DropTypeAndDependents(StmtContext& sc, uint32_t oid, bool cascade, int dept
     if (std::find(tab.pk.begin(), tab.pk.end(), c) != tab.pk.end()) {
       throw PgError(sqlstate::kFeatureNotSupported, "DROP TYPE ... CASCADE of a primary key column is not supported");
     }
-    std::erase_if(tab.indexes, [c](const IndexDef& x) {
-      return std::find(x.columns.begin(), x.columns.end(), c) != x.columns.end();
-    });
+    std::erase_if(tab.indexes, [c](const IndexDef& x) { return x.Uses(c); });
     tab.columns[static_cast<size_t>(c)].dropped = true;
     SaveTable(sc, tab);
   }

@@ -259,6 +259,20 @@ std::string DefaultExprText(const TableDef& t, size_t column) {
   return e;
 }
 
+namespace {
+
+// " INCLUDE (b, c)" of an index with INCLUDE columns, else "".
+std::string IncludeText(const TableDef& t, const IndexView& index) {
+  if (index.include.empty()) return "";
+  std::string s = " INCLUDE (";
+  for (size_t i = 0; i < index.include.size(); i++) {
+    s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.include[i])].name);
+  }
+  return s + ")";
+}
+
+}  // namespace
+
 std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty) {
   const std::string table =
       pretty && t.schema == "public" ? QuoteIdent(t.name) : QuoteIdent(t.schema) + "." + QuoteIdent(t.name);
@@ -268,13 +282,7 @@ std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty)
     s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
   }
   s += ")";
-  if (!index.include.empty()) {
-    s += " INCLUDE (";
-    for (size_t i = 0; i < index.include.size(); i++) {
-      s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.include[i])].name);
-    }
-    s += ")";
-  }
+  s += IncludeText(t, index);
   if (index.nulls_not_distinct) s += " NULLS NOT DISTINCT";
   if (!index.predicate.empty()) s += " WHERE (" + index.predicate + ")";
   return s;
@@ -285,7 +293,9 @@ std::string ConstraintDefText(const TableDef& t, const IndexView& index) {
   for (size_t i = 0; i < index.columns.size(); i++) {
     s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
   }
-  return s + ")";
+  s += ")";
+  s += IncludeText(t, index);
+  return s;
 }
 
 RowBuilder::RowBuilder(const SysRelation& rel, const std::string& qualifier, Relation* out)
