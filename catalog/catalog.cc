@@ -88,6 +88,9 @@ std::string TableDef::ToJson() const {
                    {"constraint", x.constraint},
                    {"predicate", x.predicate},
                    {"nulls_not_distinct", x.nulls_not_distinct}});
+    // Written only when set, so older readers' entries stay byte-identical.
+    if (!x.include_columns.empty()) idx.back()["include"] = x.include_columns;
+    if (x.access_method != "btree") idx.back()["am"] = x.access_method;
   }
   j["indexes"] = idx;
   auto checks_json = nlohmann::json::array();
@@ -177,6 +180,8 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
         d.constraint = x.value("constraint", false);
         d.predicate = x.value("predicate", "");
         d.nulls_not_distinct = x.value("nulls_not_distinct", false);
+        if (x.contains("include")) d.include_columns = x.at("include").get<std::vector<int>>();
+        d.access_method = x.value("am", "btree");
         t.indexes.push_back(std::move(d));
       }
     }
@@ -267,6 +272,14 @@ std::shared_ptr<const Catalog> Catalog::Load(Store* store) {
     auto t = TypeDef::FromJson(vv.value);
     if (!t) throw PgError(sqlstate::kDataCorrupted, "catalog entry for a type does not parse");
     cat->types_[t->oid] = std::move(*t);
+  }
+  o.prefix = ExtensionDefPrefix();
+  auto extensions = store->Scan(o);
+  ThrowIfError(extensions.status());
+  for (const auto& vv : *extensions) {
+    auto e = ExtensionDef::FromJson(vv.value);
+    if (!e) throw PgError(sqlstate::kDataCorrupted, "catalog entry for an extension does not parse");
+    cat->extensions_[e->oid] = std::move(*e);
   }
   // Oids of dropped tables are never reused: their history stays addressable.
   auto next = store->Get(std::string("\x01o", 2));
@@ -383,6 +396,25 @@ const TypeDef* Catalog::FindTypeDefByOid(uint32_t oid) const {
 const TypeDef* Catalog::FindTypeDefByArray(uint32_t array_oid) const {
   for (const auto& [oid, t] : types_) {
     if (t.array_oid == array_oid) return &t;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const Catalog> Catalog::WithExtension(const ExtensionDef& e) const {
+  auto cat = std::make_shared<Catalog>(*this);
+  cat->extensions_[e.oid] = e;
+  return cat;
+}
+
+std::shared_ptr<const Catalog> Catalog::WithoutExtension(uint32_t oid) const {
+  auto cat = std::make_shared<Catalog>(*this);
+  cat->extensions_.erase(oid);
+  return cat;
+}
+
+const ExtensionDef* Catalog::FindExtension(std::string_view name) const {
+  for (const auto& [oid, e] : extensions_) {
+    if (e.name == name) return &e;
   }
   return nullptr;
 }

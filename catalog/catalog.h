@@ -7,6 +7,7 @@
 //   0x01 'q' u32be(sequence owner oid) u16be(column)  -> sequence high-water mark
 //   0x01 'o'                             -> next free oid
 //   0x01 'y' u32be(type oid)             -> user-defined type (catalog/type_def.h)
+//   0x01 'x' u32be(extension oid)        -> installed extension (catalog/extension_def.h)
 //   0x02 u32be(table oid) key(pk)        -> row (sql/row_codec.h)
 //   0x03 ...                             -> index entries (IndexDef below)
 //   0x04 key                             -> immudb_set key-value entries (docs/VERIFICATION.md)
@@ -14,6 +15,7 @@
 // A Catalog object is an immutable snapshot: DDL builds a new one. Sessions
 // hold a shared_ptr to the snapshot they bind against.
 
+#include <algorithm>
 #include <cstdint>
 #include <climits>
 #include <functional>
@@ -25,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog/extension_def.h"
 #include "catalog/type_def.h"
 #include "storage/store.h"
 
@@ -105,6 +108,21 @@ struct IndexDef {
   bool constraint = false;   // created by a UNIQUE constraint (dropped with it)
   std::string predicate;     // partial index WHERE, SQL text; empty for none
   bool nulls_not_distinct = false;  // UNIQUE NULLS NOT DISTINCT: NULLs collide too
+  // INCLUDE (...): stored with the index, not key columns (never part of
+  // its entries' keys or its uniqueness).
+  std::vector<int> include_columns;
+  // CREATE INDEX ... USING: pg_am's name as the client asked for it. Every
+  // index is an ordered index over the key columns underneath whatever the
+  // method (gin, gist, brin, hash, bloom); an index never changes results,
+  // the planner only uses it where an ordered index answers the same.
+  std::string access_method = "btree";
+
+  // Whether column is one of its key or INCLUDE columns (dropping the
+  // column drops the index, as in PostgreSQL).
+  bool Uses(int column) const {
+    return std::find(columns.begin(), columns.end(), column) != columns.end() ||
+           std::find(include_columns.begin(), include_columns.end(), column) != include_columns.end();
+  }
 };
 
 struct TableDef {
@@ -203,6 +221,12 @@ class Catalog {
   const TypeDef* FindTypeDefByArray(uint32_t array_oid) const;
   const std::map<uint32_t, TypeDef>& types() const { return types_; }
 
+  // Installed extensions (catalog/extension_def.h).
+  std::shared_ptr<const Catalog> WithExtension(const ExtensionDef& e) const;
+  std::shared_ptr<const Catalog> WithoutExtension(uint32_t oid) const;
+  const ExtensionDef* FindExtension(std::string_view name) const;
+  const std::map<uint32_t, ExtensionDef>& extensions() const { return extensions_; }
+
   uint32_t next_oid() const { return next_oid_; }
 
  // A value derived from this snapshot alone (the rows of pg_attribute, say),
@@ -227,6 +251,7 @@ class Catalog {
   std::map<uint32_t, TableDef> tables_;
   std::map<uint32_t, SchemaDef> schemas_;
   std::map<uint32_t, TypeDef> types_;
+  std::map<uint32_t, ExtensionDef> extensions_;
   uint32_t next_oid_ = kFirstUserOid;
 };
 

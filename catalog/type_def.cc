@@ -56,6 +56,7 @@ std::string TypeDef::ToJson() const {
     j["fields"] = fs;
     j["relid"] = relid;
   }
+  if (kind == 'b') j["extension"] = extension;
   return j.dump();
 }
 
@@ -95,6 +96,7 @@ std::optional<TypeDef> TypeDef::FromJson(std::string_view json) {
       }
     }
     t.relid = j.value("relid", 0u);
+    t.extension = j.value("extension", "");
     return t;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;

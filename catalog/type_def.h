@@ -46,8 +46,11 @@ struct TypeDef {
   std::string name;
   std::string owner = "immudb";
   // pg_type.typtype: 'e' enum, 'd' domain, 'c' composite, 'r' range,
-  // 'm' multirange (CREATE TYPE ... AS RANGE makes both, sql/range.h).
+  // 'm' multirange (CREATE TYPE ... AS RANGE makes both, sql/range.h),
+  // 'b' a base type an extension provides (citext, hstore: extension names
+  // it, and its behaviour is the engine's, keyed by name).
   char kind = 'e';
+  std::string extension;
   std::string comment;
 
   // 'e': labels in sort order.

@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config libssl-dev doctest-dev libboost-dev
       libboost-program-options-dev libpg-query-dev libre2-dev nlohmann-json3-dev
-      libhowardhinnant-date-dev libprotobuf-c-dev libpq-dev postgresql postgresql-client python3
+      libhowardhinnant-date-dev libprotobuf-c-dev libcrypt-dev libpq-dev postgresql postgresql-client python3
       ruby ruby-activerecord ruby-pg  # ruby-*: orm-fixtures/activerecord
       dpkg-dev  # dpkg-source: compat-tests/upstream/suites/pg_regress.sh unpacks Debian sources
       ruby-minitest ruby-mocha)  # compat-tests/upstream/suites/activerecord.sh

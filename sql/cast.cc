@@ -71,6 +71,10 @@ bool CanCast(uint32_t from, uint32_t to, bool explicit_cast) {
     to = BaseType(to);
     if (from == to) return true;
     if (IsCompositeType(to)) return from == oid::kRecord || IsCompositeType(from) || (IsStringType(from) && explicit_cast);
+    // citext <-> text, varchar, bpchar (pg_cast: implicit from citext,
+    // assignment to it).
+    if (IsCitextType(to)) return IsStringType(from) || IsCitextType(from) || explicit_cast;
+    if (IsCitextType(from) && IsStringType(to)) return true;
   }
   if (from != 0 && MultirangeRangeType(to) == from) return explicit_cast;  // the multirange() function
   const uint32_t fe = ArrayElementType(from), te = ArrayElementType(to);

@@ -15,6 +15,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/enum_functions.h"
+#include "sql/extensions.h"
 #include "sql/record_expr.h"
 #include "sql/user_types.h"
 
@@ -408,7 +409,7 @@ const std::vector<Entry>& Functions() {
 bool IsNumericCategory(uint32_t t) { return NumRank(t) > 0; }
 bool IsStringCategory(uint32_t t) {
   return t == oid::kText || t == oid::kVarchar || t == oid::kBpchar || t == oid::kName ||
-         t == oid::kUnknown || t == oid::kChar;
+         t == oid::kUnknown || t == oid::kChar || (t >= kFirstUserOid && IsCitextType(t));
 }
 
 uint32_t CommonType(uint32_t a, uint32_t b, const char* context) {
@@ -453,6 +454,7 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
   if (ResolvedFn arr; left != 0 && ResolveArrayOperator(op, left, right, &arr)) return arr;
   if (ResolvedFn rng; ResolveRangeOperator(op, left, right, &rng)) return rng;
   if (ResolvedFn row; ResolveRowComparison(op, left, right, &row)) return row;
+  if (ResolvedFn ext; ResolveExtensionOperator(op, left, right, &ext)) return ext;
   if (left == 0) {  // prefix
     uint32_t t = right == oid::kUnknown ? oid::kNumeric : right;
     if (op == "-") {
@@ -548,6 +550,9 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
 
 ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_types) {
   ResolvedFn sys;
+  // Extensions first: citext's overloads (strpos, replace, regexp_*) take
+  // precedence over the text ones for citext arguments.
+  if (ResolveExtensionFunction(name, arg_types, &sys)) return sys;
   if (ResolveRangeFunction(name, arg_types, &sys)) return sys;
   if (ResolveSystemFunction(name, arg_types, &sys)) return sys;
   if (ResolveImmudbFunction(name, arg_types, &sys)) return sys;

@@ -253,9 +253,7 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
                                                                               " because other objects depend on it");
         }
         // Indexes over the column go with it (their entries stay as history).
-        std::erase_if(t.indexes, [c](const IndexDef& x) {
-          return std::find(x.columns.begin(), x.columns.end(), c) != x.columns.end();
-        });
+        std::erase_if(t.indexes, [c](const IndexDef& x) { return x.Uses(c); });
         t.columns[static_cast<size_t>(c)].dropped = true;
         t.columns[static_cast<size_t>(c)].name = "........pg.dropped." + std::to_string(c + 1) + "........";
         break;
@@ -292,7 +290,8 @@ QueryResult RunAlterTable(const PgQuery__AlterTableStmt* s, StmtContext& sc) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: {
         const PgQuery__Constraint* con = cmd->def->constraint;
         if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
-          AddUniqueConstraint(sc, &t, con->keys, con->n_keys, con->conname, true, con->nulls_not_distinct != 0);
+          AddUniqueConstraint(sc, &t, con->keys, con->n_keys, con->conname, true, con->nulls_not_distinct != 0,
+                              NodeStrings(con->including, con->n_including));
           break;
         }
         if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {

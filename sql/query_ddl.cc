@@ -9,6 +9,7 @@
 #include "sql/generated_columns.h"
 #include "sql/constraints.h"
 #include "sql/query_explain.h"
+#include "sql/extensions.h"
 #include "sql/query_internal.h"
 #include "sql/row_writer.h"
 
@@ -61,6 +62,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
     std::vector<std::string> columns;
     const char* conname;
     bool nulls_not_distinct;
+    std::vector<std::string> include;
   };
   std::vector<PendingUnique> uniques;
   // CHECK and FOREIGN KEY constraints, built once every column and the
@@ -162,7 +164,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
       if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
         std::vector<std::string> cols;
         for (size_t k = 0; k < con->n_keys; k++) cols.emplace_back(NodeString(con->keys[k]));
-        uniques.push_back({cols, con->conname, con->nulls_not_distinct != 0});
+        uniques.push_back({cols, con->conname, con->nulls_not_distinct != 0, NodeStrings(con->including, con->n_including)});
         continue;
       }
       if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK || con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
@@ -229,7 +231,7 @@ QueryResult RunCreateTable(const PgQuery__CreateStmt* s, StmtContext& sc) {
       nodes[k].string = &strs[k];
       ptrs.push_back(&nodes[k]);
     }
-    AddUniqueConstraint(sc, &t, ptrs.data(), ptrs.size(), u.conname, false, u.nulls_not_distinct);
+    AddUniqueConstraint(sc, &t, ptrs.data(), ptrs.size(), u.conname, false, u.nulls_not_distinct, u.include);
   }
   SaveTable(sc, t);
   return out;
@@ -353,6 +355,7 @@ QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
   QueryResult out;
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) return RunDropIndex(s, sc);
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) return RunDropSchema(s, sc);
+  if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION) return RunDropExtension(s, sc);
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE || s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) {
     return RunDropType(s, sc);
   }
@@ -498,6 +501,10 @@ QueryResult ExecuteStatement(const PgNode* stmt, StmtContext& sc) {
       r.tag = "LOCK TABLE";
       return r;
     }
+    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+      return RunCreateExtension(stmt->create_extension_stmt, sc);
+    case PG_QUERY__NODE__NODE_ALTER_EXTENSION_STMT:
+      return RunAlterExtension(stmt->alter_extension_stmt, sc);
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
       return RunCreateEnum(stmt->create_enum_stmt, sc);
     case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:

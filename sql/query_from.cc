@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "catalog/pg_error.h"
+#include "sql/extensions.h"
 #include "sql/immudb_functions.h"
 #include "sql/fn_range.h"
 #include "sql/json_functions.h"
@@ -555,6 +556,7 @@ Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Bin
   Relation r;
   if (BuildImmudbRelation(name, args, rf, sc, binder, &r)) return r;
   if (BuildJsonRelation(name, args, rf, sc, binder, &r)) return r;
+  if (BuildExtensionRelation(name, args, rf, sc, binder, &r)) return r;
   ScopeColumn col;
   col.qualifier = rf->alias != nullptr ? rf->alias->aliasname : name;
   col.name = rf->alias != nullptr && rf->alias->n_colnames > 0 ? std::string(NodeString(rf->alias->colnames[0]))

@@ -4,6 +4,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/index_writer.h"
+#include "sql/system_internal.h"
 #include "sql/query_internal.h"
 
 namespace immu::sql {
@@ -29,8 +30,14 @@ std::string DefaultIndexName(const Catalog& cat, const TableDef& t, const std::v
 
 }  // namespace
 
+std::vector<std::string> NodeStrings(PgNode* const* nodes, size_t n) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < n; i++) out.emplace_back(NodeString(nodes[i]));
+  return out;
+}
+
 IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, size_t n, const char* conname,
-                             bool build, bool nulls_not_distinct) {
+                             bool build, bool nulls_not_distinct, const std::vector<std::string>& include) {
   IndexDef x;
   x.unique = true;
   x.nulls_not_distinct = nulls_not_distinct;
@@ -40,6 +47,11 @@ IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, 
     const int c = t->FindColumn(col);
     if (c < 0) throw PgError(sqlstate::kUndefinedColumn, "column \"" + col + "\" named in key does not exist");
     x.columns.push_back(c);
+  }
+  for (const std::string& col : include) {
+    const int c = t->FindColumn(col);
+    if (c < 0) throw PgError(sqlstate::kUndefinedColumn, "column \"" + col + "\" named in key does not exist");
+    x.include_columns.push_back(c);
   }
   x.name = conname != nullptr && *conname ? conname : DefaultIndexName(**sc.catalog, *t, x.columns, "key");
   for (const auto& other : t->indexes) {
@@ -60,11 +72,38 @@ QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc) {
   out.tag = "CREATE INDEX";
   TableDef t = LookupTable(sc, s->relation);
   LockRelation(sc, t, Database::TableLockMode::kShare);
-  if (s->n_index_including_params > 0 || s->n_exclude_op_names > 0) {
-    throw PgError(sqlstate::kFeatureNotSupported, "INCLUDE and exclusion constraints are not supported yet");
+  if (s->n_exclude_op_names > 0) {
+    throw PgError(sqlstate::kFeatureNotSupported, "exclusion constraints are not supported yet");
   }
   IndexDef x;
   x.unique = s->unique;
+  // USING: recorded for pg_am/pg_get_indexdef. The entries are those of an
+  // ordered index over the key columns whatever the method, so the index
+  // stays exact; the planner uses it only for what an ordered index answers
+  // (equality and ranges), never for the method's own operators (@>, %, ...),
+  // which are then evaluated on every row.
+  if (s->access_method != nullptr && *s->access_method) x.access_method = s->access_method;
+  if (AccessMethodOid(**sc.catalog, x.access_method) == 0) {
+    throw PgError(sqlstate::kUndefinedObject, "access method \"" + x.access_method + "\" does not exist");
+  }
+  if (x.unique && x.access_method != "btree") {
+    throw PgError(sqlstate::kFeatureNotSupported,
+                  "access method \"" + x.access_method + "\" does not support unique indexes");
+  }
+  if (s->n_index_including_params > 0 && x.access_method != "btree" && x.access_method != "gist" &&
+      x.access_method != "spgist") {
+    throw PgError(sqlstate::kFeatureNotSupported,
+                  "access method \"" + x.access_method + "\" does not support included columns");
+  }
+  for (size_t i = 0; i < s->n_index_including_params; i++) {
+    const PgQuery__IndexElem* e = s->index_including_params[i]->index_elem;
+    if (e == nullptr || e->name == nullptr || !*e->name) {
+      throw PgError(sqlstate::kFeatureNotSupported, "expressions are not supported in included columns");
+    }
+    const int c = t.FindColumn(e->name);
+    if (c < 0) throw PgError(sqlstate::kUndefinedColumn, "column \"" + std::string(e->name) + "\" does not exist");
+    x.include_columns.push_back(c);
+  }
   x.nulls_not_distinct = s->nulls_not_distinct != 0;
   for (size_t i = 0; i < s->n_index_params; i++) {
     const PgQuery__IndexElem* e = s->index_params[i]->index_elem;

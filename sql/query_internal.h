@@ -118,6 +118,12 @@ QueryResult RunDropType(const PgQuery__DropStmt* s, StmtContext& sc);  // DROP T
 QueryResult RunRenameType(const PgQuery__RenameStmt* s, StmtContext& sc);  // ALTER TYPE/DOMAIN ... RENAME TO
 QueryResult RunCreateDomain(const PgQuery__CreateDomainStmt* s, StmtContext& sc);
 QueryResult RunAlterDomain(const PgQuery__AlterDomainStmt* s, StmtContext& sc);
+// What depends on a type (table columns, domains, composites), as DROP's
+// DETAIL lists it; empty when nothing does.
+std::string TypeDependentsDetail(const Catalog& cat, const TypeDef& t);
+// Drops type oid and (cascade) its dependent columns and types; 2BP01
+// when something depends on it and cascade is not set.
+void DropTypeAndDependents(StmtContext& sc, uint32_t oid, bool cascade, int depth);
 // Writes a new version of a type's definition into the statement's catalog.
 void SaveType(StmtContext& sc, const TypeDef& t);
 // A type named by a (qualified) name list in its creation schema; 42710
@@ -130,9 +136,11 @@ Relation SequenceRelation(StmtContext& sc, const TableDef& t, const std::string&
 QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc);
 QueryResult RunDropIndex(const PgQuery__DropStmt* s, StmtContext& sc);
 // Adds a UNIQUE constraint's index to *t (building it from existing rows
-// when build is set).
+// when build is set); include: its INCLUDE (...) columns.
 IndexDef AddUniqueConstraint(StmtContext& sc, TableDef* t, PgNode* const* keys, size_t n, const char* conname,
-                             bool build, bool nulls_not_distinct = false);
+                             bool build, bool nulls_not_distinct = false, const std::vector<std::string>& include = {});
+// The column names of a String node list (a constraint's INCLUDE list).
+std::vector<std::string> NodeStrings(PgNode* const* nodes, size_t n);
 
 // SET list of UPDATE and ON CONFLICT DO UPDATE: (column, value over scope).
 void BindAssignments(PgNode* const* targets, size_t n, const TableDef& t, const Scope& scope, Binder& binder,

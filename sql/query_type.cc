@@ -218,7 +218,7 @@ TypeDependents FindTypeDependents(const Catalog& cat, const TypeDef& t) {
   return d;
 }
 
-namespace {
+std::string TypeDependentsDetail(const Catalog& cat, const TypeDef& t) { return FindTypeDependents(cat, t).detail; }
 
 // Drops type oid and (cascade) what depends on it; 2BP01 otherwise.
 void DropTypeAndDependents(StmtContext& sc, uint32_t oid, bool cascade, int depth) {
@@ -237,9 +237,7 @@ void DropTypeAndDependents(StmtContext& sc, uint32_t oid, bool cascade, int dept
     if (std::find(tab.pk.begin(), tab.pk.end(), c) != tab.pk.end()) {
       throw PgError(sqlstate::kFeatureNotSupported, "DROP TYPE ... CASCADE of a primary key column is not supported");
     }
-    std::erase_if(tab.indexes, [c](const IndexDef& x) {
-      return std::find(x.columns.begin(), x.columns.end(), c) != x.columns.end();
-    });
+    std::erase_if(tab.indexes, [c](const IndexDef& x) { return x.Uses(c); });
     tab.columns[static_cast<size_t>(c)].dropped = true;
     SaveTable(sc, tab);
   }
@@ -251,8 +249,6 @@ void DropTypeAndDependents(StmtContext& sc, uint32_t oid, bool cascade, int dept
   }
   sc.catalog_changed = true;
 }
-
-}  // namespace
 
 QueryResult RunRenameType(const PgQuery__RenameStmt* s, StmtContext& sc) {
   QueryResult out;
@@ -294,6 +290,11 @@ QueryResult RunDropType(const PgQuery__DropStmt* s, StmtContext& sc) {
       throw PgError(sqlstate::kDependentObjectsStillExist,
                     "cannot drop type " + t->name + " because type " + owner + " requires it", "",
                     "You can drop type " + owner + " instead.");
+    }
+    if (t->kind == 'b') {
+      throw PgError(sqlstate::kDependentObjectsStillExist, "cannot drop type " + t->name + " because extension " +
+                                                               t->extension + " requires it",
+                    "", "You can drop extension " + t->extension + " instead.");
     }
     victims.push_back(t->oid);
   }

@@ -68,6 +68,8 @@ void AppendKeyValue(const Value& v, std::string* out) {
       if (v.type == oid::kBpchar) {
         while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
       }
+      std::string folded;  // citext keys: case-insensitive order and uniqueness
+      if (v.type >= kFirstUserOid && IsCitextType(v.type)) s = folded = CitextFold(s);
       // 0x00 -> 0x00 0xff; end -> 0x00 0x01: order- and prefix-preserving.
       for (char c : s) {
         out->push_back(c);

@@ -10,6 +10,7 @@
 
 #include "catalog/pg_error.h"
 #include "sql/binder.h"
+#include "sql/extensions.h"
 #include "sql/functions.h"
 #include "sql/numeric.h"
 #include "sql/range.h"
@@ -167,12 +168,13 @@ std::vector<Value> RegexpSplit(const std::vector<Value>& argv) {
 
 bool IsSetReturningName(std::string_view name) {
   return name == "generate_series" || name == "generate_subscripts" || name == "unnest" || name == "regexp_matches" ||
-         name == "regexp_split_to_table" || name == "string_to_table";
+         name == "regexp_split_to_table" || name == "string_to_table" || IsExtensionSrfName(name);
 }
 
 uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>* args, Binder& binder) {
   auto& a = *args;
   if (name == "generate_series") return BindGenerateSeries(name, args, binder);
+  if (IsExtensionSrfName(name)) return BindExtensionSrf(name, args, binder);
   if (name == "unnest") {
     if (a.size() != 1) NoSuchFunction(name, a);
     // An array's elements, or a multirange's ranges (both held in arr).
@@ -211,6 +213,7 @@ std::vector<Value> RunSrf(const std::string& name, const std::vector<Value>& arg
     if (v.null) return {};  // all of them are strict
   }
   if (name == "unnest") return std::vector<Value>(argv[0].arr->begin(), argv[0].arr->end());
+  if (IsExtensionSrfName(name)) return RunExtensionSrf(name, argv);
   if (name == "regexp_matches") return RegexpMatches(argv);
   if (name == "regexp_split_to_table") return RegexpSplit(argv);
   if (name == "generate_subscripts") {

@@ -43,8 +43,9 @@ Value GetIndexDef(std::span<const Value> a, EvalContext& ctx) {
   const IndexView x = TableIndexes(*r.table)[static_cast<size_t>(r.index)];
   const int64_t column = a.size() > 1 ? a[1].i : 0;
   if (column > 0) {
-    if (column > static_cast<int64_t>(x.columns.size())) return TextV("");
-    return TextV(QuoteIdent(r.table->columns[static_cast<size_t>(x.columns[static_cast<size_t>(column - 1)])].name));
+    const std::vector<int> all = x.AllColumns();
+    if (column > static_cast<int64_t>(all.size())) return TextV("");
+    return TextV(QuoteIdent(r.table->columns[static_cast<size_t>(all[static_cast<size_t>(column - 1)])].name));
   }
   return TextV(IndexDefText(*r.table, x, a.size() > 2 && a[2].i != 0));
 }

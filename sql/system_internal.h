@@ -87,8 +87,22 @@ struct IndexView {
   uint32_t constraint_oid;
   std::string predicate;
   bool nulls_not_distinct = false;
+  std::vector<int> include;  // INCLUDE columns (after the key columns in indkey)
+  std::string access_method = "btree";
+  // Key columns then INCLUDE columns (pg_index.indkey, pg_attribute rows).
+  std::vector<int> AllColumns() const {
+    std::vector<int> all = columns;
+    all.insert(all.end(), include.begin(), include.end());
+    return all;
+  }
 };
 std::vector<IndexView> TableIndexes(const TableDef& t);
+// pg_am's index access methods: PostgreSQL's built-in ones, and bloom's
+// (its oid allocated by CREATE EXTENSION bloom) while it is installed
+// (sql/extension_catalog.cc).
+std::vector<std::pair<uint32_t, std::string>> IndexAccessMethods(const Catalog& cat);
+// The pg_am oid of an index access method name (0 when unknown).
+uint32_t AccessMethodOid(const Catalog& cat, std::string_view name);
 
 // An object found by OID among the catalog's relations.
 struct RelationRef {
@@ -151,6 +165,10 @@ Producer ClassProducer(std::string_view name);
 Producer MiscProducer(std::string_view name);
 // sql/system_info_schema.cc: information_schema views.
 Producer InfoSchemaProducer(std::string_view name);
+// sql/extension_catalog.cc: pg_extension, pg_available_extensions,
+// pg_available_extension_versions, and the extensions' pg_description rows.
+Producer ExtensionProducer(std::string_view name);
+void ExtensionDescriptionRows(StmtContext& sc, RowBuilder& b);
 
 // User-defined types (sql/system_user_types.cc): pg_enum and
 // information_schema.domains, and their rows in pg_type, pg_constraint

@@ -85,7 +85,7 @@ void PgClass(StmtContext& sc, RowBuilder& b) {
         .Set("relhastriggers", BoolV(triggers))
         .End();
     for (const auto& x : indexes) {
-      ClassRow(b, x.oid, x.name, nsp, 'i', kBtreeAm, x.columns.size())
+      ClassRow(b, x.oid, x.name, nsp, 'i', AccessMethodOid(Cat(sc), x.access_method), x.AllColumns().size())
           .Set("relreplident", CharV('n'))
           .Set("relpersistence", persistence)
           .End();
@@ -160,8 +160,9 @@ void PgAttribute(StmtContext& sc, RowBuilder& b) {
                    identity, col.dropped, col.generated_expr.empty() ? 0 : 's');
     }
     for (const auto& x : TableIndexes(t)) {
-      for (size_t k = 0; k < x.columns.size(); k++) {
-        const ColumnDef& col = t.columns[static_cast<size_t>(x.columns[k])];
+      const std::vector<int> all = x.AllColumns();
+      for (size_t k = 0; k < all.size(); k++) {
+        const ColumnDef& col = t.columns[static_cast<size_t>(all[k])];
         AttributeRow(b, x.oid, col.name, col.type_oid, col.typmod, static_cast<int>(k + 1), false, false, 0, false);
       }
     }
@@ -183,7 +184,7 @@ void PgIndex(StmtContext& sc, RowBuilder& b) {
       b.Begin()
           .Set("indexrelid", OidV(x.oid))
           .Set("indrelid", OidV(t.oid))
-          .Set("indnatts", Int2V(static_cast<int64_t>(x.columns.size())))
+          .Set("indnatts", Int2V(static_cast<int64_t>(x.AllColumns().size())))
           .Set("indnkeyatts", Int2V(static_cast<int64_t>(x.columns.size())))
           .Set("indisunique", BoolV(x.unique))
           .Set("indnullsnotdistinct", BoolV(x.nulls_not_distinct))
@@ -192,7 +193,7 @@ void PgIndex(StmtContext& sc, RowBuilder& b) {
           .Set("indisvalid", BoolV(true))
           .Set("indisready", BoolV(true))
           .Set("indislive", BoolV(true))
-          .Set("indkey", Int2Vector(x.columns, 1))
+          .Set("indkey", Int2Vector(x.AllColumns(), 1))
           .Set("indcollation", Value::Array(oid::kOidVector, std::move(collations)))
           .Set("indclass", OidVector(x.columns.size(), 0))
           .Set("indoption", Int2Vector(std::vector<int>(x.columns.size(), 0), 0))

@@ -86,11 +86,14 @@ void PgDescription(StmtContext& sc, RowBuilder& b) {
       if (const uint32_t oid = ConstraintOidByName(t, name); oid != 0) row(oid, 2606, 0, text);  // pg_constraint
     }
   }
+  ExtensionDescriptionRows(sc, b);
 }
 
-void PgAm(StmtContext&, RowBuilder& b) {
+void PgAm(StmtContext& sc, RowBuilder& b) {
   b.Begin().Set("oid", OidV(kHeapAm)).Set("amname", NameV("heap")).Set("amtype", CharV('t')).End();
-  b.Begin().Set("oid", OidV(kBtreeAm)).Set("amname", NameV("btree")).Set("amtype", CharV('i')).End();
+  for (const auto& [id, name] : IndexAccessMethods(**sc.catalog)) {
+    b.Begin().Set("oid", OidV(id)).Set("amname", NameV(name)).Set("amtype", CharV('i')).End();
+  }
 }
 
 void PgDatabase(StmtContext& sc, RowBuilder& b) {
@@ -216,17 +219,6 @@ void PgTablespace(StmtContext&, RowBuilder& b) {
   b.Begin().Set("oid", OidV(1664)).Set("spcname", NameV("pg_global")).Set("spcowner", OidV(kSuperuserOid)).End();
 }
 
-void PgExtension(StmtContext&, RowBuilder& b) {
-  b.Begin()
-      .Set("oid", OidV(13653))
-      .Set("extname", NameV("plpgsql"))
-      .Set("extowner", OidV(kSuperuserOid))
-      .Set("extnamespace", OidV(kPgCatalogNamespace))
-      .Set("extrelocatable", BoolV(false))
-      .Set("extversion", TextV("1.0"))
-      .End();
-}
-
 void PgLanguage(StmtContext&, RowBuilder& b) {
   const std::pair<uint32_t, const char*> rows[] = {{12, "internal"}, {13, "c"}, {14, "sql"}, {13652, "plpgsql"}};
   for (const auto& [id, name] : rows) {
@@ -328,7 +320,7 @@ Producer MiscProducer(std::string_view name) {
       {"pg_roles", PgRoles},         {"pg_authid", PgAuthid},
       {"pg_user", PgUser},           {"pg_settings", PgSettings},
       {"pg_collation", PgCollation}, {"pg_tablespace", PgTablespace},
-      {"pg_extension", PgExtension}, {"pg_language", PgLanguage},
+      {"pg_language", PgLanguage},
       {"pg_stat_activity", PgStatActivity}, {"pg_prepared_statements", PgPreparedStatements},
       {"pg_cursors", PgCursors}, {"pg_stat_user_tables", PgStatUserTables},
       {"pg_statio_user_tables", PgStatUserTables},

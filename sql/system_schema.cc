@@ -38,6 +38,8 @@ const std::vector<SysRelation>& SystemRelations() {
     {"pg_catalog", "pg_collation", 3456, 'r', {{"oid", 26}, {"collname", 19}, {"collnamespace", 26}, {"collowner", 26}, {"collprovider", 18}, {"collisdeterministic", 16}, {"collencoding", 23}, {"collcollate", 25}, {"collctype", 25}, {"colliculocale", 25}, {"collversion", 25}}},
     {"pg_catalog", "pg_tablespace", 1213, 'r', {{"oid", 26}, {"spcname", 19}, {"spcowner", 26}, {"spcacl", 1034}, {"spcoptions", 1009}}},
     {"pg_catalog", "pg_extension", 3079, 'r', {{"oid", 26}, {"extname", 19}, {"extowner", 26}, {"extnamespace", 26}, {"extrelocatable", 16}, {"extversion", 25}, {"extconfig", 1028}, {"extcondition", 1009}}},
+    {"pg_catalog", "pg_available_extensions", 12081, 'v', {{"name", 19}, {"default_version", 25}, {"installed_version", 25}, {"comment", 25}}},
+    {"pg_catalog", "pg_available_extension_versions", 12085, 'v', {{"name", 19}, {"version", 25}, {"installed", 16}, {"superuser", 16}, {"trusted", 16}, {"relocatable", 16}, {"schema", 19}, {"requires", 1003}, {"comment", 25}}},
     {"pg_catalog", "pg_language", 2612, 'r', {{"oid", 26}, {"lanname", 19}, {"lanowner", 26}, {"lanispl", 16}, {"lanpltrusted", 16}, {"lanplcallfoid", 26}, {"laninline", 26}, {"lanvalidator", 26}, {"lanacl", 1034}}},
     {"pg_catalog", "pg_policy", 3256, 'r', {{"oid", 26}, {"polname", 19}, {"polrelid", 26}, {"polcmd", 18}, {"polpermissive", 16}, {"polroles", 1028}, {"polqual", 194}, {"polwithcheck", 194}}},
     {"pg_catalog", "pg_statistic_ext", 3381, 'r', {{"oid", 26}, {"stxrelid", 26}, {"stxname", 19}, {"stxnamespace", 26}, {"stxowner", 26}, {"stxstattarget", 23}, {"stxkeys", 22}, {"stxkind", 1002}, {"stxexprs", 194}}},

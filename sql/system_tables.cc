@@ -155,7 +155,8 @@ std::vector<IndexView> TableIndexes(const TableDef& t) {
   }
   for (const auto& x : t.indexes) {
     out.push_back({x.oid, x.name, x.columns, x.unique, false, x.constraint,
-                   x.constraint ? UniqueConstraintOid(x) : 0, x.predicate, x.nulls_not_distinct});
+                   x.constraint ? UniqueConstraintOid(x) : 0, x.predicate, x.nulls_not_distinct, x.include_columns,
+                   x.access_method});
   }
   return out;
 }
@@ -258,15 +259,30 @@ std::string DefaultExprText(const TableDef& t, size_t column) {
   return e;
 }
 
+namespace {
+
+// " INCLUDE (b, c)" of an index with INCLUDE columns, else "".
+std::string IncludeText(const TableDef& t, const IndexView& index) {
+  if (index.include.empty()) return "";
+  std::string s = " INCLUDE (";
+  for (size_t i = 0; i < index.include.size(); i++) {
+    s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.include[i])].name);
+  }
+  return s + ")";
+}
+
+}  // namespace
+
 std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty) {
   const std::string table =
       pretty && t.schema == "public" ? QuoteIdent(t.name) : QuoteIdent(t.schema) + "." + QuoteIdent(t.name);
   std::string s = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(index.name) +
-                  " ON " + table + " USING btree (";
+                  " ON " + table + " USING " + index.access_method + " (";
   for (size_t i = 0; i < index.columns.size(); i++) {
     s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
   }
   s += ")";
+  s += IncludeText(t, index);
   if (index.nulls_not_distinct) s += " NULLS NOT DISTINCT";
   if (!index.predicate.empty()) s += " WHERE (" + index.predicate + ")";
   return s;
@@ -277,7 +293,9 @@ std::string ConstraintDefText(const TableDef& t, const IndexView& index) {
   for (size_t i = 0; i < index.columns.size(); i++) {
     s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
   }
-  return s + ")";
+  s += ")";
+  s += IncludeText(t, index);
+  return s;
 }
 
 RowBuilder::RowBuilder(const SysRelation& rel, const std::string& qualifier, Relation* out)
@@ -347,6 +365,7 @@ bool BuildSystemRelation(std::string_view schema, std::string_view name, const s
   if (sc.describe_only) return true;
   Producer p = std::string_view(rel->schema) == "information_schema" ? InfoSchemaProducer(name) : ClassProducer(name);
   if (p == nullptr) p = MiscProducer(name);
+  if (p == nullptr) p = ExtensionProducer(name);
   if (p == nullptr) p = UserTypeProducer(name);
   if (p == nullptr) p = RangeProducer(name);
   if (p == nullptr) return true;  // present and empty

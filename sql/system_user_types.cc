@@ -117,6 +117,10 @@ void UserTypeRow(RowBuilder& b, const TypeDef& t) {
     b.Set("typreceive", Proc(range ? kRangeRecv : kMultirangeRecv));
     b.Set("typsend", Proc(range ? kRangeSend : kMultirangeSend));
     b.Set("typalign", CharV(TypeAlign(t))).Set("typstorage", CharV('x'));
+  } else if (t.kind == 'b') {  // citext, hstore (varlena, extension I/O functions)
+    const bool citext = t.extension == "citext";
+    b.Set("typlen", Int2V(-1)).Set("typbyval", BoolV(false)).Set("typcategory", CharV(citext ? 'S' : 'U'));
+    b.Set("typalign", CharV('i')).Set("typstorage", CharV('x')).Set("typcollation", OidV(citext ? 100 : 0));
   } else {
     int32_t base_typmod = -1;
     const uint32_t base = BaseType(t.oid, &base_typmod);

@@ -114,6 +114,8 @@ bool UserTypeToText(const Value& v, const ValueContext& ctx, std::string* out) {
   } else if (t->kind == 'c') {
     if (!v.arr) return false;
     *out = RecordToText(v, ctx);
+  } else if (t->kind == 'b') {
+    *out = ExtensionTypeOut(*t, v);
   } else {
     Value b = v;
     b.type = BaseType(v.type);
@@ -129,6 +131,8 @@ bool UserTypeFromText(std::string_view text, uint32_t type, int32_t typmod, cons
     *out = EnumFromLabel(*t, text);
   } else if (t->kind == 'c') {
     *out = RecordFromText(text, *t, ctx);
+  } else if (t->kind == 'b') {
+    *out = ExtensionTypeIn(*t, text);
   } else {
     int32_t base_typmod = -1;
     const uint32_t base = BaseType(type, &base_typmod);
@@ -162,6 +166,8 @@ bool UserTypeAppendBinary(const Value& v, std::string* out) {
       out->append(buf, 4);
       out->append(data);
     }
+  } else if (t->kind == 'b') {
+    ExtensionTypeSend(*t, v, out);
   } else {
     Value b = v;
     b.type = BaseType(v.type);
@@ -177,6 +183,8 @@ bool UserTypeFromBinary(std::string_view data, uint32_t type, int32_t typmod, Va
     *out = EnumFromLabel(*t, data);
   } else if (t->kind == 'c') {
     throw PgError(sqlstate::kFeatureNotSupported, "binary input of composite types is not supported");
+  } else if (t->kind == 'b') {
+    *out = ExtensionTypeRecv(*t, data);
   } else {
     int32_t base_typmod = -1;
     const uint32_t base = BaseType(type, &base_typmod);

@@ -61,6 +61,21 @@ std::string QuoteTypeName(const TypeDef& t);
 // An enum value from its label; 22P02 when the label is not one of type's.
 Value EnumFromLabel(const TypeDef& type, std::string_view label);
 
+// Base types that extensions provide (TypeDef kind 'b', sql/extensions.h):
+// whether type is the current catalog's citext / hstore.
+bool IsCitextType(uint32_t type);
+bool IsHstoreType(uint32_t type);
+// citext's ordering: byte order of the ASCII-lowered strings (lower() under
+// the database's C collation), so comparison, hashing and index keys agree.
+int CompareCitext(std::string_view a, std::string_view b);
+std::string CitextFold(std::string_view s);
+// Text and binary I/O of extension types (sql/citext.cc, sql/hstore_io.cc):
+// citext is its text; hstore values hold their canonical text form.
+std::string ExtensionTypeOut(const TypeDef& t, const Value& v);
+Value ExtensionTypeIn(const TypeDef& t, std::string_view text);
+void ExtensionTypeSend(const TypeDef& t, const Value& v, std::string* out);
+Value ExtensionTypeRecv(const TypeDef& t, std::string_view data);
+
 }  // namespace immu::sql
 
 namespace immu::sql {

@@ -154,6 +154,8 @@ constexpr TypeInfo kRecordInfo{0, "record", -1, 'C', Slot::kRecord};
 constexpr TypeInfo kUserArrayInfo{0, "anyarray", -1, 'A', Slot::kArray};
 constexpr TypeInfo kRangeInfo{0, "anyrange", -1, 'R', Slot::kRange};
 constexpr TypeInfo kMultirangeInfo{0, "anymultirange", -1, 'R', Slot::kRange};
+constexpr TypeInfo kCitextInfo{0, "citext", -1, 'S', Slot::kString};
+constexpr TypeInfo kHstoreInfo{0, "hstore", -1, 'U', Slot::kString};
 
 }  // namespace
 
@@ -179,6 +181,7 @@ const TypeInfo* FindType(uint32_t type_oid) {
       if (t->kind == 'c') return &kRecordInfo;
       if (t->kind == 'r') return &kRangeInfo;
       if (t->kind == 'm') return &kMultirangeInfo;
+      if (t->kind == 'b') return t->extension == "citext" ? &kCitextInfo : &kHstoreInfo;
       const uint32_t base = BaseType(type_oid);
       return base != type_oid ? FindType(base) : nullptr;
     }

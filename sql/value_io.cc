@@ -637,6 +637,9 @@ int CompareValues(const Value& a, const Value& b) {
   if (sa == Slot::kInt && sb == Slot::kInt) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
   if (sa == Slot::kInterval && sb == Slot::kInterval) return CompareInterval(a.iv, b.iv);
   if (a.type == oid::kJsonb && b.type == oid::kJsonb) return CompareJsonbText(a.s, b.s);
+  if ((a.type >= kFirstUserOid || b.type >= kFirstUserOid) && (IsCitextType(a.type) || IsCitextType(b.type))) {
+    return CompareCitext(a.s, b.s);
+  }
   if (a.type == oid::kBpchar || b.type == oid::kBpchar) {
     // bpchar compares without trailing spaces.
     std::string_view x = a.s, y = b.s;
@@ -677,6 +680,7 @@ size_t HashValue(const Value& v) {
       break;
   }
   if (v.type == oid::kJsonb) return HashJsonbText(v.s);
+  if (v.type >= kFirstUserOid && IsCitextType(v.type)) return std::hash<std::string>()(CitextFold(v.s));
   std::string_view s = v.s;
   if (v.type == oid::kBpchar) {
     while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
