@@ -432,6 +432,9 @@ uint32_t CommonType(uint32_t a, uint32_t b, const char* context) {
     return oid::kTimestamp;
   }
   if ((a == oid::kJson || a == oid::kJsonb) && (b == oid::kJson || b == oid::kJsonb)) return oid::kJsonb;
+  // cidr -> inet and time -> timetz are implicit casts in PostgreSQL.
+  if ((a == oid::kInet || a == oid::kCidr) && (b == oid::kInet || b == oid::kCidr)) return oid::kInet;
+  if ((a == oid::kTime || a == oid::kTimeTz) && (b == oid::kTime || b == oid::kTimeTz)) return oid::kTimeTz;
   // A row constructor meets a composite type as that type.
   if (a == oid::kRecord && IsCompositeType(b)) return b;
   if (b == oid::kRecord && IsCompositeType(a)) return a;
@@ -450,6 +453,8 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
     throw e;
   };
   if (ResolvedFn arr; left != 0 && ResolveArrayOperator(op, left, right, &arr)) return arr;
+  if (ResolvedFn net; ResolveNetworkOperator(op, left, right, &net)) return net;
+  if (ResolvedFn ttz; ResolveTimeTzOperator(op, left, right, &ttz)) return ttz;
   if (ResolvedFn row; ResolveRowComparison(op, left, right, &row)) return row;
   if (left == 0) {  // prefix
     uint32_t t = right == oid::kUnknown ? oid::kNumeric : right;
@@ -546,6 +551,8 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
 
 ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_types) {
   ResolvedFn sys;
+  if (ResolveNetworkFunction(name, arg_types, &sys)) return sys;
+  if (ResolveTimeTzFunction(name, arg_types, &sys)) return sys;
   if (ResolveSystemFunction(name, arg_types, &sys)) return sys;
   if (ResolveImmudbFunction(name, arg_types, &sys)) return sys;
   if (ResolveJsonFunction(name, arg_types, &sys)) return sys;
