@@ -101,9 +101,12 @@ Value CmpGt(std::span<const Value> a, EvalContext&) { return Value::Bool(Compare
 Value CmpGe(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareValues(a[0], a[1]) >= 0); }
 
 // ---- strings -------------------------------------------------------------------
+// anytextcat / textanycat: PostgreSQL's SQL functions `$1::text || $2`, so
+// the non-text side goes through its explicit text cast (true || 'x' is
+// 'truex', inet keeps its /32), not its output function.
 Value Concat2(std::span<const Value> a, EvalContext& ctx) {
-  std::string s = IsStringCategory(a[0].type) ? a[0].s : ToText(a[0], ctx.vc);
-  s += IsStringCategory(a[1].type) ? a[1].s : ToText(a[1], ctx.vc);
+  std::string s = IsStringCategory(a[0].type) ? a[0].s : CastValue(a[0], oid::kText, -1, ctx.vc).s;
+  s += IsStringCategory(a[1].type) ? a[1].s : CastValue(a[1], oid::kText, -1, ctx.vc).s;
   return Value::Str(oid::kText, std::move(s));
 }
 Value Like(std::span<const Value> a, EvalContext&) { return Value::Bool(LikeMatch(a[0].s, a[1].s, false)); }
