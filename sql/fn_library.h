@@ -45,6 +45,9 @@ bool ResolveTimeTzOperator(std::string_view op, uint32_t left, uint32_t right, R
 // /masklen, unlike inet's output); nullopt when neither side is one.
 std::optional<bool> CanCastNetwork(uint32_t from, uint32_t to);
 std::optional<Value> CastNetwork(const Value& v, uint32_t to);
+// A session's peer address as inet (pg_stat_activity.client_addr,
+// inet_client_addr()); NULL when empty (a local connection) or unparsable.
+Value ClientAddrValue(const std::string& addr);
 
 // Named-argument calls (f(days => 3)): moves each `name => value`
 // argument (names[i] non-empty) to its parameter's position and fills the

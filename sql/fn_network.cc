@@ -4,7 +4,13 @@
 // inet is an implicit, binary-coercible cast), so results are inet unless
 // PostgreSQL declares cidr (network, inet_merge, set_masklen(cidr, int)).
 
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "catalog/pg_error.h"
+#include "sql/cluster.h"
 #include "sql/fn_library.h"
 #include "sql/inet.h"
 #include "sql/macaddr.h"
@@ -209,6 +215,26 @@ Value Set7Bit(Args a, EvalContext&) {
 Value ToMacaddr8(Args a, EvalContext&) { return Value::Str(oid::kMacaddr8, MacaddrToMacaddr8(a[0].s)); }
 Value ToMacaddr(Args a, EvalContext&) { return Value::Str(oid::kMacaddr, Macaddr8ToMacaddr(a[0].s)); }
 
+// inet_client_addr() / inet_client_port(): this session's peer, from the
+// live-session board; NULL for local connections, as PostgreSQL's Unix
+// sockets.
+std::optional<SessionActivity> OwnActivity(EvalContext& ctx) {
+  if (ctx.cluster == nullptr) return std::nullopt;
+  for (SessionActivity& a : ctx.cluster->Activity()) {
+    if (a.pid == ctx.backend_pid) return std::move(a);
+  }
+  return std::nullopt;
+}
+Value ClientAddr(Args, EvalContext& ctx) {
+  const std::optional<SessionActivity> a = OwnActivity(ctx);
+  return a ? ClientAddrValue(a->client_addr) : Value::Null(oid::kInet);
+}
+Value ClientPort(Args, EvalContext& ctx) {
+  const std::optional<SessionActivity> a = OwnActivity(ctx);
+  if (!a || a->client_addr.empty() || a->client_port < 0) return Value::Null(oid::kInt4);
+  return Value::Int(oid::kInt4, a->client_port);
+}
+
 }  // namespace
 
 bool ResolveNetworkOperator(std::string_view op, uint32_t left, uint32_t right, ResolvedFn* out) {
@@ -252,11 +278,13 @@ bool ResolveNetworkOperator(std::string_view op, uint32_t left, uint32_t right, 
 bool ResolveNetworkFunction(std::string_view name, std::span<const uint32_t> t, ResolvedFn* out) {
   using namespace oid;
   const size_t n = t.size();
-  if (n == 0 || n > 2) return false;
   auto set = [&](ScalarFn fn, uint32_t result, std::vector<uint32_t> args) {
     *out = {fn, result, std::move(args)};
     return true;
   };
+  if (n == 0 && name == "inet_client_addr") return set(ClientAddr, kInet, {});
+  if (n == 0 && name == "inet_client_port") return set(ClientPort, kInt4, {});
+  if (n == 0 || n > 2) return false;
   // An inet parameter takes inet, cidr or an untyped literal.
   auto inet_arg = [&](size_t i) { return InetLike(t[i]) || t[i] == kUnknown; };
   if (n == 1 && inet_arg(0)) {
@@ -287,6 +315,15 @@ bool ResolveNetworkFunction(std::string_view name, std::span<const uint32_t> t, 
     if (name == "macaddr") return set(ToMacaddr, kMacaddr, {kMacaddr8});
   }
   return false;
+}
+
+Value ClientAddrValue(const std::string& addr) {
+  if (addr.empty()) return Value::Null(oid::kInet);
+  try {
+    return InetV(ParseInet(addr, false));
+  } catch (const PgError&) {
+    return Value::Null(oid::kInet);
+  }
 }
 
 std::optional<bool> CanCastNetwork(uint32_t from, uint32_t to) {

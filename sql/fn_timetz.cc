@@ -3,6 +3,9 @@
 // the time-of-day operators on plain time (time +/- interval, time - time,
 // date + time) that share their arithmetic.
 
+#include <string>
+#include <vector>
+
 #include "catalog/pg_error.h"
 #include "sql/datetime_internal.h"
 #include "sql/fn_library.h"
@@ -97,6 +100,14 @@ Value DatePartTimeTzFn(Args a, EvalContext&) {
   return r ? Value::Float(oid::kFloat8, *r) : Value::Null(oid::kFloat8);
 }
 Value TimeOfTimeTz(Args a, EvalContext&) { return Value::Int(oid::kTime, TimeTzOf(a[0]).time); }
+// Function-style casts: timetz(time), timetz(timestamptz), timetz(timetz, p).
+Value ToTimeTz(Args a, EvalContext& ctx) { return CastValue(a[0], oid::kTimeTz, -1, ctx.vc); }
+// timetz(x, p) as PostgreSQL's timetz_scale: p outside 0..6 changes nothing.
+Value TimeTzPrecision(Args a, EvalContext&) {
+  if (a[1].i < 0 || a[1].i > 6) return a[0];
+  return ApplyTypmod(a[0], static_cast<int32_t>(a[1].i), true);
+}
+Value DateTimeTzFn(Args a, EvalContext&) { return DateTimeTz(static_cast<DateAdt>(a[0].i), TimeTzOf(a[1])); }
 
 bool IsText(uint32_t t) { return IsStringCategory(t); }
 
@@ -155,6 +166,13 @@ bool ResolveTimeTzFunction(std::string_view name, std::span<const uint32_t> t, R
     if (t[0] == kInterval) return set(TimezoneInterval, kTimeTz, {kInterval, kTimeTz});
   }
   if (name == "time" && t.size() == 1 && t[0] == kTimeTz) return set(TimeOfTimeTz, kTime, {kTimeTz});
+  if (name == "timetz" && t.size() == 1 && (t[0] == kTime || t[0] == kTimestampTz)) return set(ToTimeTz, kTimeTz, {t[0]});
+  if (name == "timetz" && t.size() == 2 && t[0] == kTimeTz && (t[1] == kInt2 || t[1] == kInt4)) {
+    return set(TimeTzPrecision, kTimeTz, {kTimeTz, kInt4});
+  }
+  if (name == "timestamptz" && t.size() == 2 && t[0] == kDate && t[1] == kTimeTz) {
+    return set(DateTimeTzFn, kTimestampTz, {kDate, kTimeTz});
+  }
   return false;
 }
 
