@@ -184,6 +184,12 @@ Value Merge(Args a, EvalContext&) {
   return InetV(InetNetwork(r), oid::kCidr);
 }
 Value ToCidr(Args a, EvalContext&) { return InetV(InetNetwork(In(a[0])), oid::kCidr); }
+// Function-style casts, as PostgreSQL's type-name calls on a string (or
+// cidr) argument: inet('10.1.2.3'), cidr(text(x)), macaddr('...').
+template <uint32_t kType>
+Value FromString(Args a, EvalContext& ctx) {
+  return CastValue(a[0], kType, -1, ctx.vc);
+}
 
 // ---- macaddr -----------------------------------------------------------------------
 Value MacNot(Args a, EvalContext&) {
@@ -306,6 +312,14 @@ bool ResolveNetworkFunction(std::string_view name, std::span<const uint32_t> t, 
   if (name == "set_masklen" && n == 2 && inet_arg(0) && (t[1] == kInt2 || t[1] == kInt4 || t[1] == kUnknown)) {
     if (t[0] == kCidr) return set(SetMasklenCidr, kCidr, {kCidr, kInt4});
     return set(SetMasklenInet, kInet, {kInet, kInt4});
+  }
+  // A literal argument converts at bind time (its input errors point at it).
+  if (n == 1 && (IsStringCategory(t[0]) || t[0] == kCidr)) {
+    auto cast = [&](ScalarFn fn, uint32_t type) { return set(fn, type, {t[0] == kUnknown ? type : t[0]}); };
+    if (name == "inet") return cast(FromString<kInet>, kInet);
+    if (t[0] != kCidr && name == "cidr") return cast(FromString<kCidr>, kCidr);
+    if (t[0] != kCidr && name == "macaddr") return cast(FromString<kMacaddr>, kMacaddr);
+    if (t[0] != kCidr && name == "macaddr8") return cast(FromString<kMacaddr8>, kMacaddr8);
   }
   if (name == "macaddr8_set7bit" && n == 1 && t[0] == kUnknown) return set(Set7Bit, kMacaddr8, {kMacaddr8});
   if (n == 1 && MacLike(t[0])) {
