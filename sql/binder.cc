@@ -249,6 +249,7 @@ void ResolveTypeName(const PgQuery__TypeName* tn, uint32_t* type, int32_t* typmo
     case oid::kTimestamp:
     case oid::kTimestampTz:
     case oid::kTime:
+    case oid::kTimeTz:
       *typmod = static_cast<int32_t>(std::min<int64_t>(mods[0], 6));
       return;
     default:
@@ -868,6 +869,16 @@ std::unique_ptr<Expr> Binder::Bind(const PgNode* n, const Scope& scope) {
           e->fn = +[](std::span<const Value>, EvalContext& c) {
             return CastValue(Value::Int(oid::kTimestampTz, c.vc.dt.now), oid::kTimestamp, -1, c.vc);
           };
+          return e;
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME_N:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME:
+        case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N:
+          // The precision travels as a constant argument (sql/fn_timetz.cc).
+          e->args.push_back(Expr::Const(Value::Int(oid::kInt4, n->sqlvalue_function->typmod)));
+          SetCurrentTimeFn(op == PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME ||
+                               op == PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME_N,
+                           n->sqlvalue_function->typmod, e.get());
           return e;
         case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG:
           e->type = oid::kName;

@@ -6,8 +6,10 @@
 #include <cmath>
 
 #include "catalog/pg_error.h"
+#include "sql/fn_library.h"
 #include "sql/json.h"
 #include "sql/range.h"
+#include "sql/timetz.h"
 #include "sql/user_types.h"
 #include "sql/value_io.h"
 
@@ -79,6 +81,8 @@ bool CanCast(uint32_t from, uint32_t to, bool explicit_cast) {
   if (from != 0 && MultirangeRangeType(to) == from) return explicit_cast;  // the multirange() function
   const uint32_t fe = ArrayElementType(from), te = ArrayElementType(to);
   if (fe != 0 && te != 0) return CanCast(fe, te, explicit_cast);
+  if (auto c = CanCastNetwork(from, to)) return *c;
+  if (auto c = CanCastTimeTz(from, to)) return *c;
   if (fe != 0 || te != 0) return IsStringType(to) || (IsStringType(from) && explicit_cast);
   // oid and the reg* types convert to each other implicitly, as in PostgreSQL.
   if ((from == oid::kOid || IsRegType(from)) && (to == oid::kOid || IsRegType(to))) return true;
@@ -133,6 +137,8 @@ Value CastValue(const Value& v, uint32_t to, int32_t typmod, const ValueContext&
     return Value::Array(to, std::move(out));
   }
   if (from == oid::kJsonb && IsJsonbCastTarget(to)) return ApplyTypmod(JsonbToScalar(v, to, ctx), typmod, explicit_cast);
+  if (auto r = CastNetwork(v, to)) return ApplyTypmod(std::move(*r), typmod, explicit_cast);
+  if (auto r = CastTimeTz(v, to, ctx)) return ApplyTypmod(std::move(*r), typmod, explicit_cast);
   if (IsIntType(to)) {
     if (IsIntType(from)) return Value::Int(to, CheckRange(v.i, to));
     if (IsFloatType(from)) return Value::Int(to, RoundToInt(v.f, to));

@@ -513,7 +513,9 @@ int CompareTimeTz(const TimeTzAdt& a, const TimeTzAdt& b) {
   int64_t ua = a.time + int64_t{a.zone} * kUsecsPerSec;
   int64_t ub = b.time + int64_t{b.zone} * kUsecsPerSec;
   if (ua != ub) return ua < ub ? -1 : 1;
-  if (a.zone != b.zone) return a.zone > b.zone ? -1 : 1;
+  // Same instant: the zone decides, smaller (east-most) first, so only
+  // equal times in equal zones are equal.
+  if (a.zone != b.zone) return a.zone < b.zone ? -1 : 1;
   return 0;
 }
 

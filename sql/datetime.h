@@ -257,6 +257,7 @@ std::optional<double> DatePartTimestampTz(std::string_view field, TimestampTz t,
                                           const TimeZone& zone);
 std::optional<double> DatePartInterval(std::string_view field, const Interval& iv);
 std::optional<double> DatePartTime(std::string_view field, TimeAdt t);
+std::optional<double> DatePartTimeTz(std::string_view field, const TimeTzAdt& t);
 
 // isfinite()
 inline bool IsFiniteDate(DateAdt d) { return DateIsFinite(d); }

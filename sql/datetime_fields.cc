@@ -671,4 +671,8 @@ std::optional<double> DatePartTime(std::string_view field, TimeAdt t) {
   return AsDouble(TimePart(LowerUnit(field), t, nullptr, false));
 }
 
+std::optional<double> DatePartTimeTz(std::string_view field, const TimeTzAdt& t) {
+  return AsDouble(TimePart(LowerUnit(field), t.time, &t.zone, false));
+}
+
 }  // namespace immu

@@ -103,9 +103,12 @@ Value CmpGt(std::span<const Value> a, EvalContext&) { return Value::Bool(Compare
 Value CmpGe(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareValues(a[0], a[1]) >= 0); }
 
 // ---- strings -------------------------------------------------------------------
+// anytextcat / textanycat: PostgreSQL's SQL functions `$1::text || $2`, so
+// the non-text side goes through its explicit text cast (true || 'x' is
+// 'truex', inet keeps its /32), not its output function.
 Value Concat2(std::span<const Value> a, EvalContext& ctx) {
-  std::string s = IsStringCategory(a[0].type) ? a[0].s : ToText(a[0], ctx.vc);
-  s += IsStringCategory(a[1].type) ? a[1].s : ToText(a[1], ctx.vc);
+  std::string s = IsStringCategory(a[0].type) ? a[0].s : CastValue(a[0], oid::kText, -1, ctx.vc).s;
+  s += IsStringCategory(a[1].type) ? a[1].s : CastValue(a[1], oid::kText, -1, ctx.vc).s;
   return Value::Str(oid::kText, std::move(s));
 }
 Value Like(std::span<const Value> a, EvalContext&) { return Value::Bool(LikeMatch(a[0].s, a[1].s, false)); }
@@ -434,6 +437,9 @@ uint32_t CommonType(uint32_t a, uint32_t b, const char* context) {
     return oid::kTimestamp;
   }
   if ((a == oid::kJson || a == oid::kJsonb) && (b == oid::kJson || b == oid::kJsonb)) return oid::kJsonb;
+  // cidr -> inet and time -> timetz are implicit casts in PostgreSQL.
+  if ((a == oid::kInet || a == oid::kCidr) && (b == oid::kInet || b == oid::kCidr)) return oid::kInet;
+  if ((a == oid::kTime || a == oid::kTimeTz) && (b == oid::kTime || b == oid::kTimeTz)) return oid::kTimeTz;
   // A row constructor meets a composite type as that type.
   if (a == oid::kRecord && IsCompositeType(b)) return b;
   if (b == oid::kRecord && IsCompositeType(a)) return a;
@@ -453,6 +459,8 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
   };
   if (ResolvedFn arr; left != 0 && ResolveArrayOperator(op, left, right, &arr)) return arr;
   if (ResolvedFn rng; ResolveRangeOperator(op, left, right, &rng)) return rng;
+  if (ResolvedFn net; ResolveNetworkOperator(op, left, right, &net)) return net;
+  if (ResolvedFn ttz; ResolveTimeTzOperator(op, left, right, &ttz)) return ttz;
   if (ResolvedFn row; ResolveRowComparison(op, left, right, &row)) return row;
   if (ResolvedFn ext; ResolveExtensionOperator(op, left, right, &ext)) return ext;
   if (left == 0) {  // prefix
@@ -554,6 +562,8 @@ ResolvedFn ResolveFunction(std::string_view name, std::span<const uint32_t> arg_
   // precedence over the text ones for citext arguments.
   if (ResolveExtensionFunction(name, arg_types, &sys)) return sys;
   if (ResolveRangeFunction(name, arg_types, &sys)) return sys;
+  if (ResolveNetworkFunction(name, arg_types, &sys)) return sys;
+  if (ResolveTimeTzFunction(name, arg_types, &sys)) return sys;
   if (ResolveSystemFunction(name, arg_types, &sys)) return sys;
   if (ResolveImmudbFunction(name, arg_types, &sys)) return sys;
   if (ResolveJsonFunction(name, arg_types, &sys)) return sys;

@@ -92,7 +92,8 @@ void Columns(StmtContext& sc, RowBuilder& b) {
         }
       }
       if (ty == oid::kDate) b.Set("datetime_precision", Int4V(0));
-      if (ty == oid::kTime || ty == oid::kTimestamp || ty == oid::kTimestampTz || ty == oid::kInterval) {
+      if (ty == oid::kTime || ty == oid::kTimeTz || ty == oid::kTimestamp || ty == oid::kTimestampTz ||
+          ty == oid::kInterval) {
         b.Set("datetime_precision", Int4V(typmod >= 0 && ty != oid::kInterval ? typmod : 6));
       }
       std::string udt, udt_schema = "pg_catalog";

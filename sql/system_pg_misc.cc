@@ -4,6 +4,7 @@
 // here are present and empty (pg_description, pg_inherits, pg_policy ...).
 
 #include "sql/cluster.h"
+#include "sql/fn_library.h"
 #include "sql/session_introspection.h"
 #include "sql/system_internal.h"
 #include "sql/user_directory.h"
@@ -259,7 +260,7 @@ void PgStatActivity(StmtContext& sc, RowBuilder& b) {
         .Set("usesysid", OidV(role_oid(a.user)))
         .Set("usename", NameV(a.user))
         .Set("application_name", TextV(a.application_name))
-        .Set("client_addr", a.client_addr.empty() ? Value::Null(oid::kText) : TextV(a.client_addr))
+        .Set("client_addr", ClientAddrValue(a.client_addr))
         .Set("client_port", Int4V(a.client_port))
         .Set("backend_start", ts(a.backend_start))
         .Set("xact_start", ts(a.xact_start))

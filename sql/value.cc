@@ -35,6 +35,11 @@ constexpr TypeInfo kTypes[] = {
     {oid::kRegclass, "regclass", 4, 'N', Slot::kInt},
     {oid::kRegtype, "regtype", 4, 'N', Slot::kInt},
     {oid::kUuid, "uuid", 16, 'U', Slot::kString},
+    {oid::kTimeTz, "time with time zone", 12, 'D', Slot::kString},
+    {oid::kInet, "inet", -1, 'I', Slot::kString},
+    {oid::kCidr, "cidr", -1, 'I', Slot::kString},
+    {oid::kMacaddr, "macaddr", 6, 'U', Slot::kString},
+    {oid::kMacaddr8, "macaddr8", 8, 'U', Slot::kString},
     {oid::kJsonb, "jsonb", -1, 'U', Slot::kString},
     {oid::kVoid, "void", 4, 'P', Slot::kString},
     {oid::kRecord, "record", -1, 'P', Slot::kRecord},
@@ -80,6 +85,8 @@ constexpr ArrayType kArrayTypes[] = {
     {3911, oid::kTstzRange},      {3913, oid::kDateRange},      {3927, oid::kInt8Range},
     {6150, oid::kInt4Multirange}, {6151, oid::kNumMultirange},  {6152, oid::kTsMultirange},
     {6153, oid::kTstzMultirange}, {6155, oid::kDateMultirange}, {6157, oid::kInt8Multirange},
+    {1270, oid::kTimeTz},    {1041, oid::kInet},         {651, oid::kCidr},       {1040, oid::kMacaddr},
+    {775, oid::kMacaddr8},
 };
 
 // Array TypeInfos, named as format_type prints them ("integer[]").
@@ -147,6 +154,9 @@ constexpr Alias kAliases[] = {
     {"int4multirange", oid::kInt4Multirange, false}, {"int8multirange", oid::kInt8Multirange, false},
     {"nummultirange", oid::kNumMultirange, false},   {"tsmultirange", oid::kTsMultirange, false},
     {"tstzmultirange", oid::kTstzMultirange, false}, {"datemultirange", oid::kDateMultirange, false},
+    {"timetz", oid::kTimeTz, false},    {"time with time zone", oid::kTimeTz, false},
+    {"inet", oid::kInet, false},        {"cidr", oid::kCidr, false},
+    {"macaddr", oid::kMacaddr, false},  {"macaddr8", oid::kMacaddr8, false},
 };
 
 constexpr TypeInfo kEnumInfo{0, "anyenum", 4, 'E', Slot::kEnum};
@@ -270,6 +280,8 @@ std::string FormatType(uint32_t type_oid, int32_t typmod) {
       return "timestamp(" + std::to_string(typmod) + ") with time zone";
     case oid::kTime:
       return "time(" + std::to_string(typmod) + ") without time zone";
+    case oid::kTimeTz:
+      return "time(" + std::to_string(typmod) + ") with time zone";
     default:
       return name;
   }

@@ -8,6 +8,8 @@
 //   float4, float8                                    -> f
 //   text, varchar, bpchar, name, bytea, json, jsonb,
 //   uuid (16 raw bytes), unknown (untyped literal)    -> s
+//   inet, cidr, macaddr, macaddr8, timetz: order-preserving bytes -> s
+//     (sql/inet.h, sql/macaddr.h, sql/timetz.h)
 //   numeric                                           -> num
 //   interval                                          -> iv
 //   arrays, int2vector, oidvector (one dimension)     -> arr
@@ -53,6 +55,11 @@ inline constexpr uint32_t kNumeric = 1700;
 inline constexpr uint32_t kRegclass = 2205;
 inline constexpr uint32_t kRegtype = 2206;
 inline constexpr uint32_t kUuid = 2950;
+inline constexpr uint32_t kTimeTz = 1266;
+inline constexpr uint32_t kInet = 869;
+inline constexpr uint32_t kCidr = 650;
+inline constexpr uint32_t kMacaddr = 829;
+inline constexpr uint32_t kMacaddr8 = 774;
 inline constexpr uint32_t kJsonb = 3802;
 inline constexpr uint32_t kVoid = 2278;
 inline constexpr uint32_t kRecord = 2249;  // anonymous row values: ROW(1, 'a')

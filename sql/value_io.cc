@@ -7,8 +7,11 @@
 #include <functional>
 
 #include "catalog/pg_error.h"
+#include "sql/inet.h"
 #include "sql/json.h"
 #include "sql/range.h"
+#include "sql/macaddr.h"
+#include "sql/timetz.h"
 #include "sql/user_types.h"
 #include "storage/coding.h"
 
@@ -328,6 +331,14 @@ std::string ToText(const Value& v, const ValueContext& ctx) {
       return ByteaToText(v.s);
     case oid::kUuid:
       return UuidToText(v.s);
+    case oid::kInet:
+    case oid::kCidr:
+      return FormatInet(DecodeInet(v.s), v.type == oid::kCidr);
+    case oid::kMacaddr:
+    case oid::kMacaddr8:
+      return FormatMacaddr(v.s);
+    case oid::kTimeTz:
+      return FormatTimeTz(TimeTzOf(v));
     case oid::kDate:
       return FormatDateStyled(static_cast<DateAdt>(v.i), ctx.dt);
     case oid::kTime:
@@ -411,6 +422,13 @@ void AppendBinary(const Value& v, std::string* out) {
     case oid::kInterval:
       AppendIntervalBinary(out, v.iv);
       return;
+    case oid::kInet:
+    case oid::kCidr:
+      AppendInetBinary(DecodeInet(v.s), v.type == oid::kCidr, out);
+      return;
+    case oid::kTimeTz:
+      AppendTimeTzBinary(out, TimeTzOf(v));
+      return;
     case oid::kJsonb:
       out->push_back(1);  // jsonb binary format version
       out->append(v.s);
@@ -464,14 +482,23 @@ Value FromText(std::string_view text, uint32_t type, int32_t typmod, const Value
       return Value::Str(type, ByteaFromText(text));
     case oid::kUuid:
       return Value::Str(type, UuidFromText(text));
+    case oid::kInet:
+    case oid::kCidr:
+      return Value::Str(type, EncodeInet(ParseInet(text, type == oid::kCidr)));
+    case oid::kMacaddr:
+      return Value::Str(type, ParseMacaddr(text));
+    case oid::kMacaddr8:
+      return Value::Str(type, ParseMacaddr8(text));
+    case oid::kTimeTz:
+      return ApplyTypmod(TimeTzValue(ParseTimeTz(text, ctx.dt)), typmod, false);
     case oid::kDate:
       return Value::Int(type, ParseDate(text, ctx.dt));
     case oid::kTime:
-      return Value::Int(type, ParseTime(text, ctx.dt));
+      return ApplyTypmod(Value::Int(type, ParseTime(text, ctx.dt)), typmod, false);
     case oid::kTimestamp:
-      return Value::Int(type, ParseTimestamp(text, ctx.dt));
+      return ApplyTypmod(Value::Int(type, ParseTimestamp(text, ctx.dt)), typmod, false);
     case oid::kTimestampTz:
-      return Value::Int(type, ParseTimestampTz(text, ctx.dt));
+      return ApplyTypmod(Value::Int(type, ParseTimestampTz(text, ctx.dt)), typmod, false);
     case oid::kInterval:
       return Value::Iv(ParseInterval(text));
     case oid::kVarchar:
@@ -550,6 +577,18 @@ Value FromBinary(std::string_view data, uint32_t type, int32_t typmod) {
     case oid::kUuid:
       need(16);
       return Value::Str(type, std::string(data));
+    case oid::kMacaddr:
+      need(6);
+      return Value::Str(type, std::string(data));
+    case oid::kMacaddr8:
+      need(8);
+      return Value::Str(type, std::string(data));
+    case oid::kInet:
+    case oid::kCidr:
+      return Value::Str(type, EncodeInet(InetFromBinary(data, type == oid::kCidr)));
+    case oid::kTimeTz:
+      need(12);
+      return ApplyTypmod(TimeTzValue(DecodeTimeTzBinary(data)), typmod, false);
     case oid::kJsonb:
       if (data.empty() || data[0] != 1) {
         throw PgError(sqlstate::kInvalidBinaryRepresentation, "unsupported jsonb version number");
@@ -594,6 +633,19 @@ Value ApplyTypmod(Value v, int32_t typmod, bool explicit_cast) {
       const int precision = (m >> 16) & 0xffff;
       const int scale = static_cast<int16_t>(m & 0xffff);
       return Value::Num(v.num->ApplyTypmod(precision, scale));
+    }
+    // Fractional-second precision: time(p), timetz(p), timestamp[tz](p).
+    case oid::kTime:
+      v.i = RoundToPrecision(v.i, typmod);
+      return v;
+    case oid::kTimestamp:
+    case oid::kTimestampTz:
+      if (TimestampIsFinite(v.i)) v.i = RoundToPrecision(v.i, typmod);
+      return v;
+    case oid::kTimeTz: {
+      TimeTzAdt t = TimeTzOf(v);
+      t.time = RoundToPrecision(t.time, typmod);
+      return TimeTzValue(t);
     }
     default:
       if (v.arr && ArrayElementType(v.type) != 0) {
