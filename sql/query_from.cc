@@ -15,6 +15,7 @@
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
 #include "sql/srf.h"
+#include "sql/system_srf.h"
 #include "sql/system_tables.h"
 
 namespace immu::sql {
@@ -555,6 +556,7 @@ Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Bin
   Relation r;
   if (BuildImmudbRelation(name, args, rf, sc, binder, &r)) return r;
   if (BuildJsonRelation(name, args, rf, sc, binder, &r)) return r;
+  if (BuildCatalogRelation(name, args, rf, sc, binder, &r)) return r;
   ScopeColumn col;
   col.qualifier = rf->alias != nullptr ? rf->alias->aliasname : name;
   col.name = rf->alias != nullptr && rf->alias->n_colnames > 0 ? std::string(NodeString(rf->alias->colnames[0]))

@@ -43,6 +43,7 @@ const std::vector<std::pair<std::string, std::string>>& ReportedDefaults() {
 const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
   static const std::vector<std::pair<std::string, std::string>> kOther = {
       {"search_path", "\"$user\", public"},
+      {"default_tablespace", ""},
       {"transaction_isolation", "read committed"},
       {"default_transaction_isolation", "read committed"},
       {"extra_float_digits", "1"},
@@ -128,6 +129,35 @@ const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
   return kOther;
 }
 
+}  // namespace
+
+// Preset parameters (PostgreSQL's "internal" context): they describe how the
+// server was built or initialised, clients read them (pgjdbc's
+// getMaxColumnsInIndex reads max_index_keys, pgAdmin lc_collate) and no
+// session can change them.
+const std::vector<std::pair<std::string, std::string>>& PresetDefaults() {
+  static const std::vector<std::pair<std::string, std::string>> kPreset = {
+      {"block_size", "8192"},
+      {"data_checksums", "off"},
+      {"lc_collate", "C"},
+      {"lc_ctype", "C"},
+      {"max_function_args", "100"},
+      {"max_index_keys", "32"},
+      {"segment_size", "131072"},
+      {"wal_block_size", "8192"},
+  };
+  return kPreset;
+}
+
+bool IsPresetParameter(std::string_view name) {
+  for (const auto& [k, v] : PresetDefaults()) {
+    if (k == name) return true;
+  }
+  return false;
+}
+
+namespace {
+
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -176,6 +206,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityB
     : db_owner_(std::move(db)), db_(db_owner_.get()), activity_(std::move(activity)), options_(options) {
   for (const auto& [k, v] : ReportedDefaults()) params_[k] = v;
   for (const auto& [k, v] : OtherDefaults()) params_[k] = v;
+  for (const auto& [k, v] : PresetDefaults()) params_[k] = v;
   params_["server_version"] = server_version;
   params_["session_authorization"] = options.user;
   if (options.users != nullptr) {
@@ -585,6 +616,9 @@ char SessionImpl::TransactionStatus() const {
 
 void SessionImpl::SetParameter(const std::string& raw_name, const std::string& value, bool report_change) {
   const std::string name = CanonicalName(raw_name);
+  if (IsPresetParameter(name)) {
+    throw PgError(sqlstate::kCantChangeRuntimeParam, "parameter \"" + name + "\" cannot be changed");
+  }
   std::string v = value;
   if (name == "TimeZone") {
     TimeZone tz = TimeZone::FromSetting(value);

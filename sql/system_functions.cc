@@ -451,6 +451,7 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_is_other_temp_schema", False, kBool, {kOid}},
       {"pg_relation_is_publishable", False, kBool, {kRegclass}},
       {"pg_is_in_recovery", False, kBool, {}},
+      {"pg_is_wal_replay_paused", False, kBool, {}},
       {"obj_description", ObjDescription, kText, {kOid}},
       {"obj_description", ObjDescription, kText, {kOid, kName}},
       {"col_description", ColDescription, kText, {kOid, kInt4}},

@@ -149,6 +149,8 @@ Producer ClassProducer(std::string_view name);
 // sql/system_pg_misc.cc: pg_type, pg_proc, pg_am, pg_database, roles,
 // settings and the rest.
 Producer MiscProducer(std::string_view name);
+// sql/system_pg_depend.cc: pg_depend.
+Producer DependProducer(std::string_view name);
 // sql/system_info_schema.cc: information_schema views.
 Producer InfoSchemaProducer(std::string_view name);
 

@@ -333,7 +333,8 @@ bool SnapshotOnly(std::string_view schema, std::string_view name) {
   static const std::set<std::string_view> kNames = {
       "pg_namespace", "pg_class",   "pg_attribute", "pg_index",       "pg_constraint", "pg_attrdef",
       "pg_tables",    "pg_indexes", "pg_sequence",  "pg_views",       "pg_matviews",       "pg_type",       "pg_proc",
-      "pg_am",        "pg_description", "pg_collation", "pg_language", "pg_enum",      "pg_range"};
+      "pg_am",        "pg_description", "pg_collation", "pg_language", "pg_enum",      "pg_range",
+      "pg_depend"};
   return kNames.contains(name);
 }
 
@@ -349,6 +350,7 @@ bool BuildSystemRelation(std::string_view schema, std::string_view name, const s
   if (p == nullptr) p = MiscProducer(name);
   if (p == nullptr) p = UserTypeProducer(name);
   if (p == nullptr) p = RangeProducer(name);
+  if (p == nullptr) p = DependProducer(name);
   if (p == nullptr) return true;  // present and empty
   std::unique_ptr<Expr> filter = make_filter ? make_filter(out->scope) : nullptr;
   if (!SnapshotOnly(rel->schema, name) || sc.catalog == nullptr || *sc.catalog == nullptr) {
