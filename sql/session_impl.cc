@@ -214,6 +214,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityB
     params_["is_superuser"] = role && role->superuser ? "on" : "off";
   }
   params_["application_name"] = options.application_name;
+  db_->SetOwnerPid(this, options.backend_pid);
   eval_.database = db_->name();
   eval_.cluster = options.cluster;
   eval_.introspection = this;
@@ -268,6 +269,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityB
 
 SessionImpl::~SessionImpl() {
   db_->advisory_locks().UnlockAll(this);
+  db_->ForgetOwner(this);
   try {
     DropTempRelations();
   } catch (...) {

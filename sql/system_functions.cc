@@ -374,11 +374,11 @@ AdvisoryLocks& Advisory(EvalContext& ctx) {
   return ctx.db->advisory_locks();
 }
 Value AdvisoryLock(std::span<const Value> a, EvalContext& ctx) {
-  Advisory(ctx).Lock(AdvisoryKey(a), ctx.session, MakeLockWaitCheck(ctx));
+  Advisory(ctx).Lock(AdvisoryKey(a), ctx.session, ctx.backend_pid, MakeLockWaitCheck(ctx));
   return Value::Null(oid::kVoid);
 }
 Value AdvisoryTryLock(std::span<const Value> a, EvalContext& ctx) {
-  return Value::Bool(Advisory(ctx).TryLock(AdvisoryKey(a), ctx.session));
+  return Value::Bool(Advisory(ctx).TryLock(AdvisoryKey(a), ctx.session, ctx.backend_pid));
 }
 Value AdvisoryUnlock(std::span<const Value> a, EvalContext& ctx) {
   return Value::Bool(Advisory(ctx).Unlock(AdvisoryKey(a), ctx.session));
@@ -386,6 +386,16 @@ Value AdvisoryUnlock(std::span<const Value> a, EvalContext& ctx) {
 Value AdvisoryUnlockAll(std::span<const Value>, EvalContext& ctx) {
   Advisory(ctx).UnlockAll(ctx.session);
   return Value::Null(oid::kVoid);
+}
+
+// pg_blocking_pids(pid): the holder of the row, table or advisory lock
+// that session waits for, in this database.
+Value BlockingPids(std::span<const Value> a, EvalContext& ctx) {
+  ValueArray pids;
+  if (ctx.db != nullptr) {
+    for (int32_t p : ctx.db->BlockingPids(static_cast<int32_t>(a[0].i))) pids.push_back(Value::Int(oid::kInt4, p));
+  }
+  return Value::Array(oid::kInt4Array, std::move(pids));
 }
 
 // pg_typeof(any): the argument's type (NULLs keep theirs).
@@ -421,6 +431,7 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_advisory_unlock", AdvisoryUnlock, kBool, {kInt8}},
       {"pg_advisory_unlock", AdvisoryUnlock, kBool, {kInt4, kInt4}},
       {"pg_advisory_unlock_all", AdvisoryUnlockAll, kVoid, {}},
+      {"pg_blocking_pids", BlockingPids, kInt4Array, {kInt4}},
       {"pg_get_constraintdef", GetConstraintDef, kText, {kOid, kBool}},
       {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid}},
       {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid, kBool}},
