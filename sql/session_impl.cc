@@ -44,6 +44,9 @@ const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
   static const std::vector<std::pair<std::string, std::string>> kOther = {
       {"search_path", "\"$user\", public"},
       {"default_tablespace", ""},
+      // No statistics collector: the pg_stat_get_* counters stay zero, as
+      // PostgreSQL reports them with track_counts off.
+      {"track_counts", "off"},
       {"transaction_isolation", "read committed"},
       {"default_transaction_isolation", "read committed"},
       {"extra_float_digits", "1"},

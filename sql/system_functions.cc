@@ -438,6 +438,14 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_get_viewdef", GetViewDef, kText, {kOid}},
       {"pg_get_viewdef", GetViewDef, kText, {kOid, kBool}},
       {"pg_get_triggerdef", NullText, kText, {kOid}},
+      // pg_rewrite lists no rules (view bodies are kept as their query), so
+      // no oid names one.
+      {"pg_get_ruledef", NullText, kText, {kOid}},
+      {"pg_get_ruledef", NullText, kText, {kOid, kBool}},
+      // Statistics counters: zero with track_counts off (pg_settings).
+      {"pg_stat_get_numscans", ZeroSize, kInt8, {kOid}},
+      {"pg_stat_get_tuples_returned", ZeroSize, kInt8, {kOid}},
+      {"pg_stat_get_tuples_fetched", ZeroSize, kInt8, {kOid}},
       {"pg_get_triggerdef", NullText, kText, {kOid, kBool}},
       {"pg_get_partkeydef", NullText, kText, {kOid}},
       {"pg_get_statisticsobjdef_columns", NullText, kText, {kOid}},

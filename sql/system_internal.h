@@ -111,6 +111,9 @@ std::string DefaultExprText(const TableDef& t, size_t column);
 // pretty: the table unqualified when it is visible (pg_get_indexdef's pretty flag).
 std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty = false);
 std::string ConstraintDefText(const TableDef& t, const IndexView& index);
+// An index predicate as pg_get_expr / pg_get_indexdef print it (non-pretty:
+// operator expressions parenthesised).
+std::string PredicateText(const std::string& predicate);
 // quote_ident.
 std::string QuoteIdent(std::string_view name);
 

@@ -2,6 +2,10 @@
 // pg_tables, pg_indexes, pg_sequence, pg_sequences: generated from the
 // catalog's TableDefs and the emulated system relations themselves.
 
+#include <set>
+
+#include "catalog/pg_error.h"
+#include "sql/parser.h"
 #include "sql/sequences.h"
 #include "sql/system_internal.h"
 
@@ -196,10 +200,32 @@ void PgIndex(StmtContext& sc, RowBuilder& b) {
           .Set("indcollation", Value::Array(oid::kOidVector, std::move(collations)))
           .Set("indclass", OidVector(x.columns.size(), 0))
           .Set("indoption", Int2Vector(std::vector<int>(x.columns.size(), 0), 0))
-          .Set("indpred", x.predicate.empty() ? Value::Null(oid::kPgNodeTree) : Value::Str(oid::kPgNodeTree, x.predicate))
+          .Set("indpred", x.predicate.empty() ? Value::Null(oid::kPgNodeTree)
+                                              : Value::Str(oid::kPgNodeTree, PredicateText(x.predicate)))
           .End();
     }
   }
+}
+
+// conkey of a CHECK: the columns its expression reads, ascending (as
+// PostgreSQL's pull_varattnos collects them).
+Value CheckKey(const TableDef& t, const CheckDef& c) {
+  std::set<int> attnums;
+  try {
+    const auto tree = ParseTree::Parse("SELECT " + c.expr);
+    VisitColumnRefs(&tree->stmt(0)->base, [&](const PgQuery__ColumnRef* ref) {
+      if (ref->n_fields == 0 || ref->fields[ref->n_fields - 1]->node_case != PG_QUERY__NODE__NODE_STRING) return;
+      const std::string_view name = NodeString(ref->fields[ref->n_fields - 1]);
+      for (size_t i = 0; i < t.columns.size(); i++) {
+        if (!t.columns[i].dropped && t.columns[i].name == name) attnums.insert(static_cast<int>(i) + 1);
+      }
+    });
+  } catch (const PgError&) {
+    // A stored expression always parses; if not, the key stays empty.
+  }
+  ValueArray key;
+  for (int a : attnums) key.push_back(Int2V(a));
+  return Value::Array(oid::kInt2Array, std::move(key));
 }
 
 void PgConstraint(StmtContext& sc, RowBuilder& b) {
@@ -237,6 +263,7 @@ void PgConstraint(StmtContext& sc, RowBuilder& b) {
           .Set("confdeltype", CharV(' '))
           .Set("confmatchtype", CharV(' '))
           .Set("conislocal", BoolV(true))
+          .Set("conkey", CheckKey(t, c))
           .Set("conbin", Value::Str(oid::kPgNodeTree, c.expr))
           .End();
     }

@@ -71,6 +71,9 @@ void PgDescription(StmtContext& sc, RowBuilder& b) {
   };
   const Catalog& cat = **sc.catalog;
   const SchemaDef* pub = cat.FindSchema("public");
+  // initdb's comments on the built-in schemas.
+  row(kPgCatalogNamespace, 2615, 0, "system catalog schema");
+  row(kPgToastNamespace, 2615, 0, "reserved schema for TOAST tables");
   if (pub == nullptr) row(kPublicNamespace, 2615, 0, "standard public schema");
   for (const auto& [id, s] : cat.schemas()) {
     if (!s.comment.empty()) row(s.oid, 2615, 0, s.comment);  // pg_namespace

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <set>
 
+#include "catalog/pg_error.h"
+#include "sql/parser.h"
 #include "sql/system_internal.h"
 
 namespace immu::sql {
@@ -258,6 +260,25 @@ std::string DefaultExprText(const TableDef& t, size_t column) {
   return e;
 }
 
+std::string PredicateText(const std::string& predicate) {
+  // PostgreSQL's non-pretty deparse parenthesises operator, boolean and
+  // NULL-test expressions, and not a bare column, constant or call.
+  try {
+    const auto tree = ParseTree::Parse("SELECT 1 WHERE " + predicate);
+    switch (tree->stmt(0)->select_stmt->where_clause->node_case) {
+      case PG_QUERY__NODE__NODE_A_EXPR:
+      case PG_QUERY__NODE__NODE_BOOL_EXPR:
+      case PG_QUERY__NODE__NODE_NULL_TEST:
+      case PG_QUERY__NODE__NODE_BOOLEAN_TEST:
+        return "(" + predicate + ")";
+      default:
+        return predicate;
+    }
+  } catch (const PgError&) {
+    return "(" + predicate + ")";  // stored predicates parse; keep the common form otherwise
+  }
+}
+
 std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty) {
   const std::string table =
       pretty && t.schema == "public" ? QuoteIdent(t.name) : QuoteIdent(t.schema) + "." + QuoteIdent(t.name);
@@ -268,7 +289,7 @@ std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty)
   }
   s += ")";
   if (index.nulls_not_distinct) s += " NULLS NOT DISTINCT";
-  if (!index.predicate.empty()) s += " WHERE (" + index.predicate + ")";
+  if (!index.predicate.empty()) s += " WHERE " + PredicateText(index.predicate);
   return s;
 }
 
