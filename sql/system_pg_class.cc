@@ -2,7 +2,7 @@
 // pg_tables, pg_indexes, pg_sequence, pg_sequences: generated from the
 // catalog's TableDefs and the emulated system relations themselves.
 
-#include <set>
+#include <algorithm>
 
 #include "catalog/pg_error.h"
 #include "sql/parser.h"
@@ -207,17 +207,21 @@ void PgIndex(StmtContext& sc, RowBuilder& b) {
   }
 }
 
-// conkey of a CHECK: the columns its expression reads, ascending (as
-// PostgreSQL's pull_varattnos collects them).
+// conkey of a CHECK: the columns its expression reads, in order of first
+// appearance (as PostgreSQL's StoreRelCheck collects them).
 Value CheckKey(const TableDef& t, const CheckDef& c) {
-  std::set<int> attnums;
+  std::vector<int> attnums;
   try {
     const auto tree = ParseTree::Parse("SELECT " + c.expr);
     VisitColumnRefs(&tree->stmt(0)->base, [&](const PgQuery__ColumnRef* ref) {
       if (ref->n_fields == 0 || ref->fields[ref->n_fields - 1]->node_case != PG_QUERY__NODE__NODE_STRING) return;
       const std::string_view name = NodeString(ref->fields[ref->n_fields - 1]);
       for (size_t i = 0; i < t.columns.size(); i++) {
-        if (!t.columns[i].dropped && t.columns[i].name == name) attnums.insert(static_cast<int>(i) + 1);
+        const int attnum = static_cast<int>(i) + 1;
+        if (!t.columns[i].dropped && t.columns[i].name == name &&
+            std::find(attnums.begin(), attnums.end(), attnum) == attnums.end()) {
+          attnums.push_back(attnum);
+        }
       }
     });
   } catch (const PgError&) {

@@ -6,6 +6,9 @@
 
 #include "sql/system_srf.h"
 
+#include <map>
+#include <mutex>
+
 #include "catalog/pg_error.h"
 #include "sql/binder.h"
 #include "sql/system_internal.h"
@@ -166,6 +169,37 @@ void Keywords(Relation* out) {
 
 }  // namespace
 
+uint32_t ExpandArrayRowType(uint32_t element_type) { return kExpandArrayRowBase + element_type; }
+
+const TypeDef* FindExpandArrayRowType(uint32_t type) {
+  if (type < kExpandArrayRowBase || type - kExpandArrayRowBase >= 0x00ffffffu) return nullptr;
+  // One immutable TypeDef per element type, made on first use and kept for
+  // the process's life (callers hold plain pointers).
+  static std::mutex mu;
+  static std::map<uint32_t, std::unique_ptr<TypeDef>> defs;
+  std::lock_guard lock(mu);
+  auto& def = defs[type];
+  if (def == nullptr) {
+    def = std::make_unique<TypeDef>();
+    def->oid = type;
+    def->kind = 'c';
+    def->name = "record";
+    def->fields = {{"x", type - kExpandArrayRowBase, -1}, {"n", oid::kInt4, -1}};
+  }
+  return def.get();
+}
+
+std::vector<Value> ExpandArrayRows(const Value& array) {
+  std::vector<Value> out;
+  if (array.null) return out;
+  const uint32_t row_type = ExpandArrayRowType(ArrayElementType(array.type));
+  const ValueArray& elems = *array.arr;
+  for (size_t i = 0; i < elems.size(); i++) {
+    out.push_back(Value::Array(row_type, {elems[i], Value::Int(oid::kInt4, static_cast<int64_t>(i) + 1)}));
+  }
+  return out;
+}
+
 bool BuildCatalogRelation(std::string_view name, std::vector<std::unique_ptr<Expr>>& args,
                           const PgQuery__RangeFunction* rf, StmtContext& sc, Binder& binder, Relation* out) {
   (void)binder;
@@ -185,6 +219,17 @@ bool BuildCatalogRelation(std::string_view name, std::vector<std::unique_ptr<Exp
                 {"baredesc", oid::kText}},
                out);
     if (!sc.describe_only) Keywords(out);
+    return true;
+  }
+  if (name == "_pg_expandarray" && args.size() == 1) {
+    const uint32_t elem = ArrayElementType(args[0]->type);
+    if (elem == 0) {
+      throw PgError(sqlstate::kUndefinedFunction, "function _pg_expandarray(" + FormatType(args[0]->type, -1) +
+                                                      ") does not exist");
+    }
+    AddColumns(rf, Qualifier(rf, name), {{"x", elem}, {"n", oid::kInt4}}, out);
+    if (sc.describe_only) return true;
+    for (const Value& row : ExpandArrayRows(Eval(*args[0], Row{}, *sc.eval))) out->rows.push_back(*row.arr);
     return true;
   }
   return false;

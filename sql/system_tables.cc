@@ -5,6 +5,9 @@
 #include "sql/system_tables.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <set>
 
 #include "catalog/pg_error.h"
@@ -257,6 +260,29 @@ std::string DefaultExprText(const TableDef& t, size_t column) {
     }
   }
   if (literal) return e + "::" + FormatType(c.type_oid, -1);
+  // A negative number is a constant of its own type (integer, bigint or
+  // numeric, by magnitude and form), which PostgreSQL prints quoted with its
+  // type so that the sign cannot read as an operator: '-1'::integer (the
+  // coercion to the column's type is implicit and not printed).
+  if (e.size() >= 2 && e[0] == '-') {
+    bool digits = true, dot = false;
+    for (size_t i = 1; i < e.size(); i++) {
+      if (e[i] == '.' && !dot) {
+        dot = true;
+      } else if (e[i] < '0' || e[i] > '9') {
+        digits = false;
+      }
+    }
+    if (digits && e[1] != '.') {
+      const char* type = "numeric";
+      if (!dot && e.size() <= 20) {
+        errno = 0;
+        const long long v = std::strtoll(e.c_str(), nullptr, 10);
+        if (errno == 0) type = v >= INT32_MIN ? "integer" : "bigint";
+      }
+      return "'" + e + "'::" + type;
+    }
+  }
   return e;
 }
 
