@@ -102,10 +102,16 @@ Value CmpGt(std::span<const Value> a, EvalContext&) { return Value::Bool(Compare
 Value CmpGe(std::span<const Value> a, EvalContext&) { return Value::Bool(CompareValues(a[0], a[1]) >= 0); }
 
 // ---- strings -------------------------------------------------------------------
+// anynonarray || text converts with the cast to text (textanycat is
+// `$1::text || $2`), which differs from the output function for bool:
+// false || 'x' is 'falsex' (while concat(false, 'x') is 'fx').
 Value Concat2(std::span<const Value> a, EvalContext& ctx) {
-  std::string s = IsStringCategory(a[0].type) ? a[0].s : ToText(a[0], ctx.vc);
-  s += IsStringCategory(a[1].type) ? a[1].s : ToText(a[1], ctx.vc);
-  return Value::Str(oid::kText, std::move(s));
+  auto text = [&](const Value& v) {
+    if (IsStringCategory(v.type)) return v.s;
+    if (v.type == oid::kBool) return std::string(v.boolean() ? "true" : "false");
+    return ToText(v, ctx.vc);
+  };
+  return Value::Str(oid::kText, text(a[0]) + text(a[1]));
 }
 Value Like(std::span<const Value> a, EvalContext&) { return Value::Bool(LikeMatch(a[0].s, a[1].s, false)); }
 Value NotLike(std::span<const Value> a, EvalContext&) { return Value::Bool(!LikeMatch(a[0].s, a[1].s, false)); }

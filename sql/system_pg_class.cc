@@ -143,11 +143,38 @@ void AttributeRow(RowBuilder& b, uint32_t rel, const std::string& name, uint32_t
       .End();
 }
 
+// attnotnull of a catalog table's column, by initdb's rule (genbki): NOT
+// NULL while every column so far is fixed-width (int2vector and oidvector
+// count as such), and the columns the catalog headers force NOT NULL.
+bool CatalogNotNull(const SysRelation& r, size_t column) {
+  static constexpr std::pair<const char*, const char*> kForced[] = {
+      {"pg_attrdef", "adbin"},        {"pg_database", "datcollate"},   {"pg_database", "datctype"},
+      {"pg_default_acl", "defaclacl"}, {"pg_description", "description"}, {"pg_extension", "extversion"},
+      {"pg_init_privs", "initprivs"},  {"pg_policy", "polroles"},       {"pg_proc", "prosrc"},
+      {"pg_rewrite", "ev_qual"},       {"pg_rewrite", "ev_action"},     {"pg_seclabel", "provider"},
+      {"pg_seclabel", "label"},        {"pg_shdescription", "description"}, {"pg_statistic_ext", "stxkind"},
+      {"pg_subscription", "subconninfo"}, {"pg_subscription", "subsynccommit"},
+      {"pg_subscription", "subpublications"}, {"pg_trigger", "tgargs"},
+  };
+  if (r.kind != 'r') return false;
+  for (const auto& [rel, col] : kForced) {
+    if (std::string_view(r.name) == rel && std::string_view(r.columns[column].name) == col) return true;
+  }
+  for (size_t i = 0; i <= column; i++) {
+    const uint32_t type = r.columns[i].type;
+    if (type == oid::kInt2Vector || type == oid::kOidVector) continue;
+    const auto& types = PgTypes();
+    auto t = std::find_if(types.begin(), types.end(), [type](const PgTypeRow& row) { return row.oid == type; });
+    if (t == types.end() || t->len < 0) return false;
+  }
+  return true;
+}
+
 void PgAttribute(StmtContext& sc, RowBuilder& b) {
   for (const auto& r : SystemRelations()) {
     for (size_t i = 0; i < r.columns.size(); i++) {
-      AttributeRow(b, r.oid, r.columns[i].name, r.columns[i].type, -1, static_cast<int>(i + 1), r.kind == 'r', false,
-                   0, false);
+      AttributeRow(b, r.oid, r.columns[i].name, r.columns[i].type, -1, static_cast<int>(i + 1), CatalogNotNull(r, i),
+                   false, 0, false);
     }
   }
   for (const auto& [id, t] : Cat(sc).tables()) {
