@@ -10,7 +10,6 @@
 #include <unordered_set>
 
 #include "catalog/pg_error.h"
-#include "sql/join.h"
 #include "sql/query_aggregate.h"
 #include "sql/query_cte.h"
 #include "sql/query_explain.h"
@@ -203,18 +202,13 @@ class SelectRunner : public SubqueryRunner {
 // WHERE is still applied afterwards, so this only saves work. A conjunct
 // that does not bind against the item alone (other items' or outer
 // columns, subqueries) is skipped.
-std::vector<const PgNode*> Conjuncts(const PgNode* where) {
+void FilterItem(const PgNode* where, Relation* item, StmtContext& sc) {
   std::vector<const PgNode*> conjuncts;
   if (where->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR && where->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
     for (size_t i = 0; i < where->bool_expr->n_args; i++) conjuncts.push_back(where->bool_expr->args[i]);
   } else {
     conjuncts.push_back(where);
   }
-  return conjuncts;
-}
-
-void FilterItem(const PgNode* where, Relation* item, StmtContext& sc) {
-  const std::vector<const PgNode*> conjuncts = Conjuncts(where);
   Scope alone;
   alone.columns = item->scope.columns;
   std::vector<uint32_t> scratch_params = sc.param_types != nullptr ? *sc.param_types : std::vector<uint32_t>{};
@@ -242,72 +236,6 @@ void FilterItem(const PgNode* where, Relation* item, StmtContext& sc) {
     }
     item->rows = std::move(kept);
   }
-}
-
-// Joins the next item of a comma-separated FROM to the items before it.
-// The WHERE conjuncts that name columns of both sides and nothing else
-// (fkc.oid = fka.attrelid in pgjdbc's nine-relation key query) join them,
-// the first equality by hashing (sql/join.h), instead of a cross product
-// filtered afterwards. The full WHERE is still applied to the result, so
-// this only saves work; a conjunct that does not bind against the two sides
-// alone, or fails on some pair, is left to it.
-Relation JoinItem(const PgNode* where, Relation from, Relation item, StmtContext& sc) {
-  Scope left, right, both;
-  left.columns = from.scope.columns;
-  right.columns = item.scope.columns;
-  both.columns = left.columns;
-  both.columns.insert(both.columns.end(), right.columns.begin(), right.columns.end());
-  std::vector<uint32_t> scratch_params = sc.param_types != nullptr ? *sc.param_types : std::vector<uint32_t>{};
-  Binder b(*sc.eval, &scratch_params);
-  auto binds = [&](const PgNode* c, const Scope& scope) -> std::unique_ptr<Expr> {
-    try {
-      return b.BindCondition(c, scope, "WHERE");
-    } catch (const PgError& e) {
-      if (std::string_view(e.sqlstate()) == sqlstate::kQueryCanceled) throw;
-      return nullptr;
-    }
-  };
-  std::vector<std::unique_ptr<Expr>> conds;  // equalities first: the first one is hashed
-  for (const PgNode* c : Conjuncts(where)) {
-    if (binds(c, left) != nullptr || binds(c, right) != nullptr) continue;
-    std::unique_ptr<Expr> cond = binds(c, both);
-    if (cond == nullptr) continue;
-    const bool equality = c->node_case == PG_QUERY__NODE__NODE_A_EXPR && c->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
-                          c->a_expr->n_name == 1 && NodeString(c->a_expr->name[0]) == "=";
-    conds.insert(equality ? conds.begin() : conds.end(), std::move(cond));
-  }
-  Relation out;
-  out.scope.parent = from.scope.parent;
-  out.scope.columns = std::move(both.columns);
-  if (!conds.empty()) {
-    try {
-      out.rows = JoinRows(from, item, conds[0].get(), false, false, *sc.eval);
-      for (size_t k = 1; k < conds.size(); k++) {
-        std::vector<Row> kept;
-        for (Row& r : out.rows) {
-          if (EvalPredicate(*conds[k], r, *sc.eval)) kept.push_back(std::move(r));
-        }
-        out.rows = std::move(kept);
-      }
-      return out;
-    } catch (const PgError& e) {
-      if (std::string_view(e.sqlstate()) == sqlstate::kQueryCanceled ||
-          std::string_view(e.sqlstate()) == sqlstate::kProgramLimitExceeded) {
-        throw;
-      }
-      out.rows.clear();  // a conjunct failed on some pair: join without them
-    }
-  }
-  for (const Row& a : from.rows) {
-    for (const Row& r : item.rows) {
-      CheckCancel(*sc.eval);
-      Row joined = a;
-      joined.insert(joined.end(), r.begin(), r.end());
-      out.rows.push_back(std::move(joined));
-    }
-    CheckMaterialized(out.rows.size(), out.scope.columns.size());
-  }
-  return out;
 }
 
 }  // namespace
@@ -434,11 +362,6 @@ QueryResult RunSelectBody(const PgQuery__SelectStmt* s, StmtContext& sc, const S
     if (i == 0) {
       from.scope.columns = std::move(item.scope.columns);
       from.rows = std::move(item.rows);
-      continue;
-    }
-    if (s->where_clause != nullptr && !sc.describe_only) {
-      from = JoinItem(s->where_clause, std::move(from), std::move(item), sc);
-      from.scope.parent = outer;
       continue;
     }
     Relation prod;
