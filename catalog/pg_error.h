@@ -77,6 +77,7 @@ inline constexpr const char* kInvalidColumnReference = "42P10";
 inline constexpr const char* kInvalidForeignKey = "42830";
 inline constexpr const char* kLockNotAvailable = "55P03";
 inline constexpr const char* kObjectInUse = "55006";
+inline constexpr const char* kCantChangeRuntimeParam = "55P02";
 inline constexpr const char* kInvalidName = "42602";
 inline constexpr const char* kIoError = "58030";
 inline constexpr const char* kReservedName = "42939";

@@ -170,6 +170,30 @@ bool Database::LockTable(uint32_t table_oid, TableLockMode mode, const void* own
   }
 }
 
+void Database::SetOwnerPid(const void* owner, int32_t pid) {
+  std::lock_guard lock(lock_mu_);
+  owner_pids_[owner] = pid;
+}
+
+void Database::ForgetOwner(const void* owner) {
+  std::lock_guard lock(lock_mu_);
+  owner_pids_.erase(owner);
+}
+
+std::vector<int32_t> Database::BlockingPids(int32_t pid) {
+  std::vector<int32_t> out = advisory_.BlockingPids(pid);
+  std::lock_guard lock(lock_mu_);
+  for (const auto& [owner, p] : owner_pids_) {
+    if (p != pid) continue;
+    auto w = waits_for_.find(owner);
+    if (w == waits_for_.end()) break;
+    auto h = owner_pids_.find(w->second);
+    if (h != owner_pids_.end()) out.push_back(h->second);
+    break;
+  }
+  return out;
+}
+
 void Database::ReleaseRowLocks(const void* owner) {
   std::lock_guard lock(lock_mu_);
   if (auto t = held_tables_.find(owner); t != held_tables_.end()) {

@@ -88,6 +88,13 @@ class Database {
   bool LockTable(uint32_t table_oid, TableLockMode mode, const void* owner, bool nowait,
                  const std::function<void()>& check, const std::string& name);
 
+  // pg_blocking_pids: sessions name their lock owner's backend pid while
+  // open; BlockingPids is the pid holding the row, table or advisory lock
+  // the session with pid waits for (empty when it does not wait).
+  void SetOwnerPid(const void* owner, int32_t pid);
+  void ForgetOwner(const void* owner);
+  std::vector<int32_t> BlockingPids(int32_t pid);
+
  private:
   Database() = default;
   std::string name_;
@@ -117,6 +124,7 @@ class Database {
   // table oid -> owner -> bit (1 << mode) of every mode it holds
   std::unordered_map<uint32_t, std::unordered_map<const void*, uint16_t>> table_locks_;
   std::unordered_map<const void*, std::vector<uint32_t>> held_tables_;  // owner -> table oids
+  std::unordered_map<const void*, int32_t> owner_pids_;
   // Requires lock_mu_: throws 40P01 when waiting for holder closes a cycle.
   void CheckDeadlock(const void* owner, const void* holder);
 };

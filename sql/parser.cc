@@ -207,4 +207,28 @@ std::string DeparseExpr(PgNode* expr) {
   return text;
 }
 
+void VisitColumnRefs(const ProtobufCMessage* m, const std::function<void(const PgQuery__ColumnRef*)>& f) {
+  if (m == nullptr) return;
+  if (m->descriptor == &pg_query__column_ref__descriptor) {
+    f(reinterpret_cast<const PgQuery__ColumnRef*>(m));
+    return;
+  }
+  const char* base = reinterpret_cast<const char*>(m);
+  for (unsigned i = 0; i < m->descriptor->n_fields; i++) {
+    const ProtobufCFieldDescriptor& fd = m->descriptor->fields[i];
+    if (fd.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+    if ((fd.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0 &&
+        *reinterpret_cast<const uint32_t*>(base + fd.quantifier_offset) != fd.id) {
+      continue;
+    }
+    if (fd.label == PROTOBUF_C_LABEL_REPEATED) {
+      const size_t n = *reinterpret_cast<const size_t*>(base + fd.quantifier_offset);
+      const auto* items = *reinterpret_cast<const ProtobufCMessage* const* const*>(base + fd.offset);
+      for (size_t j = 0; j < n; j++) VisitColumnRefs(items[j], f);
+    } else {
+      VisitColumnRefs(*reinterpret_cast<const ProtobufCMessage* const*>(base + fd.offset), f);
+    }
+  }
+}
+
 }  // namespace immu::sql

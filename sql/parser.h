@@ -6,6 +6,7 @@
 // Thread-safety: Parse may run on any thread (libpg_query keeps per-thread
 // memory contexts); a ParseTree is not shared.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -77,6 +78,10 @@ class ParseTree {
 // Helpers over nodes.
 // The string of a String node (or "" for anything else).
 std::string_view NodeString(const PgNode* n);
+
+// Calls f for every column reference in the tree below m (walking the
+// protobuf-c descriptors; of a oneof only the member that is set).
+void VisitColumnRefs(const ProtobufCMessage* m, const std::function<void(const PgQuery__ColumnRef*)>& f);
 // Dotted name from a list of String nodes (e.g. TypeName.names).
 std::string JoinNames(PgNode* const* names, size_t n);
 

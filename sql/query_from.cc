@@ -16,6 +16,7 @@
 #include "sql/query_internal.h"
 #include "sql/row_codec.h"
 #include "sql/srf.h"
+#include "sql/system_srf.h"
 #include "sql/system_tables.h"
 
 namespace immu::sql {
@@ -378,30 +379,11 @@ Relation FromSubselect(const PgQuery__RangeSubselect* rs, StmtContext& sc, const
 
 namespace {
 
-// Whether a parse-tree message contains a column reference anywhere below
-// it (walks the protobuf-c descriptors; of a oneof only the set member).
+// Whether a parse-tree message contains a column reference anywhere below it.
 bool ContainsColumnRef(const ProtobufCMessage* m) {
-  if (m == nullptr) return false;
-  if (m->descriptor == &pg_query__column_ref__descriptor) return true;
-  const char* base = reinterpret_cast<const char*>(m);
-  for (unsigned i = 0; i < m->descriptor->n_fields; i++) {
-    const ProtobufCFieldDescriptor& f = m->descriptor->fields[i];
-    if (f.type != PROTOBUF_C_TYPE_MESSAGE) continue;
-    if ((f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0 &&
-        *reinterpret_cast<const uint32_t*>(base + f.quantifier_offset) != f.id) {
-      continue;
-    }
-    if (f.label == PROTOBUF_C_LABEL_REPEATED) {
-      const size_t n = *reinterpret_cast<const size_t*>(base + f.quantifier_offset);
-      const auto* items = *reinterpret_cast<const ProtobufCMessage* const* const*>(base + f.offset);
-      for (size_t j = 0; j < n; j++) {
-        if (ContainsColumnRef(items[j])) return true;
-      }
-    } else if (ContainsColumnRef(*reinterpret_cast<const ProtobufCMessage* const*>(base + f.offset))) {
-      return true;
-    }
-  }
-  return false;
+  bool found = false;
+  VisitColumnRefs(m, [&](const PgQuery__ColumnRef*) { found = true; });
+  return found;
 }
 
 }  // namespace
@@ -557,6 +539,7 @@ Relation FromFunctionRows(const PgQuery__RangeFunction* rf, StmtContext& sc, Bin
   if (BuildImmudbRelation(name, args, rf, sc, binder, &r)) return r;
   if (BuildJsonRelation(name, args, rf, sc, binder, &r)) return r;
   if (BuildExtensionRelation(name, args, rf, sc, binder, &r)) return r;
+  if (BuildCatalogRelation(name, args, rf, sc, binder, &r)) return r;
   ScopeColumn col;
   col.qualifier = rf->alias != nullptr ? rf->alias->aliasname : name;
   col.name = rf->alias != nullptr && rf->alias->n_colnames > 0 ? std::string(NodeString(rf->alias->colnames[0]))

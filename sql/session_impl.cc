@@ -43,6 +43,10 @@ const std::vector<std::pair<std::string, std::string>>& ReportedDefaults() {
 const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
   static const std::vector<std::pair<std::string, std::string>> kOther = {
       {"search_path", "\"$user\", public"},
+      {"default_tablespace", ""},
+      // No statistics collector: the pg_stat_get_* counters stay zero, as
+      // PostgreSQL reports them with track_counts off.
+      {"track_counts", "off"},
       {"transaction_isolation", "read committed"},
       {"default_transaction_isolation", "read committed"},
       {"extra_float_digits", "1"},
@@ -128,6 +132,35 @@ const std::vector<std::pair<std::string, std::string>>& OtherDefaults() {
   return kOther;
 }
 
+}  // namespace
+
+// Preset parameters (PostgreSQL's "internal" context): they describe how the
+// server was built or initialised, clients read them (pgjdbc's
+// getMaxColumnsInIndex reads max_index_keys, pgAdmin lc_collate) and no
+// session can change them.
+const std::vector<std::pair<std::string, std::string>>& PresetDefaults() {
+  static const std::vector<std::pair<std::string, std::string>> kPreset = {
+      {"block_size", "8192"},
+      {"data_checksums", "off"},
+      {"lc_collate", "C"},
+      {"lc_ctype", "C"},
+      {"max_function_args", "100"},
+      {"max_index_keys", "32"},
+      {"segment_size", "131072"},
+      {"wal_block_size", "8192"},
+  };
+  return kPreset;
+}
+
+bool IsPresetParameter(std::string_view name) {
+  for (const auto& [k, v] : PresetDefaults()) {
+    if (k == name) return true;
+  }
+  return false;
+}
+
+namespace {
+
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -176,6 +209,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityB
     : db_owner_(std::move(db)), db_(db_owner_.get()), activity_(std::move(activity)), options_(options) {
   for (const auto& [k, v] : ReportedDefaults()) params_[k] = v;
   for (const auto& [k, v] : OtherDefaults()) params_[k] = v;
+  for (const auto& [k, v] : PresetDefaults()) params_[k] = v;
   params_["server_version"] = server_version;
   params_["session_authorization"] = options.user;
   if (options.users != nullptr) {
@@ -183,6 +217,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityB
     params_["is_superuser"] = role && role->superuser ? "on" : "off";
   }
   params_["application_name"] = options.application_name;
+  db_->SetOwnerPid(this, options.backend_pid);
   eval_.database = db_->name();
   eval_.cluster = options.cluster;
   eval_.introspection = this;
@@ -237,6 +272,7 @@ SessionImpl::SessionImpl(std::shared_ptr<Database> db, std::shared_ptr<ActivityB
 
 SessionImpl::~SessionImpl() {
   db_->advisory_locks().UnlockAll(this);
+  db_->ForgetOwner(this);
   try {
     DropTempRelations();
   } catch (...) {
@@ -585,6 +621,9 @@ char SessionImpl::TransactionStatus() const {
 
 void SessionImpl::SetParameter(const std::string& raw_name, const std::string& value, bool report_change) {
   const std::string name = CanonicalName(raw_name);
+  if (IsPresetParameter(name)) {
+    throw PgError(sqlstate::kCantChangeRuntimeParam, "parameter \"" + name + "\" cannot be changed");
+  }
   std::string v = value;
   if (name == "TimeZone") {
     TimeZone tz = TimeZone::FromSetting(value);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace immu::sql {
@@ -23,6 +24,10 @@ struct CursorInfo {
   bool holdable = false;
   int64_t creation_time = 0;
 };
+
+// Whether name is a preset (read-only, "internal") parameter such as
+// max_index_keys: pg_settings shows its context (sql/session_impl.cc).
+bool IsPresetParameter(std::string_view name);
 
 class SessionIntrospection {
  public:

@@ -316,6 +316,52 @@ TEST_CASE("session: concurrent updates of a row wait for each other; a lock cycl
   CHECK(J(f.Q("SELECT bal FROM acc ORDER BY id")) == "3 / 2");
 }
 
+TEST_CASE("session: pg_blocking_pids names the holder of the row or advisory lock a session waits for") {
+  Fixture f;
+  f.Q("CREATE TABLE acc (id int PRIMARY KEY, bal int)");
+  f.Q("INSERT INTO acc VALUES (1, 0)");
+  SessionOptions so;
+  so.user = "immudb";
+  so.database = "defaultdb";
+  so.backend_pid = 101;
+  auto holder = f.engine->NewSession(so);
+  so.backend_pid = 102;
+  auto waiter = f.engine->NewSession(so);
+  auto run = [](Session* s, const std::string& sql) {
+    Recorder r;
+    std::vector<ExecResult> results;
+    s->SimpleQuery(sql, r, &results);
+    return J(r.rows);
+  };
+  CHECK(J(f.Q("SELECT pg_blocking_pids(102)")) == "{}");
+  run(holder.get(), "BEGIN");
+  run(holder.get(), "UPDATE acc SET bal = 1 WHERE id = 1");
+  std::thread t([&] { run(waiter.get(), "UPDATE acc SET bal = 2 WHERE id = 1"); });
+  std::string seen;
+  for (int i = 0; i < 100 && seen != "{101}"; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    seen = J(f.Q("SELECT pg_blocking_pids(102)"));
+  }
+  CHECK(seen == "{101}");
+  CHECK(J(f.Q("SELECT pg_blocking_pids(101)")) == "{}");
+  run(holder.get(), "COMMIT");
+  t.join();
+  CHECK(J(f.Q("SELECT pg_blocking_pids(102)")) == "{}");
+
+  run(holder.get(), "SELECT pg_advisory_lock(7)");
+  std::thread t2([&] { run(waiter.get(), "SELECT pg_advisory_lock(7)"); });
+  seen.clear();
+  for (int i = 0; i < 100 && seen != "{101}"; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    seen = J(f.Q("SELECT pg_blocking_pids(102)"));
+  }
+  CHECK(seen == "{101}");
+  run(holder.get(), "SELECT pg_advisory_unlock(7)");
+  t2.join();
+  CHECK(J(f.Q("SELECT pg_blocking_pids(102)")) == "{}");
+  run(waiter.get(), "SELECT pg_advisory_unlock_all()");
+}
+
 TEST_CASE("session: READ COMMITTED statements see new commits; REPEATABLE READ does not") {
   Fixture f;
   f.Q("CREATE TABLE rc (id int PRIMARY KEY, v int)");

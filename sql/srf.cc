@@ -14,6 +14,7 @@
 #include "sql/functions.h"
 #include "sql/numeric.h"
 #include "sql/range.h"
+#include "sql/system_srf.h"
 
 namespace immu::sql {
 
@@ -168,7 +169,8 @@ std::vector<Value> RegexpSplit(const std::vector<Value>& argv) {
 
 bool IsSetReturningName(std::string_view name) {
   return name == "generate_series" || name == "generate_subscripts" || name == "unnest" || name == "regexp_matches" ||
-         name == "regexp_split_to_table" || name == "string_to_table" || IsExtensionSrfName(name);
+         name == "regexp_split_to_table" || name == "string_to_table" || IsExtensionSrfName(name) ||
+         name == "_pg_expandarray";
 }
 
 uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>* args, Binder& binder) {
@@ -190,6 +192,10 @@ uint32_t BindSrfArgs(const std::string& name, std::vector<std::unique_ptr<Expr>>
       e = binder.Coerce(std::move(e), oid::kText, -1, false);
     }
     return name == "regexp_matches" ? ArrayTypeOf(oid::kText) : oid::kText;
+  }
+  if (name == "_pg_expandarray") {
+    if (a.size() != 1 || ArrayElementType(a[0]->type) == 0) NoSuchFunction(name, a);
+    return ExpandArrayRowType(ArrayElementType(a[0]->type));
   }
   if (name == "generate_subscripts") {
     if ((a.size() != 2 && a.size() != 3) || ArrayElementType(a[0]->type) == 0) NoSuchFunction(name, a);
@@ -214,6 +220,7 @@ std::vector<Value> RunSrf(const std::string& name, const std::vector<Value>& arg
   }
   if (name == "unnest") return std::vector<Value>(argv[0].arr->begin(), argv[0].arr->end());
   if (IsExtensionSrfName(name)) return RunExtensionSrf(name, argv);
+  if (name == "_pg_expandarray") return ExpandArrayRows(argv[0]);
   if (name == "regexp_matches") return RegexpMatches(argv);
   if (name == "regexp_split_to_table") return RegexpSplit(argv);
   if (name == "generate_subscripts") {

@@ -375,11 +375,11 @@ AdvisoryLocks& Advisory(EvalContext& ctx) {
   return ctx.db->advisory_locks();
 }
 Value AdvisoryLock(std::span<const Value> a, EvalContext& ctx) {
-  Advisory(ctx).Lock(AdvisoryKey(a), ctx.session, MakeLockWaitCheck(ctx));
+  Advisory(ctx).Lock(AdvisoryKey(a), ctx.session, ctx.backend_pid, MakeLockWaitCheck(ctx));
   return Value::Null(oid::kVoid);
 }
 Value AdvisoryTryLock(std::span<const Value> a, EvalContext& ctx) {
-  return Value::Bool(Advisory(ctx).TryLock(AdvisoryKey(a), ctx.session));
+  return Value::Bool(Advisory(ctx).TryLock(AdvisoryKey(a), ctx.session, ctx.backend_pid));
 }
 Value AdvisoryUnlock(std::span<const Value> a, EvalContext& ctx) {
   return Value::Bool(Advisory(ctx).Unlock(AdvisoryKey(a), ctx.session));
@@ -387,6 +387,16 @@ Value AdvisoryUnlock(std::span<const Value> a, EvalContext& ctx) {
 Value AdvisoryUnlockAll(std::span<const Value>, EvalContext& ctx) {
   Advisory(ctx).UnlockAll(ctx.session);
   return Value::Null(oid::kVoid);
+}
+
+// pg_blocking_pids(pid): the holder of the row, table or advisory lock
+// that session waits for, in this database.
+Value BlockingPids(std::span<const Value> a, EvalContext& ctx) {
+  ValueArray pids;
+  if (ctx.db != nullptr) {
+    for (int32_t p : ctx.db->BlockingPids(static_cast<int32_t>(a[0].i))) pids.push_back(Value::Int(oid::kInt4, p));
+  }
+  return Value::Array(oid::kInt4Array, std::move(pids));
 }
 
 // pg_typeof(any): the argument's type (NULLs keep theirs).
@@ -422,12 +432,21 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_advisory_unlock", AdvisoryUnlock, kBool, {kInt8}},
       {"pg_advisory_unlock", AdvisoryUnlock, kBool, {kInt4, kInt4}},
       {"pg_advisory_unlock_all", AdvisoryUnlockAll, kVoid, {}},
+      {"pg_blocking_pids", BlockingPids, kInt4Array, {kInt4}},
       {"pg_get_constraintdef", GetConstraintDef, kText, {kOid, kBool}},
       {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid}},
       {"pg_get_expr", GetExpr, kText, {kPgNodeTree, kOid, kBool}},
       {"pg_get_viewdef", GetViewDef, kText, {kOid}},
       {"pg_get_viewdef", GetViewDef, kText, {kOid, kBool}},
       {"pg_get_triggerdef", NullText, kText, {kOid}},
+      // pg_rewrite lists no rules (view bodies are kept as their query), so
+      // no oid names one.
+      {"pg_get_ruledef", NullText, kText, {kOid}},
+      {"pg_get_ruledef", NullText, kText, {kOid, kBool}},
+      // Statistics counters: zero with track_counts off (pg_settings).
+      {"pg_stat_get_numscans", ZeroSize, kInt8, {kOid}},
+      {"pg_stat_get_tuples_returned", ZeroSize, kInt8, {kOid}},
+      {"pg_stat_get_tuples_fetched", ZeroSize, kInt8, {kOid}},
       {"pg_get_triggerdef", NullText, kText, {kOid, kBool}},
       {"pg_get_partkeydef", NullText, kText, {kOid}},
       {"pg_get_statisticsobjdef_columns", NullText, kText, {kOid}},
@@ -452,6 +471,7 @@ const std::vector<SysFn>& SysFunctions() {
       {"pg_is_other_temp_schema", False, kBool, {kOid}},
       {"pg_relation_is_publishable", False, kBool, {kRegclass}},
       {"pg_is_in_recovery", False, kBool, {}},
+      {"pg_is_wal_replay_paused", False, kBool, {}},
       {"obj_description", ObjDescription, kText, {kOid}},
       {"obj_description", ObjDescription, kText, {kOid, kName}},
       {"col_description", ColDescription, kText, {kOid, kInt4}},

@@ -125,6 +125,9 @@ std::string DefaultExprText(const TableDef& t, size_t column);
 // pretty: the table unqualified when it is visible (pg_get_indexdef's pretty flag).
 std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty = false);
 std::string ConstraintDefText(const TableDef& t, const IndexView& index);
+// An index predicate as pg_get_expr / pg_get_indexdef print it (non-pretty:
+// operator expressions parenthesised).
+std::string PredicateText(const std::string& predicate);
 // quote_ident.
 std::string QuoteIdent(std::string_view name);
 
@@ -163,6 +166,8 @@ Producer ClassProducer(std::string_view name);
 // sql/system_pg_misc.cc: pg_type, pg_proc, pg_am, pg_database, roles,
 // settings and the rest.
 Producer MiscProducer(std::string_view name);
+// sql/system_pg_depend.cc: pg_depend.
+Producer DependProducer(std::string_view name);
 // sql/system_info_schema.cc: information_schema views.
 Producer InfoSchemaProducer(std::string_view name);
 // sql/extension_catalog.cc: pg_extension, pg_available_extensions,

@@ -2,6 +2,10 @@
 // pg_tables, pg_indexes, pg_sequence, pg_sequences: generated from the
 // catalog's TableDefs and the emulated system relations themselves.
 
+#include <algorithm>
+
+#include "catalog/pg_error.h"
+#include "sql/parser.h"
 #include "sql/sequences.h"
 #include "sql/system_internal.h"
 
@@ -139,11 +143,38 @@ void AttributeRow(RowBuilder& b, uint32_t rel, const std::string& name, uint32_t
       .End();
 }
 
+// attnotnull of a catalog table's column, by initdb's rule (genbki): NOT
+// NULL while every column so far is fixed-width (int2vector and oidvector
+// count as such), and the columns the catalog headers force NOT NULL.
+bool CatalogNotNull(const SysRelation& r, size_t column) {
+  static constexpr std::pair<const char*, const char*> kForced[] = {
+      {"pg_attrdef", "adbin"},        {"pg_database", "datcollate"},   {"pg_database", "datctype"},
+      {"pg_default_acl", "defaclacl"}, {"pg_description", "description"}, {"pg_extension", "extversion"},
+      {"pg_init_privs", "initprivs"},  {"pg_policy", "polroles"},       {"pg_proc", "prosrc"},
+      {"pg_rewrite", "ev_qual"},       {"pg_rewrite", "ev_action"},     {"pg_seclabel", "provider"},
+      {"pg_seclabel", "label"},        {"pg_shdescription", "description"}, {"pg_statistic_ext", "stxkind"},
+      {"pg_subscription", "subconninfo"}, {"pg_subscription", "subsynccommit"},
+      {"pg_subscription", "subpublications"}, {"pg_trigger", "tgargs"},
+  };
+  if (r.kind != 'r') return false;
+  for (const auto& [rel, col] : kForced) {
+    if (std::string_view(r.name) == rel && std::string_view(r.columns[column].name) == col) return true;
+  }
+  for (size_t i = 0; i <= column; i++) {
+    const uint32_t type = r.columns[i].type;
+    if (type == oid::kInt2Vector || type == oid::kOidVector) continue;
+    const auto& types = PgTypes();
+    auto t = std::find_if(types.begin(), types.end(), [type](const PgTypeRow& row) { return row.oid == type; });
+    if (t == types.end() || t->len < 0) return false;
+  }
+  return true;
+}
+
 void PgAttribute(StmtContext& sc, RowBuilder& b) {
   for (const auto& r : SystemRelations()) {
     for (size_t i = 0; i < r.columns.size(); i++) {
-      AttributeRow(b, r.oid, r.columns[i].name, r.columns[i].type, -1, static_cast<int>(i + 1), r.kind == 'r', false,
-                   0, false);
+      AttributeRow(b, r.oid, r.columns[i].name, r.columns[i].type, -1, static_cast<int>(i + 1), CatalogNotNull(r, i),
+                   false, 0, false);
     }
   }
   for (const auto& [id, t] : Cat(sc).tables()) {
@@ -197,10 +228,36 @@ void PgIndex(StmtContext& sc, RowBuilder& b) {
           .Set("indcollation", Value::Array(oid::kOidVector, std::move(collations)))
           .Set("indclass", OidVector(x.columns.size(), 0))
           .Set("indoption", Int2Vector(std::vector<int>(x.columns.size(), 0), 0))
-          .Set("indpred", x.predicate.empty() ? Value::Null(oid::kPgNodeTree) : Value::Str(oid::kPgNodeTree, x.predicate))
+          .Set("indpred", x.predicate.empty() ? Value::Null(oid::kPgNodeTree)
+                                              : Value::Str(oid::kPgNodeTree, PredicateText(x.predicate)))
           .End();
     }
   }
+}
+
+// conkey of a CHECK: the columns its expression reads, in order of first
+// appearance (as PostgreSQL's StoreRelCheck collects them).
+Value CheckKey(const TableDef& t, const CheckDef& c) {
+  std::vector<int> attnums;
+  try {
+    const auto tree = ParseTree::Parse("SELECT " + c.expr);
+    VisitColumnRefs(&tree->stmt(0)->base, [&](const PgQuery__ColumnRef* ref) {
+      if (ref->n_fields == 0 || ref->fields[ref->n_fields - 1]->node_case != PG_QUERY__NODE__NODE_STRING) return;
+      const std::string_view name = NodeString(ref->fields[ref->n_fields - 1]);
+      for (size_t i = 0; i < t.columns.size(); i++) {
+        const int attnum = static_cast<int>(i) + 1;
+        if (!t.columns[i].dropped && t.columns[i].name == name &&
+            std::find(attnums.begin(), attnums.end(), attnum) == attnums.end()) {
+          attnums.push_back(attnum);
+        }
+      }
+    });
+  } catch (const PgError&) {
+    // A stored expression always parses; if not, the key stays empty.
+  }
+  ValueArray key;
+  for (int a : attnums) key.push_back(Int2V(a));
+  return Value::Array(oid::kInt2Array, std::move(key));
 }
 
 void PgConstraint(StmtContext& sc, RowBuilder& b) {
@@ -238,6 +295,7 @@ void PgConstraint(StmtContext& sc, RowBuilder& b) {
           .Set("confdeltype", CharV(' '))
           .Set("confmatchtype", CharV(' '))
           .Set("conislocal", BoolV(true))
+          .Set("conkey", CheckKey(t, c))
           .Set("conbin", Value::Str(oid::kPgNodeTree, c.expr))
           .End();
     }

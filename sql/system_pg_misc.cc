@@ -72,6 +72,9 @@ void PgDescription(StmtContext& sc, RowBuilder& b) {
   };
   const Catalog& cat = **sc.catalog;
   const SchemaDef* pub = cat.FindSchema("public");
+  // initdb's comments on the built-in schemas.
+  row(kPgCatalogNamespace, 2615, 0, "system catalog schema");
+  row(kPgToastNamespace, 2615, 0, "reserved schema for TOAST tables");
   if (pub == nullptr) row(kPublicNamespace, 2615, 0, "standard public schema");
   for (const auto& [id, s] : cat.schemas()) {
     if (!s.comment.empty()) row(s.oid, 2615, 0, s.comment);  // pg_namespace
@@ -188,7 +191,7 @@ void PgSettings(StmtContext& sc, RowBuilder& b) {
         .Set("name", TextV(name))
         .Set("setting", TextV(value))
         .Set("category", TextV("Ungrouped"))
-        .Set("context", TextV("user"))
+        .Set("context", TextV(IsPresetParameter(name) ? "internal" : "user"))
         .Set("vartype", TextV("string"))
         .Set("source", TextV("default"))
         .Set("boot_val", TextV(value))
@@ -234,7 +237,7 @@ void PgLanguage(StmtContext&, RowBuilder& b) {
 }
 
 // Every live session when the engine has a cluster, else this one.
-void PgStatActivity(StmtContext& sc, RowBuilder& b) {
+std::vector<SessionActivity> LiveSessions(StmtContext& sc) {
   std::vector<SessionActivity> all;
   if (sc.eval->cluster != nullptr) all = sc.eval->cluster->Activity();
   if (all.empty()) {
@@ -246,6 +249,18 @@ void PgStatActivity(StmtContext& sc, RowBuilder& b) {
     me.state = "active";
     all.push_back(me);
   }
+  return all;
+}
+
+// No session authenticates with GSSAPI (the server offers SCRAM and MD5).
+void PgStatGssapi(StmtContext& sc, RowBuilder& b) {
+  for (const SessionActivity& a : LiveSessions(sc)) {
+    b.Begin().Set("pid", Int4V(a.pid)).Set("gss_authenticated", BoolV(false)).Set("encrypted", BoolV(false)).End();
+  }
+}
+
+void PgStatActivity(StmtContext& sc, RowBuilder& b) {
+  const std::vector<SessionActivity> all = LiveSessions(sc);
   auto role_oid = [&](const std::string& user) {
     if (sc.eval->users == nullptr) return kSuperuserOid;
     const std::optional<RoleInfo> r = sc.eval->users->Find(user);
@@ -324,7 +339,7 @@ Producer MiscProducer(std::string_view name) {
       {"pg_language", PgLanguage},
       {"pg_stat_activity", PgStatActivity}, {"pg_prepared_statements", PgPreparedStatements},
       {"pg_cursors", PgCursors}, {"pg_stat_user_tables", PgStatUserTables},
-      {"pg_statio_user_tables", PgStatUserTables},
+      {"pg_statio_user_tables", PgStatUserTables}, {"pg_stat_gssapi", PgStatGssapi},
   };
   for (const auto& [n, p] : kProducers) {
     if (n == name) return p;

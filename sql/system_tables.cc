@@ -5,8 +5,13 @@
 #include "sql/system_tables.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <set>
 
+#include "catalog/pg_error.h"
+#include "sql/parser.h"
 #include "sql/system_internal.h"
 
 namespace immu::sql {
@@ -256,6 +261,29 @@ std::string DefaultExprText(const TableDef& t, size_t column) {
     }
   }
   if (literal) return e + "::" + FormatType(c.type_oid, -1);
+  // A negative number is a constant of its own type (integer, bigint or
+  // numeric, by magnitude and form), which PostgreSQL prints quoted with its
+  // type so that the sign cannot read as an operator: '-1'::integer (the
+  // coercion to the column's type is implicit and not printed).
+  if (e.size() >= 2 && e[0] == '-') {
+    bool digits = true, dot = false;
+    for (size_t i = 1; i < e.size(); i++) {
+      if (e[i] == '.' && !dot) {
+        dot = true;
+      } else if (e[i] < '0' || e[i] > '9') {
+        digits = false;
+      }
+    }
+    if (digits && e[1] != '.') {
+      const char* type = "numeric";
+      if (!dot && e.size() <= 20) {
+        errno = 0;
+        const long long v = std::strtoll(e.c_str(), nullptr, 10);
+        if (errno == 0) type = v >= INT32_MIN ? "integer" : "bigint";
+      }
+      return "'" + e + "'::" + type;
+    }
+  }
   return e;
 }
 
@@ -273,6 +301,25 @@ std::string IncludeText(const TableDef& t, const IndexView& index) {
 
 }  // namespace
 
+std::string PredicateText(const std::string& predicate) {
+  // PostgreSQL's non-pretty deparse parenthesises operator, boolean and
+  // NULL-test expressions, and not a bare column, constant or call.
+  try {
+    const auto tree = ParseTree::Parse("SELECT 1 WHERE " + predicate);
+    switch (tree->stmt(0)->select_stmt->where_clause->node_case) {
+      case PG_QUERY__NODE__NODE_A_EXPR:
+      case PG_QUERY__NODE__NODE_BOOL_EXPR:
+      case PG_QUERY__NODE__NODE_NULL_TEST:
+      case PG_QUERY__NODE__NODE_BOOLEAN_TEST:
+        return "(" + predicate + ")";
+      default:
+        return predicate;
+    }
+  } catch (const PgError&) {
+    return "(" + predicate + ")";  // stored predicates parse; keep the common form otherwise
+  }
+}
+
 std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty) {
   const std::string table =
       pretty && t.schema == "public" ? QuoteIdent(t.name) : QuoteIdent(t.schema) + "." + QuoteIdent(t.name);
@@ -284,7 +331,7 @@ std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty)
   s += ")";
   s += IncludeText(t, index);
   if (index.nulls_not_distinct) s += " NULLS NOT DISTINCT";
-  if (!index.predicate.empty()) s += " WHERE (" + index.predicate + ")";
+  if (!index.predicate.empty()) s += " WHERE " + PredicateText(index.predicate);
   return s;
 }
 
@@ -351,7 +398,8 @@ bool SnapshotOnly(std::string_view schema, std::string_view name) {
   static const std::set<std::string_view> kNames = {
       "pg_namespace", "pg_class",   "pg_attribute", "pg_index",       "pg_constraint", "pg_attrdef",
       "pg_tables",    "pg_indexes", "pg_sequence",  "pg_views",       "pg_matviews",       "pg_type",       "pg_proc",
-      "pg_am",        "pg_description", "pg_collation", "pg_language", "pg_enum",      "pg_range"};
+      "pg_am",        "pg_description", "pg_collation", "pg_language", "pg_enum",      "pg_range",
+      "pg_depend"};
   return kNames.contains(name);
 }
 
@@ -368,6 +416,7 @@ bool BuildSystemRelation(std::string_view schema, std::string_view name, const s
   if (p == nullptr) p = ExtensionProducer(name);
   if (p == nullptr) p = UserTypeProducer(name);
   if (p == nullptr) p = RangeProducer(name);
+  if (p == nullptr) p = DependProducer(name);
   if (p == nullptr) return true;  // present and empty
   std::unique_ptr<Expr> filter = make_filter ? make_filter(out->scope) : nullptr;
   if (!SnapshotOnly(rel->schema, name) || sc.catalog == nullptr || *sc.catalog == nullptr) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "catalog/pg_error.h"
+#include "sql/system_srf.h"
 #include "sql/value.h"
 
 namespace immu::sql {
@@ -24,6 +25,7 @@ const Catalog* CurrentTypeCatalog() {
 
 const TypeDef* FindUserType(uint32_t type) {
   if (type < kFirstUserOid) return nullptr;  // built-in oids are all below
+  if (const TypeDef* row = FindExpandArrayRowType(type)) return row;
   const Catalog* cat = CurrentTypeCatalog();
   return cat != nullptr ? cat->FindTypeDefByOid(type) : nullptr;
 }
