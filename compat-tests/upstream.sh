@@ -10,21 +10,37 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${IMMUDB_BIN:-$root/build/bin/immudb}
 # A port of the reserved range (scripts/deps.sh) no other run is using, so two
 # runs can overlap.
+# The port is claimed by creating /tmp/immu_upstream_port_P (mkdir is atomic),
+# so two runs started together cannot pick the same one; the claim goes on
+# exit.
+claim=""
 pick_pg_port() {
   local p
   for p in $(seq 55462 55499); do
     [ -d "/tmp/immu_pgref_$p" ] && continue
-    python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1', $p))" 2>/dev/null && { echo "$p"; return; }
+    mkdir "/tmp/immu_upstream_port_$p" 2>/dev/null || continue
+    if python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1', $p))" 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+    rmdir "/tmp/immu_upstream_port_$p"
   done
-  echo 55462
+  echo "upstream: no free reference port in 55462-55499" >&2
+  exit 1
 }
-pg_port=${UPSTREAM_PG_PORT:-$(pick_pg_port)}
+if [ -n "${UPSTREAM_PG_PORT:-}" ]; then
+  pg_port=$UPSTREAM_PG_PORT
+else
+  pg_port=$(pick_pg_port) || exit 1
+  claim=/tmp/immu_upstream_port_$pg_port
+fi
 [ -x "$bin" ] || { echo "upstream: $bin not built" >&2; exit 1; }
 [ $# -gt 0 ] || set -- all
 tmp=$(mktemp -d)
 cleanup() {
   [ -n "${IMMUDB_PID:-}" ] && kill -KILL "$IMMUDB_PID" 2>/dev/null || true
   "$root/scripts/pg_reference.sh" stop "$pg_port" >/dev/null 2>&1 || true
+  [ -z "$claim" ] || rmdir "$claim" 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
