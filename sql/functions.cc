@@ -380,6 +380,8 @@ const std::vector<Entry>& Functions() {
       {"char_length", Length, oid::kInt4, {oid::kText}},
       {"character_length", Length, oid::kInt4, {oid::kText}},
       {"octet_length", OctetLength, oid::kInt4, {oid::kText}},
+      {"length", OctetLength, oid::kInt4, {oid::kBytea}},
+      {"octet_length", OctetLength, oid::kInt4, {oid::kBytea}},
       {"replace", Replace, oid::kText, {oid::kText, oid::kText, oid::kText}},
       {"btrim", Btrim, oid::kText, {oid::kText}},
       {"btrim", Btrim, oid::kText, {oid::kText, oid::kText}},
