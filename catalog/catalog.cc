@@ -91,6 +91,7 @@ std::string TableDef::ToJson() const {
     // Written only when set, so older readers' entries stay byte-identical.
     if (!x.include_columns.empty()) idx.back()["include"] = x.include_columns;
     if (x.access_method != "btree") idx.back()["am"] = x.access_method;
+    if (!x.options.empty()) idx.back()["options"] = x.options;
   }
   j["indexes"] = idx;
   auto checks_json = nlohmann::json::array();
@@ -182,6 +183,7 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
         d.nulls_not_distinct = x.value("nulls_not_distinct", false);
         if (x.contains("include")) d.include_columns = x.at("include").get<std::vector<int>>();
         d.access_method = x.value("am", "btree");
+        if (x.contains("options")) d.options = x.at("options").get<std::vector<int16_t>>();
         t.indexes.push_back(std::move(d));
       }
     }

@@ -116,6 +116,11 @@ struct IndexDef {
   // method (gin, gist, brin, hash, bloom); an index never changes results,
   // the planner only uses it where an ordered index answers the same.
   std::string access_method = "btree";
+  // Per key column, pg_index.indoption's bits as declared: 1 DESC, 2 NULLS
+  // FIRST (empty: all ASC NULLS LAST). Reported by the catalog only: the
+  // entries are always kept in ascending key order, which gives the same
+  // results for every query (ordering is the executor's job).
+  std::vector<int16_t> options;
 
   // Whether column is one of its key or INCLUDE columns (dropping the
   // column drops the index, as in PostgreSQL).

@@ -113,7 +113,14 @@ QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc) {
     const int c = t.FindColumn(e->name);
     if (c < 0) throw PgError(sqlstate::kUndefinedColumn, "column \"" + std::string(e->name) + "\" does not exist");
     x.columns.push_back(c);
+    // DESC defaults to NULLS FIRST, ASC to NULLS LAST (pg_index.indoption).
+    const bool desc = e->ordering == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+    const bool nulls_first = e->nulls_ordering == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_DEFAULT
+                                 ? desc
+                                 : e->nulls_ordering == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST;
+    x.options.push_back(static_cast<int16_t>((desc ? 1 : 0) | (nulls_first ? 2 : 0)));
   }
+  if (std::all_of(x.options.begin(), x.options.end(), [](int16_t o) { return o == 0; })) x.options.clear();
   const std::string name = s->idxname != nullptr && *s->idxname ? s->idxname
                                                                    : DefaultIndexName(**sc.catalog, t, x.columns, "idx");
   if (NameTaken(**sc.catalog, t.schema, name)) {

@@ -89,6 +89,8 @@ struct IndexView {
   bool nulls_not_distinct = false;
   std::vector<int> include;  // INCLUDE columns (after the key columns in indkey)
   std::string access_method = "btree";
+  std::vector<int16_t> options;  // pg_index.indoption per key column (empty: all 0)
+  int16_t Option(size_t k) const { return k < options.size() ? options[k] : 0; }
   // Key columns then INCLUDE columns (pg_index.indkey, pg_attribute rows).
   std::vector<int> AllColumns() const {
     std::vector<int> all = columns;

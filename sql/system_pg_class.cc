@@ -207,6 +207,13 @@ void PgAttribute(StmtContext& sc, RowBuilder& b) {
   }
 }
 
+// pg_index.indoption: one entry per key column (INCLUDE columns have none).
+std::vector<int> IndOption(const IndexView& x) {
+  std::vector<int> out;
+  for (size_t k = 0; k < x.columns.size(); k++) out.push_back(x.Option(k));
+  return out;
+}
+
 void PgIndex(StmtContext& sc, RowBuilder& b) {
   for (const auto& [id, t] : Cat(sc).tables()) {
     for (const auto& x : TableIndexes(t)) {
@@ -227,7 +234,7 @@ void PgIndex(StmtContext& sc, RowBuilder& b) {
           .Set("indkey", Int2Vector(x.AllColumns(), 1))
           .Set("indcollation", Value::Array(oid::kOidVector, std::move(collations)))
           .Set("indclass", OidVector(x.columns.size(), 0))
-          .Set("indoption", Int2Vector(std::vector<int>(x.columns.size(), 0), 0))
+          .Set("indoption", Int2Vector(IndOption(x), 0))
           .Set("indpred", x.predicate.empty() ? Value::Null(oid::kPgNodeTree)
                                               : Value::Str(oid::kPgNodeTree, PredicateText(x.predicate)))
           .End();

@@ -161,7 +161,7 @@ std::vector<IndexView> TableIndexes(const TableDef& t) {
   for (const auto& x : t.indexes) {
     out.push_back({x.oid, x.name, x.columns, x.unique, false, x.constraint,
                    x.constraint ? UniqueConstraintOid(x) : 0, x.predicate, x.nulls_not_distinct, x.include_columns,
-                   x.access_method});
+                   x.access_method, x.options});
   }
   return out;
 }
@@ -327,6 +327,9 @@ std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty)
                   " ON " + table + " USING " + index.access_method + " (";
   for (size_t i = 0; i < index.columns.size(); i++) {
     s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
+    const int16_t o = index.Option(i);
+    if (o & 1) s += (o & 2) ? " DESC" : " DESC NULLS LAST";
+    if (!(o & 1) && (o & 2)) s += " NULLS FIRST";
   }
   s += ")";
   s += IncludeText(t, index);
