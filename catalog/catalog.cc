@@ -92,6 +92,11 @@ std::string TableDef::ToJson() const {
     if (!x.include_columns.empty()) idx.back()["include"] = x.include_columns;
     if (x.access_method != "btree") idx.back()["am"] = x.access_method;
     if (!x.options.empty()) idx.back()["options"] = x.options;
+    if (x.HasExpressions()) {
+      idx.back()["exprs"] = x.exprs;
+      idx.back()["expr_types"] = x.expr_types;
+      idx.back()["expr_columns"] = x.expr_columns;
+    }
   }
   j["indexes"] = idx;
   auto checks_json = nlohmann::json::array();
@@ -184,6 +189,11 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
         if (x.contains("include")) d.include_columns = x.at("include").get<std::vector<int>>();
         d.access_method = x.value("am", "btree");
         if (x.contains("options")) d.options = x.at("options").get<std::vector<int16_t>>();
+        if (x.contains("exprs")) {
+          d.exprs = x.at("exprs").get<std::vector<std::string>>();
+          d.expr_types = x.at("expr_types").get<std::vector<uint32_t>>();
+          d.expr_columns = x.at("expr_columns").get<std::vector<int>>();
+        }
         t.indexes.push_back(std::move(d));
       }
     }

@@ -121,12 +121,23 @@ struct IndexDef {
   // entries are always kept in ascending key order, which gives the same
   // results for every query (ordering is the executor's job).
   std::vector<int16_t> options;
+  // Expression keys (CREATE INDEX ON t (lower(name))): columns[k] is
+  // kExpressionKey and exprs[k] the expression's SQL text over the table's
+  // columns, expr_types[k] its type; expr_columns lists the columns the
+  // expressions read (dropping one drops the index). Empty when the index
+  // has column keys only.
+  static constexpr int kExpressionKey = -1;
+  std::vector<std::string> exprs;
+  std::vector<uint32_t> expr_types;
+  std::vector<int> expr_columns;
+  bool HasExpressions() const { return !exprs.empty(); }
 
   // Whether column is one of its key or INCLUDE columns (dropping the
   // column drops the index, as in PostgreSQL).
   bool Uses(int column) const {
     return std::find(columns.begin(), columns.end(), column) != columns.end() ||
-           std::find(include_columns.begin(), include_columns.end(), column) != include_columns.end();
+           std::find(include_columns.begin(), include_columns.end(), column) != include_columns.end() ||
+           std::find(expr_columns.begin(), expr_columns.end(), column) != expr_columns.end();
   }
 };
 

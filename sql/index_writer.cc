@@ -29,12 +29,41 @@ bool IndexWriter::Applies(size_t i, const Row& row) {
   return predicates_[i] == nullptr || EvalPredicate(*predicates_[i], row, *sc_.eval);
 }
 
+const std::vector<std::unique_ptr<Expr>>& IndexWriter::KeyExprs(const IndexDef& x) const {
+  auto it = key_exprs_.find(x.oid);
+  if (it != key_exprs_.end()) return it->second;
+  std::vector<std::unique_ptr<Expr>> bound;
+  Scope scope;
+  AddTableScope(t_, t_.name, &scope);
+  Binder binder(*sc_.eval, nullptr);
+  for (size_t k = 0; k < x.columns.size(); k++) {
+    if (x.columns[k] != IndexDef::kExpressionKey) {
+      bound.push_back(nullptr);
+      continue;
+    }
+    auto tree = ParseTree::Parse("SELECT " + x.exprs[k]);
+    bound.push_back(binder.Bind(tree->stmt(0)->select_stmt->target_list[0]->res_target->val, scope));
+  }
+  return key_exprs_.emplace(x.oid, std::move(bound)).first->second;
+}
+
+Value IndexWriter::KeyValue(const IndexDef& x, size_t k, const Row& row) const {
+  if (x.columns[k] != IndexDef::kExpressionKey) return row[static_cast<size_t>(x.columns[k])];
+  return Eval(*KeyExprs(x)[k], row, *sc_.eval);
+}
+
 std::string IndexWriter::EntryKey(const IndexDef& x, const Row& row, std::string_view row_suffix,
                                   bool* unique_form) const {
   std::string k = IndexPrefix(x.storage_id);
   bool has_null = false;
-  for (int c : x.columns) {
-    const Value& v = row[static_cast<size_t>(c)];
+  for (size_t i = 0; i < x.columns.size(); i++) {
+    if (x.columns[i] != IndexDef::kExpressionKey) {
+      const Value& v = row[static_cast<size_t>(x.columns[i])];
+      has_null |= v.null;
+      AppendKeyValue(v, &k);
+      continue;
+    }
+    const Value v = KeyValue(x, i, row);
     has_null |= v.null;
     AppendKeyValue(v, &k);
   }
@@ -56,9 +85,9 @@ void IndexWriter::InsertOne(size_t i, const Row& row, const std::string& row_key
     if (got && got->value != suffix) {
       std::string cols, vals;
       for (size_t k = 0; k < x.columns.size(); k++) {
-        const size_t c = static_cast<size_t>(x.columns[k]);
-        cols += (k ? ", " : "") + t_.columns[c].name;
-        vals += (k ? ", " : "") + ToText(row[c], sc_.eval->vc);
+        const bool expr = x.columns[k] == IndexDef::kExpressionKey;
+        cols += (k ? ", " : "") + (expr ? x.exprs[k] : t_.columns[static_cast<size_t>(x.columns[k])].name);
+        vals += (k ? ", " : "") + ToText(KeyValue(x, k, row), sc_.eval->vc);
       }
       PgError e(sqlstate::kUniqueViolation, "duplicate key value violates unique constraint \"" + x.name + "\"",
                 "Key (" + cols + ")=(" + vals + ") already exists.");

@@ -4,6 +4,7 @@
 // storage transaction (catalog/catalog.h has the key layout). Unique indexes
 // are checked here (23505 naming the index).
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,12 +36,18 @@ class IndexWriter {
  private:
   bool Applies(size_t i, const Row& row);
   std::string EntryKey(const IndexDef& x, const Row& row, std::string_view row_suffix, bool* unique_form) const;
+  // Key k of index x for row: the column's value, or the key expression's.
+  Value KeyValue(const IndexDef& x, size_t k, const Row& row) const;
+  // Index x's key expressions bound over the table (nullptr for column
+  // keys), bound on first use; keyed by index oid.
+  const std::vector<std::unique_ptr<Expr>>& KeyExprs(const IndexDef& x) const;
   void InsertOne(size_t i, const Row& row, const std::string& row_key);
 
   StmtContext& sc_;
   const TableDef& t_;
   std::vector<std::unique_ptr<Expr>> predicates_;  // per index; nullptr = total
   bool wait_for_writers_ = true;
+  mutable std::map<uint32_t, std::vector<std::unique_ptr<Expr>>> key_exprs_;
 };
 
 // Index entry key prefix for equality on the index's first columns.

@@ -97,7 +97,7 @@ std::optional<KeyRange> PrimaryKeyRange(const TableDef& t, const Expr* cond, Eva
     const IndexDef* best = nullptr;
     size_t best_len = 0;
     for (const auto& x : t.indexes) {
-      if (!x.predicate.empty()) continue;
+      if (!x.predicate.empty() || x.HasExpressions()) continue;  // expression keys: no lookups yet
       size_t n = 0;
       while (n < x.columns.size() && equal[static_cast<size_t>(x.columns[n])]) n++;
       const bool better = n > best_len || (n == best_len && n == x.columns.size() && x.unique);

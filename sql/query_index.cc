@@ -1,6 +1,7 @@
 // CREATE [UNIQUE] INDEX, DROP INDEX and UNIQUE constraints.
 
 #include <algorithm>
+#include <functional>
 
 #include "catalog/pg_error.h"
 #include "sql/index_writer.h"
@@ -17,15 +18,53 @@ bool NameTaken(const Catalog& cat, const std::string& schema, const std::string&
 
 // PostgreSQL's default index names: table_col1_col2_key / _idx, made unique
 // with a number.
-std::string DefaultIndexName(const Catalog& cat, const TableDef& t, const std::vector<int>& cols, const char* suffix) {
+// expr_names[k]: the name PostgreSQL derives for expression key k (the
+// function's name, else "expr").
+std::string DefaultIndexName(const Catalog& cat, const TableDef& t, const std::vector<int>& cols, const char* suffix,
+                             const std::vector<std::string>& expr_names = {}) {
   std::string base = t.name;
-  for (int c : cols) base += "_" + t.columns[static_cast<size_t>(c)].name;
+  for (size_t k = 0; k < cols.size(); k++) {
+    base += "_" + (cols[k] >= 0 ? t.columns[static_cast<size_t>(cols[k])].name
+                                : k < expr_names.size() ? expr_names[k] : std::string("expr"));
+  }
   base += std::string("_") + suffix;
   std::string name = base;
   for (int n = 1; NameTaken(cat, t.schema, name); n++) {
     name = base.substr(0, base.size() - std::string(suffix).size()) + suffix + std::to_string(n);
   }
   return name;
+}
+
+// Key k of a CREATE INDEX given as an expression: bound over the table (to
+// check it and learn its type), kept as SQL text with the columns it reads.
+void AddKeyExpression(StmtContext& sc, const TableDef& t, PgNode* expr, IndexDef* x, std::string* name) {
+  Scope scope;
+  AddTableScope(t, t.name, &scope);
+  Binder binder(*sc.eval, nullptr);
+  std::unique_ptr<Expr> bound = binder.Bind(expr, scope);
+  std::vector<int> read;
+  std::function<void(const Expr&)> collect = [&](const Expr& e) {
+    if (e.kind == Expr::Kind::kSubquery || e.kind == Expr::Kind::kAggRef) {
+      throw PgError(sqlstate::kFeatureNotSupported, "cannot use subquery or aggregate in index expression");
+    }
+    if (e.kind == Expr::Kind::kColumn && e.outer_level == 0) read.push_back(e.index);
+    for (const auto& a : e.args) {
+      if (a) collect(*a);
+    }
+  };
+  collect(*bound);
+  // Keys before this one were plain columns: give them empty slots.
+  x->exprs.resize(x->columns.size());
+  x->expr_types.resize(x->columns.size(), 0);
+  x->columns.push_back(IndexDef::kExpressionKey);
+  x->exprs.push_back(DeparseExpr(expr));
+  x->expr_types.push_back(bound->type == oid::kUnknown ? oid::kText : bound->type);
+  for (int c : read) {
+    if (std::find(x->expr_columns.begin(), x->expr_columns.end(), c) == x->expr_columns.end()) x->expr_columns.push_back(c);
+  }
+  *name = expr->node_case == PG_QUERY__NODE__NODE_FUNC_CALL
+              ? std::string(NodeString(expr->func_call->funcname[expr->func_call->n_funcname - 1]))
+              : "expr";
 }
 
 }  // namespace
@@ -105,14 +144,22 @@ QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc) {
     x.include_columns.push_back(c);
   }
   x.nulls_not_distinct = s->nulls_not_distinct != 0;
+  std::vector<std::string> expr_names;
   for (size_t i = 0; i < s->n_index_params; i++) {
     const PgQuery__IndexElem* e = s->index_params[i]->index_elem;
+    expr_names.emplace_back();
     if (e->name == nullptr || !*e->name) {
-      throw PgError(sqlstate::kFeatureNotSupported, "expression indexes are not supported yet");
+      if (e->expr == nullptr) throw PgError(sqlstate::kSyntaxError, "index key has neither a column nor an expression");
+      AddKeyExpression(sc, t, e->expr, &x, &expr_names.back());
+    } else {
+      const int c = t.FindColumn(e->name);
+      if (c < 0) throw PgError(sqlstate::kUndefinedColumn, "column \"" + std::string(e->name) + "\" does not exist");
+      x.columns.push_back(c);
+      if (x.HasExpressions()) {
+        x.exprs.emplace_back();
+        x.expr_types.push_back(0);
+      }
     }
-    const int c = t.FindColumn(e->name);
-    if (c < 0) throw PgError(sqlstate::kUndefinedColumn, "column \"" + std::string(e->name) + "\" does not exist");
-    x.columns.push_back(c);
     // DESC defaults to NULLS FIRST, ASC to NULLS LAST (pg_index.indoption).
     const bool desc = e->ordering == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
     const bool nulls_first = e->nulls_ordering == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_DEFAULT
@@ -122,7 +169,7 @@ QueryResult RunCreateIndex(const PgQuery__IndexStmt* s, StmtContext& sc) {
   }
   if (std::all_of(x.options.begin(), x.options.end(), [](int16_t o) { return o == 0; })) x.options.clear();
   const std::string name = s->idxname != nullptr && *s->idxname ? s->idxname
-                                                                   : DefaultIndexName(**sc.catalog, t, x.columns, "idx");
+                                                                   : DefaultIndexName(**sc.catalog, t, x.columns, "idx", expr_names);
   if (NameTaken(**sc.catalog, t.schema, name)) {
     if (s->if_not_exists) {
       return out;

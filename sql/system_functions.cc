@@ -45,7 +45,8 @@ Value GetIndexDef(std::span<const Value> a, EvalContext& ctx) {
   if (column > 0) {
     const std::vector<int> all = x.AllColumns();
     if (column > static_cast<int64_t>(all.size())) return TextV("");
-    return TextV(QuoteIdent(r.table->columns[static_cast<size_t>(all[static_cast<size_t>(column - 1)])].name));
+    const size_t k = static_cast<size_t>(column - 1);
+    return TextV(x.IsExpression(k) ? x.exprs[k] : QuoteIdent(r.table->columns[static_cast<size_t>(all[k])].name));
   }
   return TextV(IndexDefText(*r.table, x, a.size() > 2 && a[2].i != 0));
 }

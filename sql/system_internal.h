@@ -90,6 +90,17 @@ struct IndexView {
   std::vector<int> include;  // INCLUDE columns (after the key columns in indkey)
   std::string access_method = "btree";
   std::vector<int16_t> options;  // pg_index.indoption per key column (empty: all 0)
+  // Expression keys (IndexDef::exprs): columns[k] < 0 and exprs[k] its text.
+  std::vector<std::string> exprs;
+  std::vector<uint32_t> expr_types;
+  bool IsExpression(size_t k) const { return k < columns.size() && columns[k] < 0; }
+  // The name and type of key or INCLUDE column k (pg_attribute of the
+  // index): the table column's, or for an expression its function's name
+  // (else "expr") and result type.
+  std::string KeyName(const TableDef& t, size_t k) const;
+  uint32_t KeyType(const TableDef& t, size_t k) const;
+  // How pg_get_indexdef prints key k.
+  std::string KeyText(const TableDef& t, size_t k) const;
   int16_t Option(size_t k) const { return k < options.size() ? options[k] : 0; }
   // Key columns then INCLUDE columns (pg_index.indkey, pg_attribute rows).
   std::vector<int> AllColumns() const {

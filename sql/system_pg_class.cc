@@ -193,8 +193,9 @@ void PgAttribute(StmtContext& sc, RowBuilder& b) {
     for (const auto& x : TableIndexes(t)) {
       const std::vector<int> all = x.AllColumns();
       for (size_t k = 0; k < all.size(); k++) {
-        const ColumnDef& col = t.columns[static_cast<size_t>(all[k])];
-        AttributeRow(b, x.oid, col.name, col.type_oid, col.typmod, static_cast<int>(k + 1), false, false, 0, false);
+        const int32_t typmod = x.IsExpression(k) ? -1 : t.columns[static_cast<size_t>(all[k])].typmod;
+        AttributeRow(b, x.oid, x.KeyName(t, k), x.KeyType(t, k), typmod, static_cast<int>(k + 1), false, false, 0,
+                     false);
       }
     }
   }
@@ -205,6 +206,16 @@ void PgAttribute(StmtContext& sc, RowBuilder& b) {
     rel = relid;
     AttributeRow(b, relid, f->name, f->type_oid, f->typmod, attnum, false, false, 0, false);
   }
+}
+
+// pg_index.indexprs: the expression keys' text (pg_get_expr prints it),
+// NULL without any.
+Value IndexExprs(const IndexView& x) {
+  std::string text;
+  for (size_t k = 0; k < x.columns.size(); k++) {
+    if (x.IsExpression(k)) text += (text.empty() ? "" : ", ") + x.exprs[k];
+  }
+  return text.empty() ? Value::Null(oid::kPgNodeTree) : Value::Str(oid::kPgNodeTree, text);
 }
 
 // pg_index.indoption: one entry per key column (INCLUDE columns have none).
@@ -218,7 +229,7 @@ void PgIndex(StmtContext& sc, RowBuilder& b) {
   for (const auto& [id, t] : Cat(sc).tables()) {
     for (const auto& x : TableIndexes(t)) {
       ValueArray collations;
-      for (int c : x.columns) collations.push_back(OidV(Collation(t.columns[static_cast<size_t>(c)].type_oid)));
+      for (size_t k = 0; k < x.columns.size(); k++) collations.push_back(OidV(Collation(x.KeyType(t, k))));
       b.Begin()
           .Set("indexrelid", OidV(x.oid))
           .Set("indrelid", OidV(t.oid))
@@ -235,6 +246,7 @@ void PgIndex(StmtContext& sc, RowBuilder& b) {
           .Set("indcollation", Value::Array(oid::kOidVector, std::move(collations)))
           .Set("indclass", OidVector(x.columns.size(), 0))
           .Set("indoption", Int2Vector(IndOption(x), 0))
+          .Set("indexprs", IndexExprs(x))
           .Set("indpred", x.predicate.empty() ? Value::Null(oid::kPgNodeTree)
                                               : Value::Str(oid::kPgNodeTree, PredicateText(x.predicate)))
           .End();

@@ -5,6 +5,7 @@
 #include "sql/system_tables.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -153,6 +154,28 @@ std::string ForeignKeyDefText(const Catalog& catalog, const TableDef& t, const F
   return s;
 }
 
+std::string IndexView::KeyName(const TableDef& t, size_t k) const {
+  const std::vector<int> all = AllColumns();
+  if (!IsExpression(k)) return t.columns[static_cast<size_t>(all[k])].name;
+  const std::string& e = exprs[k];
+  size_t n = 0;
+  while (n < e.size() && (std::isalnum(static_cast<unsigned char>(e[n])) || e[n] == '_')) n++;
+  return n > 0 && n < e.size() && e[n] == '(' ? e.substr(0, n) : "expr";
+}
+
+uint32_t IndexView::KeyType(const TableDef& t, size_t k) const {
+  const std::vector<int> all = AllColumns();
+  return IsExpression(k) ? expr_types[k] : t.columns[static_cast<size_t>(all[k])].type_oid;
+}
+
+std::string IndexView::KeyText(const TableDef& t, size_t k) const {
+  if (!IsExpression(k)) return QuoteIdent(t.columns[static_cast<size_t>(columns[k])].name);
+  // PostgreSQL prints a function call as is; other expressions (deparsed
+  // with their own parentheses, as operator expressions are) in parentheses.
+  if (KeyName(t, k) != "expr" && exprs[k].back() == ')') return exprs[k];
+  return "((" + exprs[k] + "))";
+}
+
 std::vector<IndexView> TableIndexes(const TableDef& t) {
   std::vector<IndexView> out;
   if (!t.pk.empty()) {
@@ -161,7 +184,7 @@ std::vector<IndexView> TableIndexes(const TableDef& t) {
   for (const auto& x : t.indexes) {
     out.push_back({x.oid, x.name, x.columns, x.unique, false, x.constraint,
                    x.constraint ? UniqueConstraintOid(x) : 0, x.predicate, x.nulls_not_distinct, x.include_columns,
-                   x.access_method, x.options});
+                   x.access_method, x.options, x.exprs, x.expr_types});
   }
   return out;
 }
@@ -326,7 +349,7 @@ std::string IndexDefText(const TableDef& t, const IndexView& index, bool pretty)
   std::string s = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(index.name) +
                   " ON " + table + " USING " + index.access_method + " (";
   for (size_t i = 0; i < index.columns.size(); i++) {
-    s += (i ? ", " : "") + QuoteIdent(t.columns[static_cast<size_t>(index.columns[i])].name);
+    s += (i ? ", " : "") + index.KeyText(t, i);
     const int16_t o = index.Option(i);
     if (o & 1) s += (o & 2) ? " DESC" : " DESC NULLS LAST";
     if (!(o & 1) && (o & 2)) s += " NULLS FIRST";
