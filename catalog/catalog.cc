@@ -18,6 +18,16 @@ std::string TableDefKey(uint32_t oid) {
   PutU32BE(&k, oid);
   return k;
 }
+namespace {
+// The oid of a TableDefKey (0 when the key is not one).
+uint32_t TableDefKeyOid(std::string_view key) {
+  const size_t n = TableDefPrefix().size();
+  if (key.size() != n + 4) return 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(key.data() + n);
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+}  // namespace
+
 std::string SchemaDefPrefix() { return std::string("\x01n", 2); }
 std::string SchemaDefKey(uint32_t oid) {
   std::string k = SchemaDefPrefix();
@@ -250,16 +260,30 @@ std::optional<TableDef> TableDef::FromJson(std::string_view json) {
   }
 }
 
-std::shared_ptr<const Catalog> Catalog::Load(Store* store) {
+std::shared_ptr<const Catalog> Catalog::Load(Store* store, const Catalog* previous) {
   auto cat = std::make_shared<Catalog>();
   ScanOptions o;
   o.prefix = TableDefPrefix();
   auto rows = store->Scan(o);
   ThrowIfError(rows.status());
   for (const auto& vv : *rows) {
+    if (previous != nullptr && vv.tx != 0) {
+      const uint32_t oid = TableDefKeyOid(vv.key);
+      auto seen = previous->loaded_tx_.find(oid);
+      if (seen != previous->loaded_tx_.end() && seen->second == vv.tx) {
+        const TableDef* same = previous->FindByOid(oid);
+        if (same != nullptr) {
+          cat->next_oid_ = std::max(cat->next_oid_, oid + 1);
+          cat->tables_[oid] = *same;
+          cat->loaded_tx_[oid] = vv.tx;
+          continue;
+        }
+      }
+    }
     auto t = TableDef::FromJson(vv.value);
     if (!t) throw PgError(sqlstate::kDataCorrupted, "catalog entry for a table does not parse");
     cat->next_oid_ = std::max(cat->next_oid_, t->oid + 1);
+    cat->loaded_tx_[t->oid] = vv.tx;
     cat->tables_[t->oid] = std::move(*t);
   }
   o.prefix = SchemaDefPrefix();
@@ -318,6 +342,7 @@ std::shared_ptr<const void> Catalog::Derived(const std::string& key,
 std::shared_ptr<const Catalog> Catalog::WithTable(const TableDef& t) const {
   auto cat = std::make_shared<Catalog>(*this);
   cat->tables_[t.oid] = t;
+  cat->loaded_tx_.erase(t.oid);
   cat->next_oid_ = std::max(next_oid_, t.oid + 1);
   return cat;
 }
@@ -325,6 +350,7 @@ std::shared_ptr<const Catalog> Catalog::WithTable(const TableDef& t) const {
 std::shared_ptr<const Catalog> Catalog::WithoutTable(uint32_t oid) const {
   auto cat = std::make_shared<Catalog>(*this);
   cat->tables_.erase(oid);
+  cat->loaded_tx_.erase(oid);
   return cat;
 }
 

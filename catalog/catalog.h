@@ -205,7 +205,10 @@ inline constexpr uint32_t kFirstUserOid = 16384;
 class Catalog {
  public:
   // Reads every table definition visible at the store's latest state.
-  static std::shared_ptr<const Catalog> Load(Store* store);
+  // previous (optional): an earlier snapshot loaded from the same store;
+  // table definitions whose stored version (tx) is unchanged are copied
+  // from it instead of parsed again (DDL commits reload the catalog).
+  static std::shared_ptr<const Catalog> Load(Store* store, const Catalog* previous = nullptr);
   // A copy with one table added, replaced (same oid) or removed.
   std::shared_ptr<const Catalog> WithTable(const TableDef& t) const;
   std::shared_ptr<const Catalog> WithoutTable(uint32_t oid) const;
@@ -265,6 +268,9 @@ class Catalog {
   };
   mutable DerivedCache derived_;
   std::map<uint32_t, TableDef> tables_;
+  // The tx of the stored definition each table was loaded from (Load); a
+  // table changed in this snapshot (WithTable/WithoutTable) has none.
+  std::map<uint32_t, uint64_t> loaded_tx_;
   std::map<uint32_t, SchemaDef> schemas_;
   std::map<uint32_t, TypeDef> types_;
   std::map<uint32_t, ExtensionDef> extensions_;

@@ -503,7 +503,7 @@ void SessionImpl::CommitTransaction() {
     // its catalog snapshot (changes to other objects do not conflict):
     // publishing our copy would drop theirs, so publish what the store now
     // holds, which has both. Serialized by ddl_mu.
-    catalog_ = Catalog::Load(db_->store());
+    catalog_ = Catalog::Load(db_->store(), db_->catalog().get());
     db_->PublishCatalog(catalog_);
     catalog_changed_ = false;
     return;
