@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 
 #include "catalog/pg_error.h"
 #include "sql/index_writer.h"
@@ -48,6 +49,16 @@ void AddKeyExpression(StmtContext& sc, const TableDef& t, PgNode* expr, IndexDef
       throw PgError(sqlstate::kFeatureNotSupported, "cannot use subquery or aggregate in index expression");
     }
     if (e.kind == Expr::Kind::kColumn && e.outer_level == 0) read.push_back(e.index);
+    // Index keys must not change between evaluations of the same row.
+    static const std::set<std::string> kNotImmutable = {
+        "random", "setseed", "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp",
+        "timeofday", "current_timestamp", "current_date", "current_time", "localtime", "localtimestamp",
+        "nextval", "currval", "setval", "lastval", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc",
+        "uuid_generate_v4", "gen_random_bytes", "txid_current", "pg_backend_pid", "current_user", "session_user",
+        "current_setting", "current_schema", "current_database", "to_char", "age"};
+    if (e.kind == Expr::Kind::kFunc && kNotImmutable.contains(e.name)) {
+      throw PgError(sqlstate::kInvalidObjectDefinition, "functions in index expression must be marked IMMUTABLE");
+    }
     for (const auto& a : e.args) {
       if (a) collect(*a);
     }
