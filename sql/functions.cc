@@ -354,6 +354,13 @@ Value DateMinusIv(std::span<const Value> a, EvalContext&) {
 Value IvPlusIv(std::span<const Value> a, EvalContext&) { return Value::Iv(IntervalPlus(a[0].iv, a[1].iv)); }
 Value IvMinusIv(std::span<const Value> a, EvalContext&) { return Value::Iv(IntervalMinus(a[0].iv, a[1].iv)); }
 Value IvNeg(std::span<const Value> a, EvalContext&) { return Value::Iv(IntervalNegate(a[0].iv)); }
+// interval * float8, float8 * interval, interval / float8 (22012 for 0).
+Value IvMulF(std::span<const Value> a, EvalContext&) { return Value::Iv(IntervalMul(a[0].iv, a[1].f)); }
+Value FMulIv(std::span<const Value> a, EvalContext&) { return Value::Iv(IntervalMul(a[1].iv, a[0].f)); }
+Value IvDivF(std::span<const Value> a, EvalContext&) {
+  if (a[1].f == 0) throw PgError(sqlstate::kDivisionByZero, "division by zero");
+  return Value::Iv(IntervalDiv(a[0].iv, a[1].f));
+}
 
 // ---- session information ------------------------------------------------------------
 Value Version(std::span<const Value>, EvalContext&) {
@@ -534,6 +541,12 @@ ResolvedFn ResolveOperator(std::string_view op, uint32_t left, uint32_t right) {
     }
     if (l == oid::kDate && r == oid::kUnknown) return {op == "+" ? DatePlusInt : DateMinusInt, oid::kDate, {oid::kDate, oid::kInt4}};
   }
+  // interval * number, number * interval, interval / number (float8, as
+  // PostgreSQL's interval_mul / interval_div).
+  auto num_or_unknown = [](uint32_t t) { return IsNumericCategory(t) || t == oid::kUnknown; };
+  if (op == "*" && l == oid::kInterval && num_or_unknown(r)) return {IvMulF, oid::kInterval, {oid::kInterval, oid::kFloat8}};
+  if (op == "*" && num_or_unknown(l) && r == oid::kInterval) return {FMulIv, oid::kInterval, {oid::kFloat8, oid::kInterval}};
+  if (op == "/" && l == oid::kInterval && num_or_unknown(r)) return {IvDivF, oid::kInterval, {oid::kInterval, oid::kFloat8}};
   // Arithmetic on numbers (unknown literals become the other side's type,
   // or numeric when both are unknown).
   uint32_t lt = l == oid::kUnknown ? (r == oid::kUnknown || !IsNumericCategory(r) ? oid::kNumeric : r) : l;
