@@ -351,8 +351,60 @@ QueryResult RunRefreshMatView(const PgQuery__RefreshMatViewStmt* s, StmtContext&
   return out;
 }
 
+namespace {
+
+// DROP FUNCTION / PROCEDURE / ROUTINE / AGGREGATE / TRIGGER / RULE / POLICY:
+// none of these can be created here (CREATE FUNCTION, CREATE TRIGGER ... are
+// not supported), so the object never exists: IF EXISTS succeeds (schema
+// scripts and ORMs drop them defensively), otherwise PostgreSQL's
+// "does not exist" error.
+bool RunDropAbsentObject(const PgQuery__DropStmt* s, QueryResult* out) {
+  const char* tag = nullptr;
+  const char* noun = nullptr;
+  bool routine = false;
+  switch (s->remove_type) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION: tag = "DROP FUNCTION"; noun = "function"; routine = true; break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE: tag = "DROP PROCEDURE"; noun = "procedure"; routine = true; break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE: tag = "DROP ROUTINE"; noun = "routine"; routine = true; break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE: tag = "DROP AGGREGATE"; noun = "aggregate"; routine = true; break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: tag = "DROP TRIGGER"; noun = "trigger"; break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_RULE: tag = "DROP RULE"; noun = "rule"; break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY: tag = "DROP POLICY"; noun = "policy"; break;
+    default: return false;
+  }
+  out->tag = tag;
+  if (s->missing_ok || s->n_objects == 0) return true;
+  const PgNode* obj = s->objects[0];
+  std::string what;
+  if (routine && obj->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
+    const PgQuery__ObjectWithArgs* f = obj->object_with_args;
+    what = f->n_objname > 0 ? std::string(NodeString(f->objname[f->n_objname - 1])) : "";
+    std::string args;
+    for (size_t i = 0; i < f->n_objargs; i++) {
+      const PgQuery__TypeName* tn = f->objargs[i]->type_name;
+      uint32_t type = 0;
+      int32_t typmod = -1;
+      ResolveTypeName(tn, &type, &typmod);
+      args += (i ? ", " : "") + FormatType(type, -1);
+    }
+    if (!f->args_unspecified) what += "(" + args + ")";
+    throw PgError(sqlstate::kUndefinedFunction, std::string(noun) + " " + what + " does not exist");
+  }
+  // TRIGGER / RULE / POLICY name ON table: a list (schema.)table.name.
+  if (obj->node_case == PG_QUERY__NODE__NODE_LIST && obj->list->n_items >= 2) {
+    const PgQuery__List* l = obj->list;
+    throw PgError(sqlstate::kUndefinedObject, std::string(noun) + " \"" + std::string(NodeString(l->items[l->n_items - 1])) +
+                                                  "\" for table \"" + std::string(NodeString(l->items[l->n_items - 2])) +
+                                                  "\" does not exist");
+  }
+  throw PgError(sqlstate::kUndefinedObject, std::string(noun) + " does not exist");
+}
+
+}  // namespace
+
 QueryResult RunDrop(const PgQuery__DropStmt* s, StmtContext& sc) {
   QueryResult out;
+  if (RunDropAbsentObject(s, &out)) return out;
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) return RunDropIndex(s, sc);
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) return RunDropSchema(s, sc);
   if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION) return RunDropExtension(s, sc);
