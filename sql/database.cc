@@ -59,6 +59,17 @@ uint32_t Database::AllocateOid() {
   return oid;
 }
 
+void Database::WaitForLock(std::unique_lock<std::mutex>& lock, const void* owner, const std::function<void()>& check) {
+  lock_cv_.wait_for(lock, std::chrono::milliseconds(50));
+  if (!check) return;
+  try {
+    check();
+  } catch (...) {
+    waits_for_.erase(owner);  // no longer waiting: drop the waits-for edge
+    throw;
+  }
+}
+
 void Database::LockRow(const std::string& key, const void* owner, const std::function<void()>& check) {
   std::unique_lock lock(lock_mu_);
   while (true) {
@@ -72,15 +83,7 @@ void Database::LockRow(const std::string& key, const void* owner, const std::fun
     if (holder == owner) return;
     CheckDeadlock(owner, holder);
     waits_for_[owner] = holder;
-    lock_cv_.wait_for(lock, std::chrono::milliseconds(50));
-    if (check) {
-      try {
-        check();
-      } catch (...) {
-        waits_for_.erase(owner);
-        throw;
-      }
-    }
+    WaitForLock(lock, owner, check);
   }
 }
 
@@ -158,15 +161,7 @@ bool Database::LockTable(uint32_t table_oid, TableLockMode mode, const void* own
     CheckDeadlock(owner, blocker);
     waits_for_[owner] = blocker;
     waited = true;
-    lock_cv_.wait_for(lock, std::chrono::milliseconds(50));
-    if (check) {
-      try {
-        check();
-      } catch (...) {
-        waits_for_.erase(owner);
-        throw;
-      }
-    }
+    WaitForLock(lock, owner, check);
   }
 }
 

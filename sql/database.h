@@ -97,6 +97,9 @@ class Database {
 
  private:
   Database() = default;
+  // One wait (woken by releases, at most 50 ms) of owner for a lock, then
+  // check (which may throw to give up). lock holds lock_mu_.
+  void WaitForLock(std::unique_lock<std::mutex>& lock, const void* owner, const std::function<void()>& check);
   std::string name_;
   std::unique_ptr<Store> store_;
   mutable std::mutex mu_;

@@ -534,15 +534,19 @@ void SessionImpl::RestoreSetParameters(bool all) {
   tx_local_params_.clear();
   for (const auto& [name, value] : saved) {
     if (!all && !local.contains(name)) continue;
-    if (value) {
-      try {
-        SetParameter(name, *value, true);
-      } catch (const PgError&) {
-        params_[name] = *value;  // it was valid when saved
-      }
-    } else {
-      params_.erase(name);
-    }
+    RestoreParameter(name, value);
+  }
+}
+
+void SessionImpl::RestoreParameter(const std::string& name, const std::optional<std::string>& value) {
+  if (!value) {
+    params_.erase(name);
+    return;
+  }
+  try {
+    SetParameter(name, *value, true);
+  } catch (const PgError&) {
+    params_[name] = *value;  // it was valid when saved
   }
 }
 
@@ -554,17 +558,7 @@ void SessionImpl::RestoreSavepointParameters(const Savepoint& sp) {
     const std::optional<std::string>& value = at_savepoint != sp.params.end() ? at_savepoint->second : it->second;
     auto now = params_.find(name);
     const bool same = value ? (now != params_.end() && now->second == *value) : now == params_.end();
-    if (!same) {
-      if (value) {
-        try {
-          SetParameter(name, *value, true);
-        } catch (const PgError&) {
-          params_[name] = *value;  // it was valid when saved
-        }
-      } else {
-        params_.erase(name);
-      }
-    }
+    if (!same) RestoreParameter(name, value);
     it = at_savepoint != sp.params.end() ? std::next(it) : tx_saved_params_.erase(it);
   }
   tx_local_params_ = sp.local_params;

@@ -141,6 +141,8 @@ class SessionImpl : public Session, public SessionIntrospection {
   bool implicit_block_ = false;  // running a multi-statement Query outside BEGIN
   void NoteSet(const std::string& raw_name, bool local);
   void RestoreSetParameters(bool all);
+  // Puts a saved value back (nullopt: the parameter was unset).
+  void RestoreParameter(const std::string& name, const std::optional<std::string>& value);
   // ROLLBACK TO: parameters SET since the savepoint get their values back.
   void RestoreSavepointParameters(const Savepoint& sp);
   // Every parameter's value when the session started (RESET's target).
