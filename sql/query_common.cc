@@ -243,8 +243,23 @@ std::string DefaultColumnName(const PgNode* n) {
         case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER: return "current_user";
         default: return "current_user";
       }
-    case PG_QUERY__NODE__NODE_SUB_LINK:
-      return n->sub_link->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK ? "exists" : "?column?";
+    case PG_QUERY__NODE__NODE_SUB_LINK: {
+      // As FigureColname: EXISTS, ARRAY(...), and a scalar subquery takes
+      // its single output column's name.
+      const PgQuery__SubLink* l = n->sub_link;
+      if (l->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK) return "exists";
+      if (l->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK) return "array";
+      if (l->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK && l->subselect != nullptr &&
+          l->subselect->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+          l->subselect->select_stmt->n_target_list > 0) {
+        const PgQuery__ResTarget* rt = l->subselect->select_stmt->target_list[0]->res_target;
+        if (rt->name != nullptr && *rt->name) return rt->name;
+        if (rt->val != nullptr) return DefaultColumnName(rt->val);
+      }
+      return "?column?";
+    }
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
+      return "array";
     default:
       return "?column?";
   }
