@@ -56,10 +56,15 @@ struct Fixture {
     o.dir = dir.string();
     o.synced = false;
     engine = OpenEngine(o);
+    session = NewSession();
+  }
+  // A session on the engine, as another client's would be.
+  std::unique_ptr<Session> NewSession(int32_t backend_pid = 0) {
     SessionOptions so;
     so.user = "immudb";
     so.database = "defaultdb";
-    session = engine->NewSession(so);
+    so.backend_pid = backend_pid;
+    return engine->NewSession(so);
   }
   std::vector<std::string> Q(const std::string& sql) {
     Recorder r;
@@ -264,10 +269,7 @@ TEST_CASE("session: concurrent updates of a row wait for each other; a lock cycl
   Fixture f;
   f.Q("CREATE TABLE acc (id int PRIMARY KEY, bal int)");
   f.Q("INSERT INTO acc VALUES (1, 0), (2, 0)");
-  SessionOptions so;
-  so.user = "immudb";
-  so.database = "defaultdb";
-  auto other = f.engine->NewSession(so);
+  auto other = f.NewSession();
   auto run = [](Session* s, const std::string& sql) {
     Recorder r;
     std::vector<ExecResult> results;
@@ -320,13 +322,8 @@ TEST_CASE("session: pg_blocking_pids names the holder of the row or advisory loc
   Fixture f;
   f.Q("CREATE TABLE acc (id int PRIMARY KEY, bal int)");
   f.Q("INSERT INTO acc VALUES (1, 0)");
-  SessionOptions so;
-  so.user = "immudb";
-  so.database = "defaultdb";
-  so.backend_pid = 101;
-  auto holder = f.engine->NewSession(so);
-  so.backend_pid = 102;
-  auto waiter = f.engine->NewSession(so);
+  auto holder = f.NewSession(101);
+  auto waiter = f.NewSession(102);
   auto run = [](Session* s, const std::string& sql) {
     Recorder r;
     std::vector<ExecResult> results;
@@ -365,10 +362,7 @@ TEST_CASE("session: pg_blocking_pids names the holder of the row or advisory loc
 TEST_CASE("session: READ COMMITTED statements see new commits; REPEATABLE READ does not") {
   Fixture f;
   f.Q("CREATE TABLE rc (id int PRIMARY KEY, v int)");
-  SessionOptions so;
-  so.user = "immudb";
-  so.database = "defaultdb";
-  auto other = f.engine->NewSession(so);
+  auto other = f.NewSession();
   auto run_other = [&](const std::string& sql) {
     Recorder r;
     std::vector<ExecResult> results;
@@ -397,10 +391,7 @@ TEST_CASE("session: a concurrent INSERT of the same key waits, then fails with 2
   Fixture f;
   f.Q("CREATE TABLE rc (id int PRIMARY KEY, v int)");
   f.Q("CREATE UNIQUE INDEX rc_v ON rc (v)");
-  SessionOptions so;
-  so.user = "immudb";
-  so.database = "defaultdb";
-  auto other = f.engine->NewSession(so);
+  auto other = f.NewSession();
   // Runs sql on the other session in a thread while this one decides.
   auto clash = [&](const std::string& sql, const std::string& decide) {
     std::atomic<bool> done{false};
@@ -449,10 +440,7 @@ TEST_CASE("session: a concurrent INSERT of the same key waits, then fails with 2
 
 TEST_CASE("session: concurrent DDL of two sessions keeps both catalog changes (concurrency)") {
   Fixture f;
-  SessionOptions so;
-  so.user = "immudb";
-  so.database = "defaultdb";
-  auto other = f.engine->NewSession(so);
+  auto other = f.NewSession();
   auto run_other = [&](const std::string& sql) {
     Recorder r;
     std::vector<ExecResult> results;
@@ -462,7 +450,7 @@ TEST_CASE("session: concurrent DDL of two sessions keeps both catalog changes (c
   f.Q("CREATE TABLE ddl_mine (a int)");
   run_other("CREATE TABLE ddl_theirs (b int)");  // commits while we are open
   f.Q("COMMIT");
-  auto third = f.engine->NewSession(so);
+  auto third = f.NewSession();
   Recorder r;
   std::vector<ExecResult> results;
   third->SimpleQuery("SELECT count(*) FROM pg_class WHERE relname IN ('ddl_mine', 'ddl_theirs')", r, &results);
@@ -473,10 +461,7 @@ TEST_CASE("session: lock_timeout and statement_timeout end lock waits (concurren
   Fixture f;
   f.Q("CREATE TABLE lt (id int PRIMARY KEY, v int)");
   f.Q("INSERT INTO lt VALUES (1, 0)");
-  SessionOptions so;
-  so.user = "immudb";
-  so.database = "defaultdb";
-  auto other = f.engine->NewSession(so);
+  auto other = f.NewSession();
   auto other_state = [&](const std::string& sql) -> std::string {
     try {
       Recorder r;
@@ -512,10 +497,7 @@ TEST_CASE("session: LOCK TABLE modes conflict as in PostgreSQL; readers and DDL 
   Fixture f;
   f.Q("CREATE TABLE lk (id int PRIMARY KEY)");
   f.Q("INSERT INTO lk VALUES (1)");
-  SessionOptions so;
-  so.user = "immudb";
-  so.database = "defaultdb";
-  auto other = f.engine->NewSession(so);
+  auto other = f.NewSession();
   auto run_other = [&](const std::string& sql) {
     Recorder r;
     std::vector<ExecResult> results;
@@ -573,10 +555,7 @@ TEST_CASE("session: SELECT FOR UPDATE locks rows; NOWAIT fails, SKIP LOCKED skip
   Fixture f;
   f.Q("CREATE TABLE q (id int PRIMARY KEY, state text)");
   f.Q("INSERT INTO q VALUES (1, 'new'), (2, 'new')");
-  SessionOptions so;
-  so.user = "immudb";
-  so.database = "defaultdb";
-  auto other = f.engine->NewSession(so);
+  auto other = f.NewSession();
   auto run_other = [&](const std::string& sql) {
     Recorder r;
     std::vector<ExecResult> results;
