@@ -23,14 +23,9 @@ int64_t TimeoutMs(std::string_view v) {
 
 LockWaitCheck MakeLockWaitCheck(const EvalContext& ctx) {
   using Clock = std::chrono::steady_clock;
-  int64_t lock_ms = 0;
-  if (ctx.settings != nullptr) {
-    auto it = ctx.settings->find("lock_timeout");
-    if (it != ctx.settings->end()) lock_ms = TimeoutMs(it->second);
-  }
-  const Clock::time_point lock_deadline =
-      lock_ms > 0 ? Clock::now() + std::chrono::milliseconds(lock_ms) : Clock::time_point{};
-  return [&ctx, lock_deadline] {
+  // Built for every lock taken (statements take table locks), called only
+  // after a wait: lock_timeout is looked up then, counted from here.
+  return [&ctx, start = Clock::now()] {
     if (ctx.cancel != nullptr && ctx.cancel->load()) {
       throw PgError(sqlstate::kQueryCanceled, "canceling statement due to user request");
     }
@@ -38,7 +33,10 @@ LockWaitCheck MakeLockWaitCheck(const EvalContext& ctx) {
     if (ctx.deadline != nullptr && *ctx.deadline != Clock::time_point{} && now > *ctx.deadline) {
       throw PgError(sqlstate::kQueryCanceled, "canceling statement due to statement timeout");
     }
-    if (lock_deadline != Clock::time_point{} && now > lock_deadline) {
+    if (ctx.settings == nullptr) return;
+    auto it = ctx.settings->find("lock_timeout");
+    const int64_t lock_ms = it != ctx.settings->end() ? TimeoutMs(it->second) : 0;
+    if (lock_ms > 0 && now > start + std::chrono::milliseconds(lock_ms)) {
       throw PgError(sqlstate::kLockNotAvailable, "canceling statement due to lock timeout");
     }
   };
